@@ -1,0 +1,355 @@
+// Package locales holds every word Rightsline says, one go-i18n TOML file per
+// language, embedded in the binary, and the catalog that renders them.
+//
+// A message missing in a language is an error, never a silent English
+// fallback: Load refuses an incomplete catalog unless told to allow it (as
+// lint does, to report every gap at once).
+package locales
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"text/template/parse"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	i18ntemplate "github.com/nicksnyder/go-i18n/v2/i18n/template"
+	"golang.org/x/text/language"
+)
+
+//go:embed *.toml
+var files embed.FS
+
+// Lang is a supported language tag, as used in file names and stored on
+// contacts.
+type Lang string
+
+// The languages of DC's Language Access Act, plus English.
+const (
+	English            Lang = "en"
+	Spanish            Lang = "es"
+	ChineseSimplified  Lang = "zh-Hans"
+	ChineseTraditional Lang = "zh-Hant"
+	Vietnamese         Lang = "vi"
+	Korean             Lang = "ko"
+	Amharic            Lang = "am"
+	French             Lang = "fr"
+)
+
+// Source is the language every other translation is made from.
+const Source = English
+
+// All lists the supported languages in menu order.
+var All = []Lang{English, Spanish, ChineseSimplified, ChineseTraditional, Vietnamese, Korean, Amharic, French}
+
+// ParseLang returns the supported language for a tag such as "es", "es-MX",
+// "zh-CN", "zh-TW" or "zh-Hant-HK".
+func ParseLang(s string) (Lang, bool) {
+	for _, l := range All {
+		if strings.EqualFold(string(l), s) {
+			return l, true
+		}
+	}
+	tag, err := language.Parse(s)
+	if err != nil {
+		return "", false
+	}
+	base, _ := tag.Base()
+	if base.String() == "zh" {
+		script, _ := tag.Script()
+		if script.String() == "Hant" {
+			return ChineseTraditional, true
+		}
+		return ChineseSimplified, true
+	}
+	for _, l := range All {
+		if string(l) == base.String() {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// UsesUCS2 reports whether the language's script cannot be sent in GSM-7, so
+// its SMS segments hold 70 characters rather than 160.
+func (l Lang) UsesUCS2() bool {
+	switch l {
+	case ChineseSimplified, ChineseTraditional, Vietnamese, Korean, Amharic:
+		return true
+	}
+	return false
+}
+
+// Message is one message in one language, with what lint and
+// `i18n status` need to know about it.
+type Message struct {
+	ID   string
+	Lang Lang
+	Text string
+	// SourceHash is the hash of the English text this translation was made
+	// from ("sha1-" and hex). Empty in English.
+	SourceHash string
+	// Review is "draft" for machine or staff drafts awaiting community
+	// review, "reviewed" once a community reviewer has approved it.
+	Review string
+	// Description tells translators where and how the message is used.
+	Description string
+}
+
+// Keyword lists live in the catalog too, under IDs starting with "kw.": a
+// comma-separated list of words and phrases that select something. They are
+// matched, never sent.
+const KeywordPrefix = "kw."
+
+// IsKeywordList reports whether id names a keyword list rather than a message.
+func IsKeywordList(id string) bool { return strings.HasPrefix(id, KeywordPrefix) }
+
+// Catalog renders messages. It is safe for concurrent use.
+type Catalog struct {
+	bundle     *i18n.Bundle
+	localizers map[Lang]*i18n.Localizer
+	messages   map[Lang]map[string]*Message
+	// static caches the text of messages without template actions, so the
+	// hot path renders them without allocating.
+	static map[Lang]map[string]string
+	ids    []string
+}
+
+// ErrMissing is returned when a message does not exist in a language.
+var ErrMissing = errors.New("locales: message missing")
+
+// Load reads the embedded catalog and checks that every message exists in
+// every language.
+func Load() (*Catalog, error) {
+	c, problems, err := LoadFS(files, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("locales: incomplete catalog (run `rightsline lint`):\n  %s", strings.Join(problems, "\n  "))
+	}
+	return c, nil
+}
+
+// LoadFS reads a catalog from fsys (one file per language named after its
+// tag). Completeness problems are returned as a list rather than an error so
+// that lint can report them all; when allowIncomplete is false the caller
+// should treat them as fatal.
+func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
+	c := &Catalog{
+		bundle:     i18n.NewBundle(language.English),
+		localizers: make(map[Lang]*i18n.Localizer),
+		messages:   make(map[Lang]map[string]*Message),
+		static:     make(map[Lang]map[string]string),
+	}
+	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	for _, l := range All {
+		name := string(l) + ".toml"
+		buf, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
+		}
+		if _, err := c.bundle.ParseMessageFileBytes(buf, path.Base(name)); err != nil {
+			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
+		}
+		msgs, err := readMeta(buf, l)
+		if err != nil {
+			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
+		}
+		c.messages[l] = msgs
+		c.localizers[l] = i18n.NewLocalizer(c.bundle, string(l))
+		st := make(map[string]string, len(msgs))
+		for id, m := range msgs {
+			if !strings.Contains(m.Text, "{{") {
+				st[id] = m.Text
+			}
+		}
+		c.static[l] = st
+	}
+	for id := range c.messages[Source] {
+		c.ids = append(c.ids, id)
+	}
+	sort.Strings(c.ids)
+	var problems []string
+	for _, l := range All[1:] {
+		for _, id := range c.ids {
+			if _, ok := c.messages[l][id]; !ok {
+				problems = append(problems, fmt.Sprintf("%s.toml: message %q is missing (English: %q)", l, id, c.messages[Source][id].Text))
+			}
+		}
+		for id := range c.messages[l] {
+			if _, ok := c.messages[Source][id]; !ok {
+				problems = append(problems, fmt.Sprintf("%s.toml: message %q is not in en.toml", l, id))
+			}
+		}
+	}
+	sort.Strings(problems)
+	return c, problems, nil
+}
+
+// readMeta decodes the fields go-i18n ignores (review) alongside the text.
+func readMeta(buf []byte, l Lang) (map[string]*Message, error) {
+	var raw map[string]map[string]string
+	if err := toml.Unmarshal(buf, &raw); err != nil {
+		return nil, err
+	}
+	out := make(map[string]*Message, len(raw))
+	for id, fields := range raw {
+		out[id] = &Message{
+			ID:          id,
+			Lang:        l,
+			Text:        fields["other"],
+			SourceHash:  fields["hash"],
+			Review:      fields["review"],
+			Description: fields["description"],
+		}
+	}
+	return out, nil
+}
+
+// IDs lists every message ID of the source language, sorted.
+func (c *Catalog) IDs() []string { return c.ids }
+
+// Has reports whether id exists in the source language.
+func (c *Catalog) Has(id string) bool { _, ok := c.messages[Source][id]; return ok }
+
+// Lookup returns the stored message, or false.
+func (c *Catalog) Lookup(l Lang, id string) (*Message, bool) {
+	m, ok := c.messages[l][id]
+	return m, ok
+}
+
+var strictParser = &i18ntemplate.TextParser{Option: "missingkey=error"}
+
+// Text renders message id in language l. data fills template actions such
+// as {{.Ref}}; a missing value is an error, never "<no value>".
+func (c *Catalog) Text(l Lang, id string, data map[string]string) (string, error) {
+	if s, ok := c.static[l][id]; ok {
+		return s, nil
+	}
+	if _, ok := c.messages[l][id]; !ok {
+		return "", fmt.Errorf("%w: %s in %s", ErrMissing, id, l)
+	}
+	loc := c.localizers[l]
+	var td any
+	if data != nil {
+		td = data
+	} else {
+		td = map[string]string{}
+	}
+	out, tag, err := loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: id, TemplateData: td, TemplateParser: strictParser})
+	if err != nil {
+		return "", fmt.Errorf("locales: %s in %s: %w", id, l, err)
+	}
+	if tag.String() != string(l) && !(l == ChineseSimplified || l == ChineseTraditional) {
+		return "", fmt.Errorf("%w: %s in %s (got %s)", ErrMissing, id, l, tag)
+	}
+	return out, nil
+}
+
+// Keywords returns the keyword list id in language l, lower-cased and split
+// on commas. It returns nil if the list does not exist.
+func (c *Catalog) Keywords(l Lang, id string) []string {
+	m, ok := c.messages[l][id]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, w := range strings.Split(m.Text, ",") {
+		if w = strings.TrimSpace(Fold(w)); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Fold normalises text for matching: lower case, trimmed, inner runs of
+// white space collapsed.
+func Fold(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+}
+
+// SourceHash is the hash recorded in a translation of English text s.
+func SourceHash(s string) string {
+	sum := sha1.Sum([]byte(s))
+	return "sha1-" + hex.EncodeToString(sum[:])
+}
+
+// TemplateVars lists the template fields ({{.Name}}) used in text, sorted.
+func TemplateVars(text string) ([]string, error) {
+	trees, err := parse.Parse("m", text, "{{", "}}")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *parse.ActionNode:
+			walk(n.Pipe)
+		case *parse.PipeNode:
+			for _, c := range n.Cmds {
+				walk(c)
+			}
+		case *parse.CommandNode:
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *parse.FieldNode:
+			seen[strings.Join(n.Ident, ".")] = true
+		case *parse.IfNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		}
+	}
+	for _, t := range trees {
+		walk(t.Root)
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// EncodeTOML writes messages in the catalog's file format; used by tools
+// that add or refresh translations.
+func EncodeTOML(msgs []*Message) ([]byte, error) {
+	var b bytes.Buffer
+	sort.Slice(msgs, func(i, j int) bool { return msgs[i].ID < msgs[j].ID })
+	for _, m := range msgs {
+		fmt.Fprintf(&b, "[%q]\n", m.ID)
+		if m.Description != "" {
+			fmt.Fprintf(&b, "description = %q\n", m.Description)
+		}
+		if m.SourceHash != "" {
+			fmt.Fprintf(&b, "hash = %q\n", m.SourceHash)
+		}
+		if m.Review != "" {
+			fmt.Fprintf(&b, "review = %q\n", m.Review)
+		}
+		fmt.Fprintf(&b, "other = %q\n\n", m.Text)
+	}
+	return b.Bytes(), nil
+}
