@@ -102,6 +102,23 @@ type Message struct {
 	Review string
 	// Description tells translators where and how the message is used.
 	Description string
+	// File is the catalog file the message was read from.
+	File string
+}
+
+// fileLang reads the language from a file name: "es.toml" or
+// "housing.es.toml".
+func fileLang(name string) (Lang, bool) {
+	base := strings.TrimSuffix(path.Base(name), ".toml")
+	if i := strings.LastIndexByte(base, '.'); i >= 0 {
+		base = base[i+1:]
+	}
+	for _, l := range All {
+		if string(l) == base {
+			return l, true
+		}
+	}
+	return "", false
 }
 
 // Keyword lists live in the catalog too, under IDs starting with "kw.": a
@@ -139,8 +156,8 @@ func Load() (*Catalog, error) {
 	return c, nil
 }
 
-// LoadFS reads a catalog from fsys (one file per language named after its
-// tag). Completeness problems are returned as a list rather than an error so
+// LoadFS reads a catalog from fsys: files named after their language
+// ("es.toml"), optionally with a domain before it ("intake.es.toml"). Completeness problems are returned as a list rather than an error so
 // that lint can report them all; when allowIncomplete is false the caller
 // should treat them as fatal.
 func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
@@ -151,23 +168,43 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 		static:     make(map[Lang]map[string]string),
 	}
 	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	names, err := fs.Glob(fsys, "*.toml")
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Strings(names)
 	for _, l := range All {
-		name := string(l) + ".toml"
+		c.messages[l] = map[string]*Message{}
+	}
+	for _, name := range names {
+		l, ok := fileLang(name)
+		if !ok {
+			return nil, nil, fmt.Errorf("locales: %s: the file name does not end in a supported language (%v)", name, All)
+		}
 		buf, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
 		}
-		if _, err := c.bundle.ParseMessageFileBytes(buf, path.Base(name)); err != nil {
+		// go-i18n reads the language from the last dotted part of the name.
+		if _, err := c.bundle.ParseMessageFileBytes(buf, string(l)+".toml"); err != nil {
 			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
 		}
 		msgs, err := readMeta(buf, l)
 		if err != nil {
 			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
 		}
-		c.messages[l] = msgs
-		c.localizers[l] = i18n.NewLocalizer(c.bundle, string(l))
-		st := make(map[string]string, len(msgs))
 		for id, m := range msgs {
+			if _, dup := c.messages[l][id]; dup {
+				return nil, nil, fmt.Errorf("locales: %s: message %q is defined twice for %s", name, id, l)
+			}
+			m.File = name
+			c.messages[l][id] = m
+		}
+	}
+	for _, l := range All {
+		c.localizers[l] = i18n.NewLocalizer(c.bundle, string(l))
+		st := make(map[string]string, len(c.messages[l]))
+		for id, m := range c.messages[l] {
 			if !strings.Contains(m.Text, "{{") {
 				st[id] = m.Text
 			}
@@ -182,12 +219,12 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 	for _, l := range All[1:] {
 		for _, id := range c.ids {
 			if _, ok := c.messages[l][id]; !ok {
-				problems = append(problems, fmt.Sprintf("%s.toml: message %q is missing (English: %q)", l, id, c.messages[Source][id].Text))
+				problems = append(problems, fmt.Sprintf("%s: message %q is missing (English: %q)", l, id, c.messages[Source][id].Text))
 			}
 		}
 		for id := range c.messages[l] {
 			if _, ok := c.messages[Source][id]; !ok {
-				problems = append(problems, fmt.Sprintf("%s.toml: message %q is not in en.toml", l, id))
+				problems = append(problems, fmt.Sprintf("%s: message %q has no English source", l, id))
 			}
 		}
 	}
@@ -249,7 +286,7 @@ func (c *Catalog) Text(l Lang, id string, data map[string]string) (string, error
 	if err != nil {
 		return "", fmt.Errorf("locales: %s in %s: %w", id, l, err)
 	}
-	if tag.String() != string(l) && !(l == ChineseSimplified || l == ChineseTraditional) {
+	if tag.String() != string(l) {
 		return "", fmt.Errorf("%w: %s in %s (got %s)", ErrMissing, id, l, tag)
 	}
 	return out, nil

@@ -1,0 +1,268 @@
+// Package flows is the conversation engine: flows are data (the YAML files in
+// this folder), the words are in locales/, and Step is a pure function from
+// (saved conversation, inbound message) to (replies, new conversation,
+// events). It never touches the network or the database; the runtime in
+// bot/ loads, steps and saves.
+package flows
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/looplab/fsm"
+
+	"github.com/rightsline/rightsline/locales"
+)
+
+//go:embed *.yaml
+var flowFiles embed.FS
+
+// DefaultIdle is how long a conversation may rest before it starts again at
+// the menu.
+const DefaultIdle = 72 * time.Hour
+
+// Conversation is the saved state of one person's conversation. The runtime
+// stores it as JSON between messages.
+type Conversation struct {
+	Lang  locales.Lang `json:"lang,omitempty"`
+	State string       `json:"state,omitempty"` // "flow.state"; empty before the first message
+	// Vars holds collected answers and remembered facts (zip, jurisdiction).
+	Vars map[string]string `json:"vars,omitempty"`
+	// Back is the stack of interactive states visited, for BACK.
+	Back []string `json:"back,omitempty"`
+	// LastAnswer is the answer state last shown, for SOURCE.
+	LastAnswer string    `json:"last_answer,omitempty"`
+	LastActive time.Time `json:"last_active,omitempty"`
+	// Pending holds the rest of a long answer, sent on MORE.
+	Pending []string `json:"pending,omitempty"`
+	// DisclaimerShown is set once the information-not-advice notice was sent.
+	DisclaimerShown bool `json:"disclaimer_shown,omitempty"`
+}
+
+// Input is one inbound message.
+type Input struct {
+	Text string
+	At   time.Time
+}
+
+// Reply is one outbound message, rendered in the conversation's language.
+type Reply struct {
+	ID   string // message ID, for tests and channel-specific rendering
+	Text string
+}
+
+// PromptChoice is one option the person can pick now, for channels that
+// show buttons or menus (Discord).
+type PromptChoice struct {
+	Key   string
+	Label string
+}
+
+// Prompt is what the conversation waits for after a step.
+type Prompt struct {
+	State   string
+	Choices []PromptChoice
+	// Collect is the collect type ("text", "date", "zip" …) or "".
+	Collect string
+}
+
+// Event types.
+const (
+	EventLanguageChanged = "language_changed"
+	EventReportSubmitted = "report_submitted"
+	EventRestarted       = "restarted"
+	EventIdleRestart     = "idle_restart"
+)
+
+// Event tells the runtime something happened that it must persist.
+type Event struct {
+	Type string
+	// Vars is a copy of the conversation's variables for report events.
+	Vars map[string]string
+}
+
+// Result is what one step produces.
+type Result struct {
+	Replies []Reply
+	Conv    Conversation
+	Events  []Event
+	Prompt  Prompt
+}
+
+// Validator checks and normalises a collected value. It returns the value to
+// store, or false when the input is not acceptable.
+type Validator func(input string, lang locales.Lang, now time.Time, cat *locales.Catalog) (string, bool)
+
+// ChoiceSource computes choices from the conversation, e.g. the protected
+// traits of the person's jurisdiction. Labels are message IDs.
+type ChoiceSource func(c *Conversation) []DynamicChoice
+
+// DynamicChoice is one computed choice: picking it stores Value in the
+// state's collect var (or the source's var).
+type DynamicChoice struct {
+	Label string // message ID
+	Var   string
+	Value string
+}
+
+// ActionFunc is a named action a state can run. It may change the
+// conversation's variables (e.g. set a report reference) and return events.
+// It must not do I/O: it runs inside the pure step.
+type ActionFunc func(c *Conversation, now time.Time) ([]Event, error)
+
+type registry struct {
+	validators    map[string]Validator
+	choiceSources map[string]ChoiceSource
+	actions       map[string]ActionFunc
+}
+
+// Options configure an engine.
+type Options struct {
+	// Idle is how long a conversation may rest before it restarts at the
+	// menu; 0 means DefaultIdle.
+	Idle time.Duration
+	// Validators, ChoiceSources and Actions extend the built-ins.
+	Validators    map[string]Validator
+	ChoiceSources map[string]ChoiceSource
+	Actions       map[string]ActionFunc
+	// Detect guesses the language of a first message; nil uses
+	// locales.Detect.
+	Detect func(text string) (locales.Lang, bool)
+	// Flows replaces the embedded flow files (tests).
+	Flows []*Flow
+}
+
+// Engine steps conversations. It is safe for concurrent use.
+type Engine struct {
+	cat    *locales.Catalog
+	c      *compiled
+	reg    *registry
+	idle   time.Duration
+	detect func(string) (locales.Lang, bool)
+	index  *matchIndex
+	pool   sync.Pool // *fsm.FSM
+}
+
+// LoadFlows parses the embedded flow files.
+func LoadFlows() ([]*Flow, error) { return ParseFlows(flowFiles) }
+
+// New compiles the flows (the embedded ones unless opts.Flows is set) into
+// state machines. A broken flow stops here with the file, line and reason.
+func New(cat *locales.Catalog, opts Options) (*Engine, error) {
+	defs := opts.Flows
+	if defs == nil {
+		var err error
+		if defs, err = LoadFlows(); err != nil {
+			return nil, err
+		}
+	}
+	reg := &registry{validators: builtinValidators(), choiceSources: map[string]ChoiceSource{}, actions: map[string]ActionFunc{}}
+	for k, v := range opts.Validators {
+		reg.validators[k] = v
+	}
+	for k, v := range opts.ChoiceSources {
+		reg.choiceSources[k] = v
+	}
+	for k, v := range opts.Actions {
+		reg.actions[k] = v
+	}
+	c, err := compile(defs, cat, reg)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{cat: cat, c: c, reg: reg, idle: opts.Idle, detect: opts.Detect}
+	if e.idle == 0 {
+		e.idle = DefaultIdle
+	}
+	if e.detect == nil {
+		e.detect = locales.Detect
+	}
+	e.index = buildIndex(cat, c)
+	events := c.events
+	e.pool.New = func() any { return fsm.NewFSM(StateMenu, events, nil) }
+	// Build one machine now so a bad event table fails at start-up.
+	e.pool.Put(e.pool.New())
+	return e, nil
+}
+
+// Catalog returns the engine's message catalog.
+func (e *Engine) Catalog() *locales.Catalog { return e.cat }
+
+// States lists every state name ("flow.state"), sorted.
+func (e *Engine) States() []string { return e.c.names }
+
+// State returns a state's definition.
+func (e *Engine) State(name string) (*State, bool) { st, ok := e.c.states[name]; return st, ok }
+
+// transition moves from state src by event ev using the compiled state
+// machine. It returns the destination.
+func (e *Engine) transition(src, ev string) (string, error) {
+	if _, ok := e.c.states[src]; !ok {
+		// fsm.SetState accepts unknown states; refuse them here.
+		return "", fmt.Errorf("flows: unknown state %q", src)
+	}
+	m := e.pool.Get().(*fsm.FSM)
+	defer e.pool.Put(m)
+	m.SetState(src)
+	err := m.Event(context.Background(), ev)
+	var noTransition fsm.NoTransitionError
+	if err != nil && !errors.As(err, &noTransition) {
+		// A self-transition reports NoTransitionError even though it
+		// succeeded; anything else is a real failure.
+		return "", fmt.Errorf("flows: %s --%s-->: %w", src, ev, err)
+	}
+	return m.Current(), nil
+}
+
+// maxInput bounds what one message may carry into the engine.
+const maxInput = 4000
+
+// Step advances conv by one inbound message. It takes ownership of conv's
+// maps and slices. Errors are internal (a broken catalog); bad input is
+// answered, never an error.
+func (e *Engine) Step(conv Conversation, in Input) (Result, error) {
+	s := stepper{e: e, conv: conv, now: in.At}
+	if s.conv.Vars == nil {
+		s.conv.Vars = map[string]string{}
+	}
+	text := cleanInput(in.Text)
+	err := s.run(text)
+	s.conv.LastActive = in.At
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Replies: s.replies, Conv: s.conv, Events: s.events, Prompt: s.prompt()}, nil
+}
+
+// cleanInput drops control characters (keeping line breaks), invalid UTF-8
+// and surrounding space, and bounds the length.
+func cleanInput(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == '\uFFFD' || (r < 0x20 && r != '\n') || r == 0x7f {
+			clean = false
+			break
+		}
+	}
+	if !clean {
+		s = strings.Map(func(r rune) rune {
+			if r == '\uFFFD' || (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f {
+				return -1
+			}
+			if r == '\t' {
+				return ' '
+			}
+			return r
+		}, strings.ToValidUTF8(s, ""))
+	}
+	s = strings.TrimSpace(s)
+	if len(s) > maxInput {
+		s = strings.ToValidUTF8(s[:maxInput], "")
+	}
+	return s
+}

@@ -1,0 +1,465 @@
+package flows
+
+import (
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rightsline/rightsline/locales"
+)
+
+// Message IDs the engine itself sends. Every flow set's locales must have
+// them; lint checks they exist in every language.
+const (
+	MsgNotUnderstood  = "common.not_understood"
+	MsgIdleRestart    = "common.idle_restart"
+	MsgHelp           = "common.help"
+	MsgDisclaimer     = "common.disclaimer"
+	MsgNoSource       = "common.no_source"
+	MsgNoMore         = "common.no_more"
+	MsgAnswerReprompt = "common.answer_reprompt"
+	MsgAppendAck      = "common.append_ack"
+	MsgTooLong        = "common.too_long"
+	MsgLangDetected   = "common.lang_detected"
+	MsgSourceLine     = "common.source_line"
+)
+
+// EngineMessages lists the message IDs the engine sends itself.
+var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine}
+
+// Global word keyword lists, matched in every state and every language.
+const (
+	kwMenu     = "kw.global.menu"
+	kwBack     = "kw.global.back"
+	kwHelp     = "kw.global.help"
+	kwLanguage = "kw.global.language"
+	kwRestart  = "kw.global.restart"
+	kwSource   = "kw.global.source"
+	kwMore     = "kw.global.more"
+	kwDone     = "kw.done"
+)
+
+// GlobalKeywordLists names the keyword lists of the global words.
+var GlobalKeywordLists = []string{kwMenu, kwBack, kwHelp, kwLanguage, kwRestart, kwSource, kwMore, kwDone}
+
+// vars kept when a conversation restarts.
+var keptOnRestart = []string{"zip", "jurisdiction"}
+
+const maxHops = 32
+const maxBack = 12
+
+type stepper struct {
+	e       *Engine
+	conv    Conversation
+	now     time.Time
+	replies []Reply
+	events  []Event
+	quiet   bool // the first message after a restart: no "not understood"
+}
+
+func (s *stepper) run(text string) error {
+	if s.conv.State == "" {
+		return s.firstContact(text)
+	}
+	if _, ok := s.e.c.states[s.conv.State]; !ok {
+		// The flow files changed under a saved conversation.
+		s.conv.State = StateMenu
+	}
+	if !s.conv.LastActive.IsZero() && s.now.Sub(s.conv.LastActive) > s.e.idle {
+		if err := s.say(MsgIdleRestart); err != nil {
+			return err
+		}
+		s.events = append(s.events, Event{Type: EventIdleRestart})
+		s.reset()
+		s.conv.State = StateMenu
+		s.quiet = true
+	}
+	return s.handle(text)
+}
+
+// firstContact starts a conversation: pick the language (given by the
+// channel, or detected from the text), welcome, then treat the text as if
+// sent at the menu so "my landlord changed the locks" is answered at once.
+func (s *stepper) firstContact(text string) error {
+	if s.conv.Lang == "" {
+		l, ok := s.e.detect(text)
+		if !ok {
+			s.conv.Lang = locales.English
+			return s.enter(StateLanguage)
+		}
+		s.conv.Lang = l
+		s.events = append(s.events, Event{Type: EventLanguageChanged})
+		if err := s.say(MsgLangDetected); err != nil {
+			return err
+		}
+	}
+	if err := s.enter(StateWelcome); err != nil {
+		return err
+	}
+	if text == "" || s.e.index.isGreeting(text) {
+		return nil
+	}
+	s.quiet = true
+	before := len(s.replies)
+	if err := s.handle(text); err != nil {
+		return err
+	}
+	_ = before
+	return nil
+}
+
+func (s *stepper) reset() {
+	kept := map[string]string{}
+	for _, k := range keptOnRestart {
+		if v, ok := s.conv.Vars[k]; ok {
+			kept[k] = v
+		}
+	}
+	s.conv.Vars = kept
+	s.conv.Back = nil
+	s.conv.Pending = nil
+	s.conv.LastAnswer = ""
+}
+
+func (s *stepper) handle(text string) error {
+	folded := locales.Fold(text)
+	if g, ok := s.e.index.global[folded]; ok && g != kwDone {
+		return s.global(g)
+	}
+	st := s.e.c.states[s.conv.State]
+	switch {
+	case st.Collect != nil && text != "":
+		return s.collect(st, text, folded)
+	case st.ChoicesFrom != "":
+		if i, ok := matchNumber(folded); ok {
+			dyn := s.e.reg.choiceSources[st.ChoicesFrom](&s.conv)
+			if i >= 1 && i <= len(dyn) {
+				s.conv.Vars[dyn[i-1].Var] = dyn[i-1].Value
+				return s.next(st)
+			}
+		}
+	case len(st.Choices) > 0:
+		if i, ok := s.e.index.matchChoice(st, s.conv.Lang, folded); ok {
+			return s.choose(st, &st.Choices[i])
+		}
+	}
+	if text != "" {
+		if target, ok := s.e.index.matchTopic(s.conv.Lang, folded); ok {
+			return s.enter(target)
+		}
+	}
+	if s.quiet {
+		if s.conv.State == StateMenu {
+			return nil // the welcome already showed the menu
+		}
+		return s.reprompt(st)
+	}
+	if text != "" {
+		if err := s.say(MsgNotUnderstood); err != nil {
+			return err
+		}
+	}
+	return s.reprompt(st)
+}
+
+func (s *stepper) global(g string) error {
+	switch g {
+	case kwMenu:
+		s.conv.Back = nil
+		return s.enter(StateMenu)
+	case kwBack:
+		// The top of the stack is the current state; go to the one before.
+		for len(s.conv.Back) > 0 {
+			top := s.conv.Back[len(s.conv.Back)-1]
+			s.conv.Back = s.conv.Back[:len(s.conv.Back)-1]
+			if top != s.conv.State {
+				return s.enter(top)
+			}
+		}
+		return s.enter(StateMenu)
+	case kwHelp:
+		if err := s.say(MsgHelp); err != nil {
+			return err
+		}
+		return s.reprompt(s.e.c.states[s.conv.State])
+	case kwLanguage:
+		return s.enter(StateLanguage)
+	case kwRestart:
+		s.reset()
+		s.events = append(s.events, Event{Type: EventRestarted})
+		return s.enter(StateWelcome)
+	case kwSource:
+		st, ok := s.e.c.states[s.conv.LastAnswer]
+		if !ok || st.Source == "" {
+			return s.say(MsgNoSource)
+		}
+		if err := s.say(st.Source); err != nil {
+			return err
+		}
+		return s.sayWith(MsgSourceLine, map[string]string{"reviewed": st.Reviewed})
+	case kwMore:
+		if len(s.conv.Pending) == 0 {
+			return s.say(MsgNoMore)
+		}
+		id := s.conv.Pending[0]
+		s.conv.Pending = s.conv.Pending[1:]
+		return s.say(id)
+	}
+	return fmt.Errorf("flows: unknown global word list %q", g)
+}
+
+func (s *stepper) collect(st *State, text, folded string) error {
+	c := st.Collect
+	if c.Append {
+		if s.e.index.isDone(folded) {
+			if s.conv.Vars[c.Var] == "" {
+				return s.reprompt(st)
+			}
+			return s.next(st)
+		}
+		prev := s.conv.Vars[c.Var]
+		joined := text
+		if prev != "" {
+			joined = prev + "\n" + text
+		}
+		if c.Max > 0 && locales.Chars(joined) > c.Max {
+			s.conv.Vars[c.Var] = truncateRunes(joined, c.Max)
+			if err := s.sayWith(MsgTooLong, map[string]string{"max": strconv.Itoa(c.Max)}); err != nil {
+				return err
+			}
+			return s.next(st)
+		}
+		s.conv.Vars[c.Var] = joined
+		return s.say(MsgAppendAck)
+	}
+	v, ok := s.e.reg.validators[c.Type](text, s.conv.Lang, s.now, s.e.cat)
+	if ok && c.Max > 0 && locales.Chars(v) > c.Max {
+		v = truncateRunes(v, c.Max)
+		if err := s.sayWith(MsgTooLong, map[string]string{"max": strconv.Itoa(c.Max)}); err != nil {
+			return err
+		}
+	}
+	if !ok {
+		if c.Invalid != "" {
+			if err := s.say(c.Invalid); err != nil {
+				return err
+			}
+		} else if err := s.say(MsgNotUnderstood); err != nil {
+			return err
+		}
+		return s.reprompt(st)
+	}
+	s.conv.Vars[c.Var] = v
+	return s.next(st)
+}
+
+func (s *stepper) next(st *State) error {
+	dst, err := s.e.transition(st.name, evNext)
+	if err != nil {
+		return err
+	}
+	return s.enter(dst)
+}
+
+func (s *stepper) choose(st *State, ch *Choice) error {
+	for k, v := range ch.Set {
+		s.conv.Vars[k] = v
+	}
+	if err := s.act(ch.Action); err != nil {
+		return err
+	}
+	dst, err := s.e.transition(st.name, evChoosePrefix+ch.Key)
+	if err != nil {
+		return err
+	}
+	return s.enter(dst)
+}
+
+// act runs an action. It reports whether the action moved the conversation
+// to another flow (go_to_flow).
+func (s *stepper) act(a *Action) error {
+	if a == nil {
+		return nil
+	}
+	if a.SetLanguage != "" {
+		l, _ := locales.ParseLang(a.SetLanguage)
+		if l != s.conv.Lang {
+			s.conv.Lang = l
+		}
+		s.events = append(s.events, Event{Type: EventLanguageChanged})
+	}
+	if a.Run != "" {
+		evs, err := s.e.reg.actions[a.Run](&s.conv, s.now)
+		if err != nil {
+			return err
+		}
+		s.events = append(s.events, evs...)
+	}
+	if a.SubmitReport {
+		if fn, ok := s.e.reg.actions["submit_report"]; ok {
+			evs, err := fn(&s.conv, s.now)
+			if err != nil {
+				return err
+			}
+			s.events = append(s.events, evs...)
+		}
+		s.events = append(s.events, Event{Type: EventReportSubmitted, Vars: maps.Clone(s.conv.Vars)})
+	}
+	return nil
+}
+
+// enter moves into state name: runs its action, says its messages and,
+// unless it waits for input, follows Next.
+func (s *stepper) enter(name string) error {
+	for hops := 0; hops < maxHops; hops++ {
+		st, ok := s.e.c.states[name]
+		if !ok {
+			return fmt.Errorf("flows: unknown state %q", name)
+		}
+		if st.SkipIf != nil && st.SkipIf.holds(s.conv.Vars) {
+			var err error
+			if name, err = s.e.transition(name, evNext); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := s.act(st.Action); err != nil {
+			return err
+		}
+		if st.Action != nil && st.Action.GoToFlow != "" {
+			name = st.Action.GoToFlow + "." + s.e.c.flows[st.Action.GoToFlow].Start
+			continue
+		}
+		if st.Kind == "answer" {
+			if !s.conv.DisclaimerShown {
+				if err := s.say(MsgDisclaimer); err != nil {
+					return err
+				}
+			}
+			s.conv.LastAnswer = name
+			s.conv.Pending = append([]string(nil), st.More...)
+		}
+		for _, id := range st.Say {
+			if err := s.say(id); err != nil {
+				return err
+			}
+		}
+		if st.ChoicesFrom != "" {
+			if err := s.sayDynamic(st); err != nil {
+				return err
+			}
+		}
+		if len(st.Choices) > 0 || st.Collect != nil || st.ChoicesFrom != "" {
+			s.conv.State = name
+			if n := len(s.conv.Back); n == 0 || s.conv.Back[n-1] != name {
+				s.conv.Back = append(s.conv.Back, name)
+				if len(s.conv.Back) > maxBack {
+					s.conv.Back = s.conv.Back[len(s.conv.Back)-maxBack:]
+				}
+			}
+			return nil
+		}
+		var err error
+		if name, err = s.e.transition(name, evNext); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("flows: more than %d automatic steps from %q (a loop of next)", maxHops, name)
+}
+
+func (s *stepper) sayDynamic(st *State) error {
+	dyn := s.e.reg.choiceSources[st.ChoicesFrom](&s.conv)
+	var b strings.Builder
+	for i, d := range dyn {
+		label, err := s.e.cat.Text(s.conv.Lang, d.Label, s.conv.Vars)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strconv.Itoa(i + 1))
+		b.WriteString(". ")
+		b.WriteString(label)
+	}
+	s.replies = append(s.replies, Reply{ID: st.name + ".choices", Text: b.String()})
+	return nil
+}
+
+// reprompt repeats what the state asks, briefly for answers.
+func (s *stepper) reprompt(st *State) error {
+	if st.Kind == "answer" {
+		return s.say(MsgAnswerReprompt)
+	}
+	for _, id := range st.Say {
+		if err := s.say(id); err != nil {
+			return err
+		}
+	}
+	if st.ChoicesFrom != "" {
+		return s.sayDynamic(st)
+	}
+	return nil
+}
+
+func (s *stepper) say(id string) error { return s.sayWith(id, nil) }
+
+func (s *stepper) sayWith(id string, extra map[string]string) error {
+	data := s.conv.Vars
+	if extra != nil {
+		data = maps.Clone(s.conv.Vars)
+		maps.Copy(data, extra)
+	}
+	text, err := s.e.cat.Text(s.conv.Lang, id, data)
+	if err != nil {
+		return err
+	}
+	if id == MsgDisclaimer {
+		s.conv.DisclaimerShown = true
+	}
+	s.replies = append(s.replies, Reply{ID: id, Text: text})
+	return nil
+}
+
+func (s *stepper) prompt() Prompt {
+	st, ok := s.e.c.states[s.conv.State]
+	if !ok {
+		return Prompt{}
+	}
+	p := Prompt{State: st.name}
+	if st.Collect != nil {
+		p.Collect = st.Collect.Type
+	}
+	if len(st.Choices) > 0 {
+		p.Choices = make([]PromptChoice, len(st.Choices))
+		for i, ch := range st.Choices {
+			label := ch.Key
+			if ch.Label != "" {
+				if t, err := s.e.cat.Text(s.conv.Lang, ch.Label, s.conv.Vars); err == nil {
+					label = t
+				}
+			}
+			p.Choices[i] = PromptChoice{Key: ch.Key, Label: label}
+		}
+	}
+	if st.ChoicesFrom != "" {
+		for i, d := range s.e.reg.choiceSources[st.ChoicesFrom](&s.conv) {
+			label, _ := s.e.cat.Text(s.conv.Lang, d.Label, s.conv.Vars)
+			p.Choices = append(p.Choices, PromptChoice{Key: strconv.Itoa(i + 1), Label: label})
+		}
+	}
+	return p
+}
+
+func truncateRunes(s string, n int) string {
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos]
+		}
+		i++
+	}
+	return s
+}
