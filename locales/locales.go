@@ -185,8 +185,14 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
 		}
-		// go-i18n reads the language from the last dotted part of the name.
-		if _, err := c.bundle.ParseMessageFileBytes(buf, string(l)+".toml"); err != nil {
+		// go-i18n reads the language from the last dotted part of the name,
+		// and refuses keys it does not know (review), so it gets the file
+		// without them.
+		i18nBuf, err := withoutOwnKeys(buf)
+		if err != nil {
+			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
+		}
+		if _, err := c.bundle.ParseMessageFileBytes(i18nBuf, string(l)+".toml"); err != nil {
 			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
 		}
 		msgs, err := readMeta(buf, l)
@@ -230,6 +236,27 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 	}
 	sort.Strings(problems)
 	return c, problems, nil
+}
+
+// ownKeys are message fields Rightsline keeps that go-i18n does not know.
+var ownKeys = []string{"review"}
+
+// withoutOwnKeys re-encodes a catalog file without ownKeys, for go-i18n.
+func withoutOwnKeys(buf []byte) ([]byte, error) {
+	var raw map[string]map[string]any
+	if err := toml.Unmarshal(buf, &raw); err != nil {
+		return nil, err
+	}
+	for _, fields := range raw {
+		for _, k := range ownKeys {
+			delete(fields, k)
+		}
+	}
+	var b bytes.Buffer
+	if err := toml.NewEncoder(&b).Encode(raw); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // readMeta decodes the fields go-i18n ignores (review) alongside the text.
