@@ -1,0 +1,233 @@
+// Package jurisdiction maps a ZIP code or a place name to the jurisdiction
+// whose law and agencies apply: a city with its own human-rights law (DC,
+// Eugene, Pittsburgh, Mountain View), a state (Hawaii, Oregon,
+// Pennsylvania, California), or federal law everywhere else.
+//
+// The mapping is data (jurisdictions.yaml, embedded). ZIP codes do not
+// follow city lines, so a lookup is a best guess that the resident confirms.
+package jurisdiction
+
+import (
+	_ "embed"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Well-known jurisdiction IDs.
+const (
+	Federal      = "federal"
+	DC           = "dc"
+	Eugene       = "eugene-or"
+	Pittsburgh   = "pittsburgh-pa"
+	MountainView = "mountain-view-ca"
+	Hawaii       = "hi"
+	Oregon       = "or"
+	Pennsylvania = "pa"
+	California   = "ca"
+)
+
+// Jurisdiction is a place whose law decides a resident's protections and
+// where a complaint goes.
+type Jurisdiction struct {
+	// ID is the stable slug stored in conversations and reports ("dc").
+	ID string
+	// Name is the English name ("Washington, DC"); residents see the
+	// translated name from their language's content messages.
+	Name string
+	// Parent is the next wider jurisdiction ("or" for Eugene, "federal"
+	// for a state); empty only for federal.
+	Parent string
+	// Traits are the protected-trait slugs of the local list in
+	// shared/facts.md, each with a message `trait.<slug>` in every
+	// language. A place without its own list carries its parent's.
+	Traits []string
+}
+
+// TraitMessageID is the catalog message naming a protected trait.
+func TraitMessageID(slug string) string { return "trait." + slug }
+
+//go:embed jurisdictions.yaml
+var dataFile []byte
+
+type entry struct {
+	ID     string   `yaml:"id"`
+	Name   string   `yaml:"name"`
+	Parent string   `yaml:"parent"`
+	Traits []string `yaml:"traits"`
+	Names  []string `yaml:"names"`
+	ZIPs   []string `yaml:"zips"`
+}
+
+type zipRange struct {
+	lo, hi int
+	id     string
+}
+
+type placeName struct {
+	name string // folded
+	id   string
+}
+
+type table struct {
+	order  []string
+	byID   map[string]Jurisdiction
+	ranges []zipRange  // narrowest first
+	names  []placeName // longest first
+}
+
+var data = mustParse(dataFile)
+
+func mustParse(buf []byte) *table {
+	t, err := parse(buf)
+	if err != nil {
+		panic("jurisdiction: jurisdictions.yaml: " + err.Error())
+	}
+	return t
+}
+
+// parse reads and checks the data file: unique IDs, known parents, well
+// formed ranges, and traits inherited from the parent when a place has no
+// list of its own.
+func parse(buf []byte) (*table, error) {
+	var doc struct {
+		Jurisdictions []entry `yaml:"jurisdictions"`
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(buf)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	t := &table{byID: map[string]Jurisdiction{}}
+	entries := map[string]entry{}
+	for _, e := range doc.Jurisdictions {
+		if e.ID == "" || e.Name == "" {
+			return nil, fmt.Errorf("an entry lacks id or name")
+		}
+		if _, dup := entries[e.ID]; dup {
+			return nil, fmt.Errorf("id %q twice", e.ID)
+		}
+		entries[e.ID] = e
+		t.order = append(t.order, e.ID)
+	}
+	if _, ok := entries[Federal]; !ok {
+		return nil, fmt.Errorf("the %q fallback is missing", Federal)
+	}
+	var traitsOf func(id string, depth int) ([]string, error)
+	traitsOf = func(id string, depth int) ([]string, error) {
+		e, ok := entries[id]
+		if !ok {
+			return nil, fmt.Errorf("unknown parent %q", id)
+		}
+		if len(e.Traits) > 0 || e.Parent == "" {
+			return e.Traits, nil
+		}
+		if depth > len(entries) {
+			return nil, fmt.Errorf("parent loop at %q", id)
+		}
+		return traitsOf(e.Parent, depth+1)
+	}
+	for _, id := range t.order {
+		e := entries[id]
+		if e.Parent == "" && id != Federal {
+			return nil, fmt.Errorf("%q needs a parent", id)
+		}
+		traits, err := traitsOf(id, 0)
+		if err != nil {
+			return nil, err
+		}
+		t.byID[id] = Jurisdiction{ID: id, Name: e.Name, Parent: e.Parent, Traits: traits}
+		for _, r := range e.ZIPs {
+			lo, hi, ok := strings.Cut(r, "-")
+			if !ok {
+				hi = lo
+			}
+			a, err1 := strconv.Atoi(lo)
+			b, err2 := strconv.Atoi(hi)
+			if err1 != nil || err2 != nil || len(lo) != 5 || len(hi) != 5 || a > b {
+				return nil, fmt.Errorf("%s: bad zip range %q", id, r)
+			}
+			t.ranges = append(t.ranges, zipRange{lo: a, hi: b, id: id})
+		}
+		for _, n := range e.Names {
+			if f := foldName(n); f != "" {
+				t.names = append(t.names, placeName{name: f, id: id})
+			}
+		}
+	}
+	sort.SliceStable(t.ranges, func(i, j int) bool {
+		return t.ranges[i].hi-t.ranges[i].lo < t.ranges[j].hi-t.ranges[j].lo
+	})
+	sort.SliceStable(t.names, func(i, j int) bool { return len(t.names[i].name) > len(t.names[j].name) })
+	return t, nil
+}
+
+// Lookup finds the jurisdiction of a ZIP code (also ZIP+4, or a ZIP inside
+// a sentence such as "my zip is 20001") or of a place name in any of the
+// supported languages ("Pittsburgh", "华盛顿", "워싱턴 DC"). A ZIP outside
+// every listed range is federal. It returns false when the text holds
+// neither a ZIP nor a known place.
+func Lookup(zipOrCity string) (Jurisdiction, bool) {
+	if zip, ok := FindZIP(zipOrCity); ok {
+		return data.lookupZIP(zip), true
+	}
+	folded := foldName(zipOrCity)
+	if folded == "" {
+		return Jurisdiction{}, false
+	}
+	// "Eugene, Oregon" names two places: the narrowest (deepest) wins,
+	// then the longest name.
+	best, bestDepth := "", -1
+	for _, n := range data.names {
+		if d := len(Chain(n.id)); d > bestDepth && containsName(folded, n.name) {
+			best, bestDepth = n.id, d
+		}
+	}
+	if best == "" {
+		return Jurisdiction{}, false
+	}
+	return data.byID[best], true
+}
+
+func (t *table) lookupZIP(zip string) Jurisdiction {
+	n, _ := strconv.Atoi(zip)
+	for _, r := range t.ranges {
+		if n >= r.lo && n <= r.hi {
+			return t.byID[r.id]
+		}
+	}
+	return t.byID[Federal]
+}
+
+// ByID returns the jurisdiction with the given ID.
+func ByID(id string) (Jurisdiction, bool) {
+	j, ok := data.byID[id]
+	return j, ok
+}
+
+// All lists every jurisdiction in the data file's order (federal first).
+func All() []Jurisdiction {
+	out := make([]Jurisdiction, 0, len(data.order))
+	for _, id := range data.order {
+		out = append(out, data.byID[id])
+	}
+	return out
+}
+
+// Chain lists the jurisdiction and its parents, narrowest first, ending
+// with federal: the agencies a complaint may go to, in order of preference.
+func Chain(id string) []Jurisdiction {
+	var out []Jurisdiction
+	for i := 0; id != "" && i <= len(data.order); i++ {
+		j, ok := data.byID[id]
+		if !ok {
+			break
+		}
+		out = append(out, j)
+		id = j.Parent
+	}
+	return out
+}
