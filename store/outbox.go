@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Outbox row statuses. A row moves pending → sending → sent, failed or
+// suppressed; a failed attempt that may succeed later goes back to pending.
+const (
+	OutboxPending    = "pending"
+	OutboxSending    = "sending"
+	OutboxSent       = "sent"
+	OutboxFailed     = "failed"
+	OutboxSuppressed = "suppressed"
+)
+
+// Outbound is a message to send to a contact that is not the reply to an
+// inbound message: a staff update, a reminder, a Discord DM. It is written
+// with [Tx.EnqueueOutbound] in the transaction that decides to send it, so
+// it is sent if and only if that transaction commits, and the dispatcher in
+// bot/outbox sends it later through the channel's Sender.
+type Outbound struct {
+	// ID is the store's id, set by EnqueueOutbound.
+	ID int64
+	// Channel picks the Sender: "sms", "discord" …
+	Channel string
+	// ContactID is the recipient; the row is suppressed, not sent, if the
+	// contact has opted out by the time it is due.
+	ContactID int64
+	// Address is where the channel delivers (phone number, Discord user
+	// id). It is personal data: never log it.
+	Address string
+	// Body is the text to send, already in the contact's language. It is
+	// personal data: never log it.
+	Body string
+	// Status is one of the Outbox* constants.
+	Status string
+	// Attempts counts the claims made so far, including the current one.
+	Attempts int
+	// NextAttemptAt is when the row is next due. EnqueueOutbound sends it
+	// as soon as possible when zero.
+	NextAttemptAt time.Time
+	// ProviderID is the provider's message id once sent (Twilio MessageSid).
+	ProviderID string
+	// DeliveryStatus is the provider's latest delivery report ("delivered").
+	DeliveryStatus string
+	// LastError is why the last attempt failed; it holds provider error
+	// text, never the address or body.
+	LastError string
+	// CreatedAt and SentAt are UTC; SentAt is zero until sent.
+	CreatedAt, SentAt time.Time
+}
+
+// Claim is a batch of outbox rows leased to one dispatcher. Only the holder
+// of the claim can settle its rows, so a dispatcher that outlived its lease
+// cannot overwrite the outcome of the one that took the rows over.
+type Claim struct {
+	// Token identifies the claim.
+	Token string
+	// Rows are the claimed rows, status OutboxSending.
+	Rows []Outbound
+}
+
+// EnqueueOutbound stores m in the outbox, to be sent after the transaction
+// commits, and sets m.ID, m.Status and m.CreatedAt. Channel, ContactID,
+// Address and Body are required; NextAttemptAt may delay the first attempt.
+//
+// Use it inside your own transaction, so the message exists exactly when
+// what it announces does:
+//
+//	err := s.InTx(ctx, func(tx *store.Tx) error {
+//		if err := saveStaffAnswer(ctx, tx, report, answer); err != nil {
+//			return err
+//		}
+//		_, err := tx.EnqueueOutbound(ctx, &store.Outbound{
+//			Channel: c.Channel, ContactID: c.ID, Address: c.Address, Body: text,
+//		})
+//		return err
+//	})
+//
+// The dispatcher (bot/outbox) then hands it to the Sender registered for
+// its channel, with retries and backoff.
+func (tx *Tx) EnqueueOutbound(ctx context.Context, m *Outbound) (int64, error) {
+	if m.Channel == "" || m.ContactID == 0 || m.Address == "" {
+		return 0, errors.New("store: EnqueueOutbound: channel, contact and address are required")
+	}
+	if m.Body == "" {
+		return 0, errors.New("store: EnqueueOutbound: body must not be empty")
+	}
+	now := tx.store.clock()
+	due := m.NextAttemptAt
+	if due.IsZero() || due.Before(now) {
+		due = now
+	}
+	due = normTime(due)
+	var id int64
+	if err := tx.queryRow(ctx, "EnqueueOutbound", m.Channel, m.ContactID, m.Address, m.Body, tx.time(due), tx.time(now)).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: enqueue outbound: %w", err)
+	}
+	m.ID, m.Status, m.Attempts, m.NextAttemptAt, m.CreatedAt = id, OutboxPending, 0, due, now
+	return id, nil
+}
+
+// ClaimOutbound leases up to limit due rows of channel to the caller until
+// now+lease: pending rows whose time has come and rows whose previous
+// claim's lease expired (its dispatcher crashed). Each claimed row's
+// Attempts is incremented. Due rows of contacts who opted out are marked
+// suppressed and not returned. On Postgres concurrent claimers skip each
+// other's rows (FOR UPDATE SKIP LOCKED); on SQLite claims are serialised.
+// An empty claim is not an error.
+func (s *Store) ClaimOutbound(ctx context.Context, channel string, limit int, lease time.Duration) (Claim, error) {
+	if limit <= 0 || lease <= 0 {
+		return Claim{}, errors.New("store: ClaimOutbound: limit and lease must be positive")
+	}
+	claim := Claim{Token: newClaimToken()}
+	err := s.InTx(ctx, func(tx *Tx) error {
+		claim.Rows = claim.Rows[:0]
+		now := s.clock()
+		if _, err := tx.exec(ctx, "SuppressOptedOutOutbound", channel, tx.time(now)); err != nil {
+			return fmt.Errorf("store: suppress opted-out outbound: %w", err)
+		}
+		rows, err := outboxTx{tx}.queryRows(ctx, "ClaimOutbound", channel, tx.time(now), tx.time(now.Add(lease)), claim.Token, limit)
+		if err != nil {
+			return fmt.Errorf("store: claim outbound: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m, err := scanOutbound(rows)
+			if err != nil {
+				return fmt.Errorf("store: claim outbound: %w", err)
+			}
+			claim.Rows = append(claim.Rows, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return Claim{}, err
+	}
+	// RETURNING gives no order; settle rows oldest first.
+	sortOutbound(claim.Rows)
+	return claim, nil
+}
+
+// MarkOutboundSent records that the claimed row was sent, with the
+// provider's message id. It returns ErrNotFound if the row is no longer
+// held by this claim (the lease expired and another claim took it).
+func (s *Store) MarkOutboundSent(ctx context.Context, token string, id int64, providerID string) error {
+	var pid sql.NullString
+	if providerID != "" {
+		pid = sql.NullString{String: providerID, Valid: true}
+	}
+	return settled("mark outbound sent", affectedOne(s.exec(ctx, "MarkOutboundSent", id, token, pid, timeArg(s.dialect, s.clock()))))
+}
+
+// RetryOutbound puts the claimed row back to pending, due at next, with
+// the reason the attempt failed. The attempt counts towards the maximum.
+func (s *Store) RetryOutbound(ctx context.Context, token string, id int64, next time.Time, reason string) error {
+	return settled("retry outbound", affectedOne(s.exec(ctx, "RetryOutbound", id, token, timeArg(s.dialect, next), reason)))
+}
+
+// DeferOutbound puts the claimed row back to pending, due at next, without
+// counting the attempt: nothing was tried (e.g. the per-address send rate
+// was reached).
+func (s *Store) DeferOutbound(ctx context.Context, token string, id int64, next time.Time) error {
+	return settled("defer outbound", affectedOne(s.exec(ctx, "DeferOutbound", id, token, timeArg(s.dialect, next))))
+}
+
+// FailOutbound ends the claimed row as failed: it will not be tried again.
+func (s *Store) FailOutbound(ctx context.Context, token string, id int64, reason string) error {
+	return settled("fail outbound", affectedOne(s.exec(ctx, "FinishOutbound", id, token, OutboxFailed, reason)))
+}
+
+// SuppressOutbound ends the claimed row as suppressed: it must not be sent
+// (the contact opted out).
+func (s *Store) SuppressOutbound(ctx context.Context, token string, id int64, reason string) error {
+	return settled("suppress outbound", affectedOne(s.exec(ctx, "FinishOutbound", id, token, OutboxSuppressed, reason)))
+}
+
+// OutboundByID returns the outbox row, or ErrNotFound.
+func (s *Store) OutboundByID(ctx context.Context, id int64) (Outbound, error) {
+	m, err := scanOutbound(s.queryRow(ctx, "OutboundByID", id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Outbound{}, fmt.Errorf("store: outbound by id: %w", err)
+	}
+	return m, err
+}
+
+// OutboundByContact returns every outbox row of the contact, oldest first;
+// an empty slice if there are none.
+func (s *Store) OutboundByContact(ctx context.Context, contactID int64) ([]Outbound, error) {
+	rows, err := s.queryRows(ctx, "OutboundByContact", contactID)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbound by contact: %w", err)
+	}
+	defer rows.Close()
+	out := []Outbound{}
+	for rows.Next() {
+		m, err := scanOutbound(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: outbound by contact: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// outboxTx adds the multi-row query the claim needs to a transaction.
+type outboxTx struct{ *Tx }
+
+// queryRows runs the named multi-row query in the transaction.
+func (tx outboxTx) queryRows(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, query(tx.store.dialect, name), args...)
+}
+
+// settled wraps the error of an UPDATE of one claimed row; ErrNotFound
+// (the claim no longer holds the row) is returned as is.
+func settled(what string, err error) error {
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	return err
+}
+
+// scanOutbound reads the columns id, channel, contact_id, address, body,
+// status, attempts, next_attempt_at, provider_id, delivery_status,
+// last_error, created_at, sent_at.
+func scanOutbound(row interface{ Scan(...any) error }) (Outbound, error) {
+	var m Outbound
+	var pid sql.NullString
+	var sent outboxTime
+	err := row.Scan(&m.ID, &m.Channel, &m.ContactID, &m.Address, &m.Body, &m.Status, &m.Attempts,
+		timeDest{&m.NextAttemptAt}, &pid, &m.DeliveryStatus, &m.LastError, timeDest{&m.CreatedAt}, &sent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Outbound{}, ErrNotFound
+	}
+	if err != nil {
+		return Outbound{}, err
+	}
+	m.ProviderID = pid.String
+	m.SentAt = sent.t
+	return m, nil
+}
+
+// outboxTime scans a nullable time column; NULL leaves the zero time.
+type outboxTime struct{ t time.Time }
+
+// Scan implements sql.Scanner.
+func (d *outboxTime) Scan(src any) error {
+	if src == nil {
+		d.t = time.Time{}
+		return nil
+	}
+	return timeDest{&d.t}.Scan(src)
+}
+
+// sortOutbound orders rows by due time, then id (insertion sort: claims
+// are small).
+func sortOutbound(rows []Outbound) {
+	for i := 1; i < len(rows); i++ {
+		for j := i; j > 0 && outboundBefore(rows[j], rows[j-1]); j-- {
+			rows[j], rows[j-1] = rows[j-1], rows[j]
+		}
+	}
+}
+
+func outboundBefore(a, b Outbound) bool {
+	if !a.NextAttemptAt.Equal(b.NextAttemptAt) {
+		return a.NextAttemptAt.Before(b.NextAttemptAt)
+	}
+	return a.ID < b.ID
+}
+
+// newClaimToken returns a random claim token.
+func newClaimToken() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
