@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// DiscordGuild is one Discord server's settings, chosen by its moderators
+// with /setup. Empty fields mean "no default".
+type DiscordGuild struct {
+	// GuildID is Discord's id for the server.
+	GuildID string
+	// Jurisdiction is the place assumed for members' reports, an id from
+	// intake/jurisdiction ("dc", "pittsburgh-pa").
+	Jurisdiction string
+	// Lang is the language tag used when a member's Discord language is
+	// not one Rightsline speaks (or is Discord's default, English).
+	Lang string
+	// UpdatedBy is the Discord user id of whoever last changed the settings.
+	UpdatedBy string
+	// UpdatedAt is UTC, to the microsecond.
+	UpdatedAt time.Time
+}
+
+// DiscordGuild returns the settings of the server guildID, or ErrNotFound
+// if none were saved.
+func (s *Store) DiscordGuild(ctx context.Context, guildID string) (DiscordGuild, error) {
+	var g DiscordGuild
+	err := s.queryRow(ctx, "DiscordGuild", guildID).Scan(&g.GuildID, &g.Jurisdiction, &g.Lang, &g.UpdatedBy, timeDest{&g.UpdatedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return DiscordGuild{}, ErrNotFound
+	}
+	if err != nil {
+		return DiscordGuild{}, fmt.Errorf("store: discord guild: %w", err)
+	}
+	return g, nil
+}
+
+// SaveDiscordGuild creates or replaces the settings of g.GuildID and sets
+// g.UpdatedAt to now.
+func (s *Store) SaveDiscordGuild(ctx context.Context, g *DiscordGuild) error {
+	if g.GuildID == "" || g.UpdatedBy == "" {
+		return errors.New("store: SaveDiscordGuild: guild id and updated_by must not be empty")
+	}
+	at := s.clock()
+	if _, err := s.exec(ctx, "SaveDiscordGuild", g.GuildID, g.Jurisdiction, g.Lang, g.UpdatedBy, timeArg(s.dialect, at)); err != nil {
+		return fmt.Errorf("store: save discord guild: %w", err)
+	}
+	g.UpdatedAt = at
+	return nil
+}
