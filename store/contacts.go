@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Contact is a person reachable at one address on one channel.
+type Contact struct {
+	// ID is the store's id for the contact.
+	ID int64
+	// Channel is the transport, e.g. "sms" or "discord".
+	Channel string
+	// Address identifies the person on Channel: a phone number, a user id.
+	// It is personal data: never log it.
+	Address string
+	// Lang is the contact's chosen language tag; empty until chosen.
+	Lang string
+	// OptedOut is true once the contact asked not to be messaged.
+	OptedOut bool
+	// CreatedAt and UpdatedAt are UTC, to the microsecond.
+	CreatedAt, UpdatedAt time.Time
+}
+
+// scanContact reads the columns id, channel, address, lang, opted_out,
+// created_at, updated_at.
+func scanContact(row interface{ Scan(...any) error }) (Contact, error) {
+	var c Contact
+	err := row.Scan(&c.ID, &c.Channel, &c.Address, &c.Lang, &c.OptedOut,
+		timeDest{&c.CreatedAt}, timeDest{&c.UpdatedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return Contact{}, ErrNotFound
+	}
+	return c, err
+}
+
+// ContactForUpdate finds or creates the contact (channel, address) and
+// holds it until the transaction ends, so no other transaction handles the
+// same contact meanwhile. On Postgres the contact's row is locked (SELECT …
+// FOR UPDATE, after INSERT … ON CONFLICT DO NOTHING if it was missing); on
+// SQLite the IMMEDIATE transaction already holds the database's write lock.
+func (tx *Tx) ContactForUpdate(ctx context.Context, channel, address string) (Contact, error) {
+	if channel == "" || address == "" {
+		return Contact{}, errors.New("store: ContactForUpdate: channel and address must not be empty")
+	}
+	// Look first: the contact usually exists, and on Postgres an INSERT
+	// that hits the conflict still consumes an identity value.
+	c, err := scanContact(tx.queryRow(ctx, "ContactForUpdate", channel, address))
+	if err == nil {
+		return c, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return Contact{}, fmt.Errorf("store: lock contact: %w", err)
+	}
+	// A concurrent transaction may be creating the same contact; the
+	// INSERT then waits for it and does nothing, and the SELECT below sees
+	// and locks its row.
+	if _, err := tx.exec(ctx, "InsertContactIfAbsent", channel, address, tx.time(tx.store.clock())); err != nil {
+		return Contact{}, fmt.Errorf("store: create contact: %w", err)
+	}
+	c, err = scanContact(tx.queryRow(ctx, "ContactForUpdate", channel, address))
+	if err != nil {
+		return Contact{}, fmt.Errorf("store: lock contact: %w", err)
+	}
+	return c, nil
+}
+
+// SetContactLang records the contact's language. It returns ErrNotFound if
+// there is no such contact.
+func (tx *Tx) SetContactLang(ctx context.Context, contactID int64, lang string) error {
+	err := affectedOne(tx.exec(ctx, "SetContactLang", contactID, lang, tx.time(tx.store.clock())))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: set contact language: %w", err)
+	}
+	return err
+}
+
+// SetContactOptedOut records whether the contact opted out of messages. It
+// returns ErrNotFound if there is no such contact.
+func (tx *Tx) SetContactOptedOut(ctx context.Context, contactID int64, optedOut bool) error {
+	err := affectedOne(tx.exec(ctx, "SetContactOptedOut", contactID, optedOut, tx.time(tx.store.clock())))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: set contact opt-out: %w", err)
+	}
+	return err
+}
+
+// ContactByID returns the contact with the given id, or ErrNotFound.
+func (s *Store) ContactByID(ctx context.Context, id int64) (Contact, error) {
+	c, err := scanContact(s.queryRow(ctx, "ContactByID", id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Contact{}, fmt.Errorf("store: contact by id: %w", err)
+	}
+	return c, err
+}
+
+// ContactByAddress returns the contact (channel, address), or ErrNotFound.
+// Unlike [Tx.ContactForUpdate] it neither creates nor locks.
+func (s *Store) ContactByAddress(ctx context.Context, channel, address string) (Contact, error) {
+	c, err := scanContact(s.queryRow(ctx, "ContactByAddress", channel, address))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Contact{}, fmt.Errorf("store: contact by address: %w", err)
+	}
+	return c, err
+}

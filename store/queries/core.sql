@@ -1,0 +1,82 @@
+-- Core queries shared by Postgres and SQLite.
+--
+-- Each block starts with "-- name: Name" and runs to the next such line.
+-- Placeholders are $1, $2, ... on both dialects. Times are bound already
+-- encoded for the dialect (see timeArg in time.go). A query whose SQL must
+-- differ per dialect is overridden in core.postgres.sql or core.sqlite.sql.
+
+-- name: ContactByID
+SELECT id, channel, address, lang, opted_out, created_at, updated_at
+FROM contacts
+WHERE id = $1;
+
+-- name: ContactByAddress
+SELECT id, channel, address, lang, opted_out, created_at, updated_at
+FROM contacts
+WHERE channel = $1 AND address = $2;
+
+-- name: ContactForUpdate
+-- SQLite has no row locks: the IMMEDIATE transaction already holds the
+-- database's write lock, so a plain SELECT is enough. Postgres overrides this.
+SELECT id, channel, address, lang, opted_out, created_at, updated_at
+FROM contacts
+WHERE channel = $1 AND address = $2;
+
+-- name: InsertContactIfAbsent
+INSERT INTO contacts (channel, address, created_at, updated_at)
+VALUES ($1, $2, $3, $3)
+ON CONFLICT (channel, address) DO NOTHING;
+
+-- name: SetContactLang
+UPDATE contacts SET lang = $2, updated_at = $3 WHERE id = $1;
+
+-- name: SetContactOptedOut
+UPDATE contacts SET opted_out = $2, updated_at = $3 WHERE id = $1;
+
+-- name: LoadConversation
+SELECT state FROM conversations WHERE contact_id = $1;
+
+-- name: SaveConversation
+INSERT INTO conversations (contact_id, state, version, updated_at)
+VALUES ($1, $2, 1, $3)
+ON CONFLICT (contact_id) DO UPDATE
+SET state = excluded.state,
+    version = conversations.version + 1,
+    updated_at = excluded.updated_at;
+
+-- name: InsertMessage
+-- The conflict target names the partial unique index on inbound provider
+-- ids. A retried webhook inserts nothing and returns no row, which the
+-- caller reports as ErrDuplicate; unlike a raised unique violation this
+-- leaves a Postgres transaction usable.
+INSERT INTO messages (contact_id, direction, channel, body, external_id, in_reply_to, status, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT (channel, external_id) WHERE direction = 'in' AND external_id IS NOT NULL
+DO NOTHING
+RETURNING id;
+
+-- name: InboundByExternalID
+SELECT id, contact_id, direction, channel, body, external_id, in_reply_to, status, created_at
+FROM messages
+WHERE channel = $1 AND external_id = $2 AND direction = 'in';
+
+-- name: RepliesTo
+SELECT id, contact_id, direction, channel, body, external_id, in_reply_to, status, created_at
+FROM messages
+WHERE in_reply_to = $1 AND direction = 'out'
+ORDER BY id;
+
+-- name: Transcript
+-- The newest $2 messages of a contact, returned oldest first.
+SELECT id, contact_id, direction, channel, body, external_id, in_reply_to, status, created_at
+FROM (
+    SELECT id, contact_id, direction, channel, body, external_id, in_reply_to, status, created_at
+    FROM messages
+    WHERE contact_id = $1
+    ORDER BY id DESC
+    LIMIT $2
+) AS recent
+ORDER BY id;
+
+-- name: SetMessageStatus
+UPDATE messages SET status = $3 WHERE channel = $1 AND external_id = $2;

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Retry policy for transactions that lose a race for a lock.
+const (
+	txMaxAttempts = 5
+	txBaseBackoff = 5 * time.Millisecond
+)
+
+// Tx is one database transaction, handed to the function given to
+// [Store.InTx]. It is valid only until that function returns and must not
+// be used from more than one goroutine at a time.
+type Tx struct {
+	tx    *sql.Tx
+	store *Store
+}
+
+// InTx runs fn in one transaction; it commits if fn returns nil and rolls
+// back otherwise (also if fn panics, after which the panic continues). fn's
+// error is returned as is.
+//
+// When the transaction fails only because of contention (SQLite busy or
+// locked; Postgres serialization failure or deadlock) InTx runs fn again, up
+// to 5 attempts in all, with a short randomised backoff. fn must therefore
+// confine its effects to tx, or be safe to repeat.
+//
+// On SQLite, write transactions of one Store run one at a time (they would
+// anyway: BEGIN IMMEDIATE takes the database's write lock). Inside fn use
+// only tx, not the Store's own methods or a nested InTx: on an in-memory
+// SQLite database those would wait for fn forever, and elsewhere they run
+// outside the transaction.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.inTxOnce(ctx, fn)
+		if err == nil || attempt == txMaxAttempts || !isRetryable(err) {
+			return err
+		}
+		backoff := txBaseBackoff << (attempt - 1)
+		wait := backoff/2 + rand.N(backoff)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}
+
+// inTxOnce is one attempt of InTx.
+func (s *Store) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.writeSem != nil {
+		select {
+		case s.writeSem <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-s.writeSem }()
+	}
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin transaction: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = sqlTx.Rollback() // fn failed or panicked; its error is the one that matters
+		}
+	}()
+	if err := fn(&Tx{tx: sqlTx, store: s}); err != nil {
+		return err
+	}
+	done = true
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Dialect reports which database the transaction runs on, for callers that
+// run their own SQL through [Tx.SQL].
+func (tx *Tx) Dialect() Dialect {
+	return tx.store.dialect
+}
+
+// SQL returns the underlying transaction, so other packages can run their
+// own queries atomically with the store's. Do not commit or roll it back;
+// InTx does that.
+func (tx *Tx) SQL() *sql.Tx {
+	return tx.tx
+}
+
+// exec runs the named query in the transaction.
+func (tx *Tx) exec(ctx context.Context, name string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, query(tx.store.dialect, name), args...)
+}
+
+// queryRow runs the named single-row query in the transaction.
+func (tx *Tx) queryRow(ctx context.Context, name string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, query(tx.store.dialect, name), args...)
+}
+
+// time encodes t for the transaction's dialect.
+func (tx *Tx) time(t time.Time) any {
+	return timeArg(tx.store.dialect, t)
+}
+
+// exec runs the named query outside any transaction.
+func (s *Store) exec(ctx context.Context, name string, args ...any) (sql.Result, error) {
+	return s.db.ExecContext(ctx, query(s.dialect, name), args...)
+}
+
+// queryRow runs the named single-row query outside any transaction.
+func (s *Store) queryRow(ctx context.Context, name string, args ...any) *sql.Row {
+	return s.db.QueryRowContext(ctx, query(s.dialect, name), args...)
+}
+
+// queryRows runs the named query outside any transaction.
+func (s *Store) queryRows(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
+	return s.db.QueryContext(ctx, query(s.dialect, name), args...)
+}
+
+// affectedOne turns an UPDATE's result into ErrNotFound when no row matched.
+func affectedOne(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
