@@ -198,3 +198,50 @@ func TestEnqueueOutboundRejects(t *testing.T) {
 		t.Fatal("empty body accepted")
 	}
 }
+
+func TestDeliveryStatusNeverMovesBack(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		_, id := enqueue(t, s, "sms", "+15550000031", "x", time.Time{})
+		claim, err := s.ClaimOutbound(ctx, "sms", 1, time.Minute)
+		if err != nil || len(claim.Rows) != 1 {
+			t.Fatal(claim, err)
+		}
+		if err := s.MarkOutboundSent(ctx, claim.Token, id, "SMabc"); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			status  string
+			rank    int
+			applied bool
+		}{
+			{"sent", 3, true},
+			{"delivered", 4, true},
+			{"sent", 3, false}, // late callback
+			{"queued", 1, false},
+		}
+		for _, st := range steps {
+			got, err := s.RecordDeliveryStatus(ctx, store.DeliveryReport{Channel: "sms", ProviderID: "SMabc", Status: st.status, Rank: st.rank})
+			if err != nil || got != st.applied {
+				t.Fatalf("%s: applied=%v err=%v; want %v", st.status, got, err, st.applied)
+			}
+		}
+		r, err := s.DeliveryStatus(ctx, "sms", "SMabc")
+		if err != nil || r.Status != "delivered" {
+			t.Fatalf("stored %+v, %v", r, err)
+		}
+		m, _ := s.OutboundByID(ctx, id)
+		if m.DeliveryStatus != "delivered" {
+			t.Fatalf("outbox delivery status %q", m.DeliveryStatus)
+		}
+		// A report for a message we never stored (a TwiML reply) is kept too.
+		if ok, err := s.RecordDeliveryStatus(ctx, store.DeliveryReport{Channel: "sms", ProviderID: "SMreply", Status: "undelivered", Rank: 4, ErrorCode: "30003"}); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		if _, err := s.DeliveryStatus(ctx, "sms", "SMnone"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
+	})
+}
