@@ -1,0 +1,202 @@
+// Package bot is the runtime every channel shares: it finds the contact,
+// loads the conversation, steps the engine and commits the inbound message,
+// the new state, the outbound replies and any report in one transaction,
+// before the channel sends a single reply. The channels live in
+// subpackages (bot/sms, bot/discord, bot/web, bot/terminal).
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+// Inbound is one message from a person on a channel.
+type Inbound struct {
+	Channel string // "sms", "discord", "web", "terminal"
+	Address string // phone number, Discord user ID, simulator session …
+	Text    string
+	// ExternalID is the provider's message ID (Twilio MessageSid, Discord
+	// interaction ID). A repeated ExternalID is answered with the replies
+	// stored the first time and runs nothing again.
+	ExternalID string
+	// Lang is the language the channel knows the person uses (a Discord
+	// locale, --lang); used only for a new conversation.
+	Lang locales.Lang
+	At   time.Time
+}
+
+// Outcome is what the channel sends back.
+type Outcome struct {
+	Contact store.Contact
+	Replies []flows.Reply
+	Prompt  flows.Prompt
+	Lang    locales.Lang
+	// Duplicate is set when the message was seen before; Replies are then
+	// those stored the first time.
+	Duplicate bool
+	// Events are what the step produced (reports filed, language changes).
+	Events []flows.Event
+}
+
+// EventHandler persists what an engine event asks for (a report) inside
+// the step's transaction, and may add replies' template data (a report
+// reference) before the channel sees them.
+type EventHandler interface {
+	HandleEvent(ctx context.Context, tx *store.Tx, c store.Contact, channel string, ev flows.Event) error
+}
+
+// Runtime steps conversations and stores them.
+type Runtime struct {
+	Store  *store.Store
+	Engine *flows.Engine
+	Log    *slog.Logger
+	// Events handles engine events; nil ignores them.
+	Events EventHandler
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// ErrEmptyAddress is returned for an inbound message without an address.
+var ErrEmptyAddress = errors.New("bot: inbound message has no address")
+
+// Handle runs one inbound message through the conversation and returns the
+// replies to send. Everything is committed before it returns: a caller that
+// crashes after Handle loses nothing, and one that calls again with the same
+// ExternalID gets the same replies.
+func (r *Runtime) Handle(ctx context.Context, in Inbound) (Outcome, error) {
+	if in.Address == "" || in.Channel == "" {
+		return Outcome{}, ErrEmptyAddress
+	}
+	if in.At.IsZero() {
+		in.At = r.now()
+	}
+	in.At = in.At.UTC()
+	var out Outcome
+	err := r.Store.InTx(ctx, func(tx *store.Tx) error {
+		out = Outcome{}
+		c, err := tx.ContactForUpdate(ctx, in.Channel, in.Address)
+		if err != nil {
+			return err
+		}
+		out.Contact = c
+		inMsg := store.Message{ContactID: c.ID, Direction: "in", Channel: in.Channel, Body: in.Text, ExternalID: in.ExternalID, Status: "received"}
+		if err := tx.InsertMessage(ctx, &inMsg); err != nil {
+			if errors.Is(err, store.ErrDuplicate) {
+				out.Duplicate = true
+				return nil
+			}
+			return err
+		}
+		conv, err := r.load(ctx, tx, c, in)
+		if err != nil {
+			return err
+		}
+		res, err := r.Engine.Step(conv, flows.Input{Text: in.Text, At: in.At})
+		if err != nil {
+			return err
+		}
+		for _, ev := range res.Events {
+			if ev.Type == flows.EventLanguageChanged {
+				if err := tx.SetContactLang(ctx, c.ID, string(res.Conv.Lang)); err != nil {
+					return err
+				}
+				out.Contact.Lang = string(res.Conv.Lang)
+			}
+			if r.Events != nil {
+				if err := r.Events.HandleEvent(ctx, tx, out.Contact, in.Channel, ev); err != nil {
+					return fmt.Errorf("bot: handling %s: %w", ev.Type, err)
+				}
+			}
+		}
+		state, err := json.Marshal(res.Conv)
+		if err != nil {
+			return err
+		}
+		if err := tx.SaveConversation(ctx, c.ID, state, in.At); err != nil {
+			return err
+		}
+		for _, rep := range res.Replies {
+			m := store.Message{ContactID: c.ID, Direction: "out", Channel: in.Channel, Body: rep.Text, InReplyTo: inMsg.ID, Status: "reply"}
+			if err := tx.InsertMessage(ctx, &m); err != nil {
+				return err
+			}
+		}
+		out.Replies, out.Prompt, out.Lang, out.Events = res.Replies, res.Prompt, res.Conv.Lang, res.Events
+		return nil
+	})
+	if err != nil {
+		return Outcome{}, err
+	}
+	if out.Duplicate {
+		_, stored, err := r.Store.InboundByExternalID(ctx, in.Channel, in.ExternalID)
+		if err != nil {
+			return Outcome{}, err
+		}
+		for _, m := range stored {
+			out.Replies = append(out.Replies, flows.Reply{ID: "stored", Text: m.Body})
+		}
+		out.Lang = locales.Lang(out.Contact.Lang)
+	}
+	r.log().LogAttrs(ctx, slog.LevelInfo, "message handled",
+		slog.String("channel", in.Channel), slog.Int64("contact", out.Contact.ID),
+		slog.Bool("duplicate", out.Duplicate), slog.Int("replies", len(out.Replies)),
+		slog.String("lang", string(out.Lang)), slog.String("state", out.Prompt.State))
+	return out, nil
+}
+
+// load returns the saved conversation, or a new one in the contact's or
+// the channel's language.
+func (r *Runtime) load(ctx context.Context, tx *store.Tx, c store.Contact, in Inbound) (flows.Conversation, error) {
+	var conv flows.Conversation
+	buf, err := tx.LoadConversation(ctx, c.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if l, ok := locales.ParseLang(c.Lang); ok {
+			conv.Lang = l
+		} else if in.Lang != "" {
+			conv.Lang = in.Lang
+		}
+		return conv, nil
+	case err != nil:
+		return conv, err
+	}
+	if err := json.Unmarshal(buf, &conv); err != nil {
+		// A state we cannot read must not lock the person out: start again.
+		r.log().Warn("unreadable conversation state; starting again", "contact", c.ID, "err", err)
+		conv = flows.Conversation{Lang: locales.Lang(c.Lang)}
+	}
+	return conv, nil
+}
+
+func (r *Runtime) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Runtime) log() *slog.Logger {
+	if r.Log != nil {
+		return r.Log
+	}
+	return slog.Default()
+}
+
+// JoinReplies joins replies into one text, a blank line between them, for
+// channels that send one message per step.
+func JoinReplies(rs []flows.Reply) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.Text
+	}
+	return strings.Join(parts, "\n\n")
+}

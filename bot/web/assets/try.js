@@ -1,0 +1,87 @@
+// The simulator's page script: send a message, show the replies, offer the
+// current choices as quick replies, and poll for staff updates.
+"use strict";
+(function () {
+  const log = document.getElementById("log");
+  const form = document.getElementById("compose");
+  const text = document.getElementById("text");
+  const choices = document.getElementById("choices");
+  const status = document.getElementById("status");
+  let lastID = 0;
+
+  function bubble(dir, body) {
+    const li = document.createElement("li");
+    li.className = dir;
+    li.textContent = body; // never innerHTML: messages are text
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showChoices(list) {
+    choices.replaceChildren();
+    (list || []).forEach(function (c) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = c.key + " " + c.label;
+      b.addEventListener("click", function () { send(c.key); });
+      choices.appendChild(b);
+    });
+  }
+
+  async function load(after) {
+    const res = await fetch("/try/messages" + (after ? "?after=" + after : ""), { credentials: "same-origin" });
+    if (!res.ok) return;
+    const msgs = await res.json();
+    msgs.forEach(function (m) {
+      if (m.id > lastID) lastID = m.id;
+      bubble(m.dir, m.text);
+    });
+  }
+
+  async function send(body) {
+    if (!body.trim() && body !== "") return;
+    status.textContent = "";
+    bubble("in", body);
+    try {
+      const res = await fetch("/try/messages", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ text: body }),
+      });
+      const data = await res.json();
+      if (!res.ok) { status.textContent = data.error || "Could not send."; return; }
+      data.replies.forEach(function (r) { bubble("out", r.text); });
+      showChoices(data.choices);
+      if (data.lang) document.documentElement.lang = data.lang;
+      // Move lastID past what we just saw so polling does not repeat it.
+      const res2 = await fetch("/try/messages?after=" + lastID, { credentials: "same-origin" });
+      if (res2.ok) { (await res2.json()).forEach(function (m) { if (m.id > lastID) lastID = m.id; }); }
+    } catch (e) {
+      status.textContent = "Network error: your message may not have been sent.";
+    }
+  }
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    const body = text.value;
+    text.value = "";
+    send(body);
+  });
+  text.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+  });
+  document.getElementById("reset").addEventListener("submit", async function (e) {
+    e.preventDefault();
+    await fetch("/try/reset", { method: "POST", credentials: "same-origin" });
+    log.replaceChildren();
+    showChoices([]);
+    lastID = 0;
+  });
+
+  load(0).then(function () {
+    if (lastID === 0) bubble("out", "Send any message to start, for example: hi");
+  });
+  // Staff updates to this conversation arrive as new stored messages.
+  setInterval(function () { load(lastID); }, 5000);
+})();

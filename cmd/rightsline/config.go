@@ -1,0 +1,151 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is everything the service reads from the environment. Every
+// variable is listed in .env.example and the README; secrets may also be
+// given as NAME_FILE, the path of a file holding the value.
+type config struct {
+	ListenAddr      string
+	DatabaseURL     string
+	PublicBaseURL   string
+	Production      bool
+	IdleTimeout     time.Duration
+	ShutdownTimeout time.Duration
+	LogLevel        string
+	LogFormat       string
+
+	TwilioAccountSID          string
+	TwilioAuthToken           string
+	TwilioFrom                string
+	TwilioMessagingServiceSID string
+	TwilioAdvancedOptOut      bool
+	SMSRateLimitPerMinute     int
+
+	DiscordAppID     string
+	DiscordPublicKey string
+	DiscordBotToken  string
+}
+
+// envReader reads typed values and collects every problem, so a bad
+// configuration is reported all at once.
+type envReader struct {
+	lookup func(string) (string, bool)
+	errs   []error
+}
+
+func (r *envReader) str(name, def string) string {
+	if v, ok := r.lookup(name); ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
+	}
+	return def
+}
+
+// secret reads NAME, or the file named by NAME_FILE.
+func (r *envReader) secret(name string) string {
+	if v := r.str(name, ""); v != "" {
+		return v
+	}
+	path := r.str(name+"_FILE", "")
+	if path == "" {
+		return ""
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		r.errs = append(r.errs, fmt.Errorf("%s_FILE: %w", name, err))
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func (r *envReader) boolean(name string, def bool) bool {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not true or false", name, v))
+		return def
+	}
+	return b
+}
+
+func (r *envReader) duration(name string, def time.Duration) time.Duration {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a positive duration such as 72h or 30s", name, v))
+		return def
+	}
+	return d
+}
+
+func (r *envReader) integer(name string, def int) int {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a positive whole number", name, v))
+		return def
+	}
+	return n
+}
+
+// loadConfig reads the configuration from lookup (os.LookupEnv in main).
+func loadConfig(lookup func(string) (string, bool)) (config, error) {
+	r := &envReader{lookup: lookup}
+	c := config{
+		ListenAddr:      r.str("LISTEN_ADDR", ":8080"),
+		DatabaseURL:     r.secret("DATABASE_URL"),
+		PublicBaseURL:   strings.TrimRight(r.str("PUBLIC_BASE_URL", ""), "/"),
+		Production:      r.boolean("RIGHTSLINE_PRODUCTION", false),
+		IdleTimeout:     r.duration("CONVERSATION_IDLE_TIMEOUT", 72*time.Hour),
+		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 15*time.Second),
+		LogLevel:        r.str("LOG_LEVEL", "info"),
+		LogFormat:       r.str("LOG_FORMAT", "text"),
+
+		TwilioAccountSID:          r.str("TWILIO_ACCOUNT_SID", ""),
+		TwilioAuthToken:           r.secret("TWILIO_AUTH_TOKEN"),
+		TwilioFrom:                r.str("TWILIO_FROM", ""),
+		TwilioMessagingServiceSID: r.str("TWILIO_MESSAGING_SERVICE_SID", ""),
+		TwilioAdvancedOptOut:      r.boolean("TWILIO_ADVANCED_OPT_OUT", false),
+		SMSRateLimitPerMinute:     r.integer("SMS_RATE_LIMIT_PER_MINUTE", 20),
+
+		DiscordAppID:     r.str("DISCORD_APP_ID", ""),
+		DiscordPublicKey: r.str("DISCORD_PUBLIC_KEY", ""),
+		DiscordBotToken:  r.secret("DISCORD_BOT_TOKEN"),
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = "sqlite:rightsline.db"
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		r.errs = append(r.errs, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat))
+	}
+	if c.PublicBaseURL != "" && !strings.HasPrefix(c.PublicBaseURL, "https://") && !strings.HasPrefix(c.PublicBaseURL, "http://") {
+		r.errs = append(r.errs, fmt.Errorf("PUBLIC_BASE_URL: %q must start with https:// (or http:// for local testing)", c.PublicBaseURL))
+	}
+	if c.Production && strings.HasPrefix(c.DatabaseURL, "sqlite:") {
+		r.errs = append(r.errs, errors.New("RIGHTSLINE_PRODUCTION is set but DATABASE_URL is SQLite: production runs on Postgres"))
+	}
+	return c, errors.Join(r.errs...)
+}

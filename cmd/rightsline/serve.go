@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/rightsline/rightsline/bot/web"
+)
+
+// mountFunc adds one part of the service to the mux. A part that is not
+// configured (no Twilio credentials, say) logs that it is off and mounts
+// nothing, so its routes answer 404.
+type mountFunc func(mux *http.ServeMux, a *app) error
+
+// mounts lists the parts of the web service, one line each.
+var mounts = []mountFunc{
+	mountSimulator,
+}
+
+// background lists long-running workers started with serve (the outbox
+// dispatcher, the Discord gateway). Each runs until ctx ends.
+var background []func(ctx context.Context, a *app) error
+
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, err := loadConfigFromEnv()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg)
+	a, err := newApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	a.stdout = stdout
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := a.store.Ping(pctx); err != nil {
+			log.Warn("not ready: database unreachable", "err", err)
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/try", http.StatusFound)
+	})
+	for _, m := range mounts {
+		if err := m(mux, a); err != nil {
+			return err
+		}
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.ListenAddr,
+		Handler:           recoverer(log, mux),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	workCtx, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	done := make(chan error, len(background))
+	for _, bg := range background {
+		go func() { done <- bg(workCtx, a) }()
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "database", a.store.Dialect().String())
+	fmt.Fprintf(stdout, "Rightsline is running. Chat simulator: http://%s/try   Staff console: http://%s/console\n", displayAddr(ln.Addr()), displayAddr(ln.Addr()))
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	stopWork()
+	for range background {
+		if werr := <-done; werr != nil && !errors.Is(werr, context.Canceled) {
+			log.Warn("worker stopped with error", "err", werr)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		if ok {
+			return fmt.Sprintf("localhost:%d", tcp.Port)
+		}
+	}
+	return a.String()
+}
+
+// recoverer turns a panic in a handler into a 500 without taking the
+// process down, and logs it without the request body.
+func recoverer(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("panic in handler", "path", r.URL.Path, "panic", fmt.Sprint(v))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func mountSimulator(mux *http.ServeMux, a *app) error {
+	h := web.New(a.runtime, a.store, a.catalog, a.log)
+	h.Register(mux)
+	return nil
+}
