@@ -1,0 +1,393 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Staff roles.
+const (
+	// RoleAdmin sees every commission's reports and the default queue,
+	// manages staff and reads the audit log.
+	RoleAdmin = "admin"
+	// RoleStaff sees only the reports of their own commission.
+	RoleStaff = "staff"
+)
+
+// Staff is a person who signs in to the review console.
+type Staff struct {
+	ID    int64
+	Email string // lower-cased
+	Name  string
+	// PasswordHash is the bcrypt hash of the password; never the password.
+	PasswordHash string
+	Role         string // RoleAdmin or RoleStaff
+	// CommissionID is the commission a RoleStaff member works for; empty
+	// for an admin.
+	CommissionID string
+	Active       bool
+	// FailedLogins counts wrong passwords since the last success or lock.
+	FailedLogins int
+	// LockedUntil is when a lockout ends; zero if not locked.
+	LockedUntil time.Time
+	CreatedAt   time.Time
+}
+
+// IsAdmin reports whether s has the admin role.
+func (s Staff) IsAdmin() bool { return s.Role == RoleAdmin }
+
+// ErrInvalidStaff is returned for a staff record that breaks the role rules
+// (an admin with a commission, staff without one, an unknown role, an empty
+// email or hash).
+var ErrInvalidStaff = errors.New("store: invalid staff record")
+
+// scanStaff reads the columns id, email, name, password_hash, role,
+// commission_id, active, failed_logins, locked_until, created_at.
+func scanStaff(row interface{ Scan(...any) error }) (Staff, error) {
+	var st Staff
+	var commission sql.NullString
+	err := row.Scan(&st.ID, &st.Email, &st.Name, &st.PasswordHash, &st.Role, &commission,
+		&st.Active, &st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return Staff{}, ErrNotFound
+	}
+	st.CommissionID = commission.String
+	return st, err
+}
+
+// consoleNullTime scans a nullable time column; NULL becomes the zero time.
+type consoleNullTime struct{ t *time.Time }
+
+// Scan implements sql.Scanner.
+func (d consoleNullTime) Scan(src any) error {
+	if src == nil {
+		*d.t = time.Time{}
+		return nil
+	}
+	return timeDest(d).Scan(src)
+}
+
+// consoleNullString maps "" to NULL.
+func consoleNullString(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
+}
+
+// consoleNullInt maps 0 to NULL.
+func consoleNullInt(n int64) sql.NullInt64 {
+	return sql.NullInt64{Int64: n, Valid: n != 0}
+}
+
+// validateStaff normalises st.Email and checks the role rules before a
+// write, so the database's CHECK constraint is a second line, not the
+// first.
+func validateStaff(st *Staff) error {
+	st.Email = strings.ToLower(strings.TrimSpace(st.Email))
+	switch {
+	case st.Email == "" || !strings.Contains(st.Email, "@"):
+		return fmt.Errorf("%w: email %q is not an address", ErrInvalidStaff, st.Email)
+	case st.PasswordHash == "":
+		return fmt.Errorf("%w: no password hash", ErrInvalidStaff)
+	case st.Role == RoleAdmin && st.CommissionID != "":
+		return fmt.Errorf("%w: an admin belongs to no commission", ErrInvalidStaff)
+	case st.Role == RoleStaff && st.CommissionID == "":
+		return fmt.Errorf("%w: staff need a commission", ErrInvalidStaff)
+	case st.Role != RoleAdmin && st.Role != RoleStaff:
+		return fmt.Errorf("%w: role %q (want %q or %q)", ErrInvalidStaff, st.Role, RoleAdmin, RoleStaff)
+	}
+	return nil
+}
+
+// InsertStaff stores a new, active staff member and sets st.ID and
+// st.CreatedAt. A taken email gives ErrDuplicate; a record that breaks the
+// role rules gives ErrInvalidStaff.
+func (tx *Tx) InsertStaff(ctx context.Context, st *Staff) error {
+	if err := validateStaff(st); err != nil {
+		return err
+	}
+	st.Active = true
+	st.CreatedAt = tx.store.clock()
+	err := tx.queryRow(ctx, "InsertStaff", st.Email, st.Name, st.PasswordHash, st.Role,
+		consoleNullString(st.CommissionID), st.Active, tx.time(st.CreatedAt)).Scan(&st.ID)
+	if IsUniqueViolation(err) {
+		return fmt.Errorf("%w: staff email", ErrDuplicate)
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert staff: %w", err)
+	}
+	return nil
+}
+
+// InsertStaff is [Tx.InsertStaff] in its own transaction.
+func (s *Store) InsertStaff(ctx context.Context, st *Staff) error {
+	return s.InTx(ctx, func(tx *Tx) error { return tx.InsertStaff(ctx, st) })
+}
+
+// StaffByEmail returns the staff member with this email (compared
+// lower-cased), or ErrNotFound.
+func (s *Store) StaffByEmail(ctx context.Context, email string) (Staff, error) {
+	st, err := scanStaff(s.queryRow(ctx, "StaffByEmail", strings.ToLower(strings.TrimSpace(email))))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Staff{}, fmt.Errorf("store: staff by email: %w", err)
+	}
+	return st, err
+}
+
+// StaffByID returns the staff member with this id, or ErrNotFound.
+func (s *Store) StaffByID(ctx context.Context, id int64) (Staff, error) {
+	st, err := scanStaff(s.queryRow(ctx, "StaffByID", id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Staff{}, fmt.Errorf("store: staff by id: %w", err)
+	}
+	return st, err
+}
+
+// StaffByID returns the staff member with this id, or ErrNotFound.
+func (tx *Tx) StaffByID(ctx context.Context, id int64) (Staff, error) {
+	st, err := scanStaff(tx.queryRow(ctx, "StaffByID", id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Staff{}, fmt.Errorf("store: staff by id: %w", err)
+	}
+	return st, err
+}
+
+// ListStaff returns every staff member, ordered by email.
+func (s *Store) ListStaff(ctx context.Context) ([]Staff, error) {
+	return s.staffList(ctx, "ListStaff")
+}
+
+// AssignableStaff returns the active staff of commissionID plus all active
+// admins: the people a report of that commission may be assigned to.
+func (s *Store) AssignableStaff(ctx context.Context, commissionID string) ([]Staff, error) {
+	return s.staffList(ctx, "StaffOfCommission", commissionID)
+}
+
+func (s *Store) staffList(ctx context.Context, name string, args ...any) ([]Staff, error) {
+	rows, err := s.queryRows(ctx, name, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list staff: %w", err)
+	}
+	defer rows.Close()
+	out := []Staff{}
+	for rows.Next() {
+		st, err := scanStaff(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list staff: %w", err)
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// CountStaff returns how many staff accounts exist (active or not).
+func (tx *Tx) CountStaff(ctx context.Context) (int, error) {
+	var n int
+	if err := tx.queryRow(ctx, "CountStaff").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count staff: %w", err)
+	}
+	return n, nil
+}
+
+// SetStaffActive enables or disables a staff account; disabling also ends
+// its sessions. It returns ErrNotFound for an unknown id.
+func (tx *Tx) SetStaffActive(ctx context.Context, id int64, active bool) error {
+	if err := affectedOne(tx.exec(ctx, "SetStaffActive", id, active)); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return fmt.Errorf("store: set staff active: %w", err)
+	}
+	if !active {
+		if _, err := tx.exec(ctx, "DeleteStaffSessions", id); err != nil {
+			return fmt.Errorf("store: end staff sessions: %w", err)
+		}
+	}
+	return nil
+}
+
+// SetStaffPassword replaces the password hash, clears any lockout and
+// ends the member's sessions. It returns ErrNotFound for an unknown id.
+func (tx *Tx) SetStaffPassword(ctx context.Context, id int64, hash string) error {
+	if hash == "" {
+		return fmt.Errorf("%w: no password hash", ErrInvalidStaff)
+	}
+	if err := affectedOne(tx.exec(ctx, "SetStaffPassword", id, hash)); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return fmt.Errorf("store: set staff password: %w", err)
+	}
+	if _, err := tx.exec(ctx, "DeleteStaffSessions", id); err != nil {
+		return fmt.Errorf("store: end staff sessions: %w", err)
+	}
+	return nil
+}
+
+// RecordLoginFailure counts a wrong password for the staff member. When
+// the count reaches maxFailures the account is locked until now+lockFor and
+// the count starts again; locked reports whether that happened.
+func (tx *Tx) RecordLoginFailure(ctx context.Context, id int64, maxFailures int, lockFor time.Duration) (locked bool, err error) {
+	var n int
+	err = tx.queryRow(ctx, "IncrementFailedLogins", id).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, ErrNotFound
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: count failed login: %w", err)
+	}
+	if n < maxFailures {
+		return false, nil
+	}
+	until := tx.store.clock().Add(lockFor)
+	if _, err := tx.exec(ctx, "LockStaff", id, tx.time(until)); err != nil {
+		return false, fmt.Errorf("store: lock staff: %w", err)
+	}
+	return true, nil
+}
+
+// ResetLoginFailures clears the failure count and any lockout after a
+// successful sign-in.
+func (tx *Tx) ResetLoginFailures(ctx context.Context, id int64) error {
+	if _, err := tx.exec(ctx, "ResetFailedLogins", id); err != nil {
+		return fmt.Errorf("store: reset failed logins: %w", err)
+	}
+	return nil
+}
+
+// Session is a signed-in staff member's session. The cookie carries a
+// random token; the store keeps only its SHA-256 (TokenHash).
+type Session struct {
+	TokenHash string
+	StaffID   int64
+	// CSRFToken is echoed in every form of the session and compared on
+	// every state-changing request.
+	CSRFToken string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	LastSeen  time.Time
+}
+
+// InsertSession stores a new session; CreatedAt and LastSeen are set to now.
+func (tx *Tx) InsertSession(ctx context.Context, sess *Session) error {
+	if sess.TokenHash == "" || sess.CSRFToken == "" || sess.StaffID == 0 {
+		return errors.New("store: InsertSession: token hash, CSRF token and staff id are required")
+	}
+	sess.CreatedAt = tx.store.clock()
+	sess.LastSeen = sess.CreatedAt
+	sess.ExpiresAt = normTime(sess.ExpiresAt)
+	_, err := tx.exec(ctx, "InsertSession", sess.TokenHash, sess.StaffID, sess.CSRFToken,
+		tx.time(sess.CreatedAt), tx.time(sess.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("store: insert session: %w", err)
+	}
+	return nil
+}
+
+// SessionByTokenHash returns the unexpired session with this token hash
+// and its (active) staff member, or ErrNotFound.
+func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (Session, Staff, error) {
+	var sess Session
+	var st Staff
+	var commission sql.NullString
+	err := s.queryRow(ctx, "SessionByTokenHash", tokenHash, timeArg(s.dialect, s.clock())).Scan(
+		&sess.TokenHash, &sess.StaffID, &sess.CSRFToken, timeDest{&sess.CreatedAt}, timeDest{&sess.ExpiresAt}, timeDest{&sess.LastSeen},
+		&st.ID, &st.Email, &st.Name, &st.PasswordHash, &st.Role, &commission, &st.Active,
+		&st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, Staff{}, ErrNotFound
+	}
+	if err != nil {
+		return Session{}, Staff{}, fmt.Errorf("store: session: %w", err)
+	}
+	st.CommissionID = commission.String
+	return sess, st, nil
+}
+
+// TouchSession records activity on a session and moves its expiry to
+// expiresAt (a sliding idle timeout).
+func (s *Store) TouchSession(ctx context.Context, tokenHash string, expiresAt time.Time) error {
+	_, err := s.exec(ctx, "TouchSession", tokenHash, timeArg(s.dialect, s.clock()), timeArg(s.dialect, expiresAt))
+	if err != nil {
+		return fmt.Errorf("store: touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends a session (sign-out). Deleting a missing session is
+// not an error: the result is the same.
+func (tx *Tx) DeleteSession(ctx context.Context, tokenHash string) error {
+	if _, err := tx.exec(ctx, "DeleteSession", tokenHash); err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes sessions that expired before now and
+// returns how many.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	res, err := s.exec(ctx, "DeleteExpiredSessions", timeArg(s.dialect, s.clock()))
+	if err != nil {
+		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// AuditEntry is one line of the audit log: who did what to which report.
+type AuditEntry struct {
+	ID int64
+	// StaffID is who acted; 0 for the system or an unknown person (a
+	// failed sign-in with an unknown email).
+	StaffID int64
+	// StaffEmail is filled in by AuditPage.
+	StaffEmail string
+	// Action is a short verb, e.g. "report.view", "report.status".
+	Action string
+	// ReportID is the report acted on; 0 if none.
+	ReportID int64
+	// Detail says more, without personal data (no narratives or phone
+	// numbers; a status change, a note's id).
+	Detail    string
+	IP        string
+	CreatedAt time.Time
+}
+
+// InsertAudit appends e to the audit log, in the caller's transaction so
+// that the entry and the change it records commit together. It sets e.ID
+// and e.CreatedAt.
+func (tx *Tx) InsertAudit(ctx context.Context, e *AuditEntry) error {
+	if e.Action == "" {
+		return errors.New("store: InsertAudit: action is required")
+	}
+	e.CreatedAt = tx.store.clock()
+	err := tx.queryRow(ctx, "InsertAudit", consoleNullInt(e.StaffID), e.Action, consoleNullInt(e.ReportID),
+		e.Detail, e.IP, tx.time(e.CreatedAt)).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("store: insert audit entry: %w", err)
+	}
+	return nil
+}
+
+// AuditPage returns up to limit audit entries, newest first, older than
+// the entry beforeID (0: from the newest), only about reportID if it is
+// not 0.
+func (s *Store) AuditPage(ctx context.Context, beforeID, reportID int64, limit int) ([]AuditEntry, error) {
+	rows, err := s.queryRows(ctx, "AuditPage", beforeID, reportID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit page: %w", err)
+	}
+	defer rows.Close()
+	out := []AuditEntry{}
+	for rows.Next() {
+		var e AuditEntry
+		var staffID, reportID sql.NullInt64
+		if err := rows.Scan(&e.ID, &staffID, &e.StaffEmail, &e.Action, &reportID, &e.Detail, &e.IP, timeDest{&e.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("store: audit page: %w", err)
+		}
+		e.StaffID, e.ReportID = staffID.Int64, reportID.Int64
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,282 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Scope values for the console's report queries.
+const (
+	// ScopeAll selects every report: an admin's view.
+	ScopeAll = "*"
+	// ScopeDefaultQueue selects only reports routed to no commission.
+	ScopeDefaultQueue = ""
+)
+
+// NoDeadlineKey is the urgency key of a report without a filing deadline:
+// it sorts after every real date.
+const NoDeadlineKey = "9999-12-31"
+
+// QueueFilter selects a page of the console's queue.
+type QueueFilter struct {
+	// Scope is ScopeAll, ScopeDefaultQueue or a commission id. The caller
+	// (the console) decides it from the signed-in staff member's role;
+	// the store does not second-guess it.
+	Scope string
+	// Status is a report status, "open" (every status but closed) or "all".
+	Status string
+	// Category and Lang filter when not empty.
+	Category, Lang string
+	// DeadlineBy keeps only reports whose deadline is on or before this
+	// 'YYYY-MM-DD' date, when not empty.
+	DeadlineBy string
+	// AfterKey and AfterID are the urgency key and id of the last row of
+	// the previous page; empty and 0 for the first page.
+	AfterKey string
+	AfterID  int64
+	// Limit is the page size.
+	Limit int
+}
+
+// QueueItem is one row of the queue: what a list needs, without the
+// narrative or any contact details.
+type QueueItem struct {
+	ID           int64
+	Reference    string
+	Category     string
+	Lang         string
+	Channel      string
+	Status       string
+	Deadline     string // 'YYYY-MM-DD' or ""
+	CommissionID string // "" for the default queue
+	AssignedTo   int64
+	CreatedAt    time.Time
+}
+
+// UrgencyKey is the item's sort key, for the next page's AfterKey.
+func (q QueueItem) UrgencyKey() string {
+	if q.Deadline == "" {
+		return NoDeadlineKey
+	}
+	return q.Deadline
+}
+
+// ConsoleQueue returns one page of reports matching f, most urgent first.
+func (s *Store) ConsoleQueue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
+	if f.Status == "" {
+		f.Status = "open"
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	rows, err := s.queryRows(ctx, "ConsoleQueue", f.Scope, f.Status, f.Category, f.Lang, f.DeadlineBy,
+		f.AfterKey, f.AfterID, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: console queue: %w", err)
+	}
+	defer rows.Close()
+	out := make([]QueueItem, 0, f.Limit)
+	for rows.Next() {
+		var q QueueItem
+		var assigned sql.NullInt64
+		if err := rows.Scan(&q.ID, &q.Reference, &q.Category, &q.Lang, &q.Channel, &q.Status, &q.Deadline,
+			&q.CommissionID, &assigned, timeDest{&q.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("store: console queue: %w", err)
+		}
+		q.AssignedTo = assigned.Int64
+		out = append(out, q)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: console queue: %w", err)
+	}
+	return out, nil
+}
+
+// ExportReports calls fn with every report in scope, oldest first,
+// streaming rather than loading them all. fn's error stops the export and
+// is returned as is.
+func (s *Store) ExportReports(ctx context.Context, scope string, fn func(Report) error) error {
+	rows, err := s.queryRows(ctx, "ConsoleExport", scope)
+	if err != nil {
+		return fmt.Errorf("store: export reports: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return fmt.Errorf("store: export reports: %w", err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: export reports: %w", err)
+	}
+	return nil
+}
+
+// DashboardCount is the number of reports filed on one UTC day with one
+// category, status and language.
+type DashboardCount struct {
+	Day      string // 'YYYY-MM-DD'
+	Category string
+	Status   string
+	Lang     string
+	N        int
+}
+
+// DashboardCounts returns report counts in scope filed since the given
+// time, per day, category, status and language, in no particular order.
+func (s *Store) DashboardCounts(ctx context.Context, scope string, since time.Time) ([]DashboardCount, error) {
+	rows, err := s.queryRows(ctx, "ConsoleDashboard", scope, timeArg(s.dialect, since))
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard counts: %w", err)
+	}
+	defer rows.Close()
+	out := []DashboardCount{}
+	for rows.Next() {
+		var c DashboardCount
+		if err := rows.Scan(&c.Day, &c.Category, &c.Status, &c.Lang, &c.N); err != nil {
+			return nil, fmt.Errorf("store: dashboard counts: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ErrStatusChanged is returned by SetReportStatus when the report is no
+// longer in the status the caller saw (someone else changed it first).
+var ErrStatusChanged = errors.New("store: report status changed meanwhile")
+
+// SetReportStatus moves the report from status from to status to, with a
+// close reason when closing. It returns ErrNotFound for an unknown report
+// and ErrStatusChanged when the report's status is no longer from. The
+// workflow's rules (which moves are allowed) belong to the caller.
+func (tx *Tx) SetReportStatus(ctx context.Context, id int64, from, to, closeReason string) error {
+	res, err := tx.exec(ctx, "ConsoleSetStatus", id, from, to, closeReason, tx.time(tx.store.clock()))
+	err = affectedOne(res, err)
+	if errors.Is(err, ErrNotFound) {
+		if _, err := tx.ReportByID(ctx, id); err != nil {
+			return err
+		}
+		return ErrStatusChanged
+	}
+	if err != nil {
+		return fmt.Errorf("store: set report status: %w", err)
+	}
+	return nil
+}
+
+// AssignReport assigns the report to a staff member (0 unassigns). It
+// returns ErrNotFound for an unknown report.
+func (tx *Tx) AssignReport(ctx context.Context, id, staffID int64) error {
+	err := affectedOne(tx.exec(ctx, "ConsoleAssign", id, consoleNullInt(staffID), tx.time(tx.store.clock())))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: assign report: %w", err)
+	}
+	return err
+}
+
+// ReportNote is an internal note on a report, seen only by staff.
+type ReportNote struct {
+	ID       int64
+	ReportID int64
+	StaffID  int64
+	// StaffName and StaffEmail are filled in by ReportNotes.
+	StaffName, StaffEmail string
+	Body                  string
+	CreatedAt             time.Time
+}
+
+// InsertReportNote stores n and sets n.ID and n.CreatedAt.
+func (tx *Tx) InsertReportNote(ctx context.Context, n *ReportNote) error {
+	if n.ReportID == 0 || n.Body == "" {
+		return errors.New("store: InsertReportNote: report and body are required")
+	}
+	n.CreatedAt = tx.store.clock()
+	err := tx.queryRow(ctx, "InsertReportNote", n.ReportID, consoleNullInt(n.StaffID), n.Body, tx.time(n.CreatedAt)).Scan(&n.ID)
+	if err != nil {
+		return fmt.Errorf("store: insert report note: %w", err)
+	}
+	return nil
+}
+
+// ReportNotes returns the report's notes, oldest first.
+func (s *Store) ReportNotes(ctx context.Context, reportID int64) ([]ReportNote, error) {
+	rows, err := s.queryRows(ctx, "ReportNotes", reportID)
+	if err != nil {
+		return nil, fmt.Errorf("store: report notes: %w", err)
+	}
+	defer rows.Close()
+	out := []ReportNote{}
+	for rows.Next() {
+		var n ReportNote
+		var staffID sql.NullInt64
+		if err := rows.Scan(&n.ID, &n.ReportID, &staffID, &n.StaffName, &n.StaffEmail, &n.Body, timeDest{&n.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("store: report notes: %w", err)
+		}
+		n.StaffID = staffID.Int64
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// Report event kinds.
+const (
+	EventStatus = "status" // a status change
+	EventAssign = "assign" // an assignment
+	EventUpdate = "update" // an update sent to the resident
+)
+
+// ReportEvent is one entry of a report's history.
+type ReportEvent struct {
+	ID       int64
+	ReportID int64
+	StaffID  int64
+	// StaffEmail is filled in by ReportEvents.
+	StaffEmail string
+	Kind       string // EventStatus, EventAssign or EventUpdate
+	FromStatus string
+	ToStatus   string
+	Detail     string
+	CreatedAt  time.Time
+}
+
+// InsertReportEvent stores e and sets e.ID and e.CreatedAt.
+func (tx *Tx) InsertReportEvent(ctx context.Context, e *ReportEvent) error {
+	if e.ReportID == 0 || e.Kind == "" {
+		return errors.New("store: InsertReportEvent: report and kind are required")
+	}
+	e.CreatedAt = tx.store.clock()
+	err := tx.queryRow(ctx, "InsertReportEvent", e.ReportID, consoleNullInt(e.StaffID), e.Kind,
+		e.FromStatus, e.ToStatus, e.Detail, tx.time(e.CreatedAt)).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("store: insert report event: %w", err)
+	}
+	return nil
+}
+
+// ReportEvents returns the report's history, oldest first.
+func (s *Store) ReportEvents(ctx context.Context, reportID int64) ([]ReportEvent, error) {
+	rows, err := s.queryRows(ctx, "ReportEvents", reportID)
+	if err != nil {
+		return nil, fmt.Errorf("store: report events: %w", err)
+	}
+	defer rows.Close()
+	out := []ReportEvent{}
+	for rows.Next() {
+		var e ReportEvent
+		var staffID sql.NullInt64
+		if err := rows.Scan(&e.ID, &e.ReportID, &staffID, &e.StaffEmail, &e.Kind, &e.FromStatus, &e.ToStatus,
+			&e.Detail, timeDest{&e.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("store: report events: %w", err)
+		}
+		e.StaffID = staffID.Int64
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
