@@ -95,7 +95,11 @@ func compile(flowsIn []*Flow, cat *locales.Catalog, reg *registry) (*compiled, e
 			}
 		}
 		interactive := len(st.Choices) > 0 || st.Collect != nil || st.ChoicesFrom != ""
-		if !interactive && st.Next == "" {
+		if st.Branch != nil {
+			c.compileBranch(st, flowID, fail)
+		}
+		checkAlso(st, reg, fail)
+		if !interactive && st.Next == "" && st.Branch == nil {
 			fail(st.file, st.line, "state %s is a dead end: give it choices, collect or next", name)
 		}
 		if st.Collect != nil {

@@ -42,7 +42,8 @@ type State struct {
 	// the state has neither choices nor collect.
 	Next string `yaml:"next"`
 	// SkipIf skips the state (straight to Next) when a variable has one of
-	// the listed values, or is empty when the list is empty.
+	// the listed values, or is empty when the list is empty, or has any
+	// value when known is true.
 	SkipIf *Condition `yaml:"skip_if"`
 	// Topic names a keyword list; free text matching it jumps here from
 	// anywhere, in any flow.
@@ -53,6 +54,9 @@ type State struct {
 	Source string `yaml:"source"`
 	// Reviewed is the date (YYYY-MM-DD) the answer was last checked.
 	Reviewed string `yaml:"reviewed"`
+	// Branch sends the conversation on by the value of a variable (the
+	// resident's jurisdiction); see branch.go.
+	Branch *Branch `yaml:"branch"`
 
 	name string // "flow.state"
 	line int
@@ -84,6 +88,10 @@ type Collect struct {
 	// Append collects text over several messages until the person sends a
 	// word from the kw.done list.
 	Append bool `yaml:"append"`
+	// Also stores more variables from the same answer: var name to
+	// validator name. A variable whose validator refuses the answer is
+	// cleared (a ZIP beside the jurisdiction, absent when a city was named).
+	Also map[string]string `yaml:"also"`
 }
 
 // Action is something a state does besides talking.
@@ -99,10 +107,15 @@ type Action struct {
 type Condition struct {
 	Var string   `yaml:"var"`
 	In  []string `yaml:"in"`
+	// Known holds when the variable has any value (a place already given).
+	Known bool `yaml:"known"`
 }
 
 func (c *Condition) holds(vars map[string]string) bool {
 	v := vars[c.Var]
+	if c.Known {
+		return v != ""
+	}
 	if len(c.In) == 0 {
 		return v == ""
 	}

@@ -252,6 +252,7 @@ func (s *stepper) collect(st *State, text, folded string) error {
 		return s.reprompt(st)
 	}
 	s.conv.Vars[c.Var] = v
+	s.collectAlso(c, text)
 	return s.next(st)
 }
 
@@ -321,6 +322,13 @@ func (s *stepper) enter(name string) error {
 		if st.SkipIf != nil && st.SkipIf.holds(s.conv.Vars) {
 			var err error
 			if name, err = s.e.transition(name, evNext); err != nil {
+				return err
+			}
+			continue
+		}
+		if st.Branch != nil {
+			var err error
+			if name, err = s.followBranch(name, st.Branch); err != nil {
 				return err
 			}
 			continue
