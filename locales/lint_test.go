@@ -1,0 +1,238 @@
+package locales
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// fixture builds a catalog: en holds the English texts; every other
+// language gets the same text with a fresh hash and review "draft", and
+// then edit may change any message (nil deletes it).
+func fixture(t *testing.T, en map[string]string, edit func(l Lang, id string, m *Message) *Message) *Catalog {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for _, l := range All {
+		var msgs []*Message
+		for id, text := range en {
+			m := &Message{ID: id, Text: text}
+			if l != Source {
+				m.SourceHash = SourceHash(text)
+				m.Review = ReviewDraft
+			}
+			if edit != nil {
+				m = edit(l, id, m)
+			}
+			if m != nil {
+				msgs = append(msgs, m)
+			}
+		}
+		buf, err := EncodeTOML(msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[string(l)+".toml"] = &fstest.MapFile{Data: buf}
+	}
+	cat, _, err := LoadFS(fsys, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// only returns the problems of one check.
+func only(ps []Problem, check string) []Problem {
+	var out []Problem
+	for _, p := range ps {
+		if p.Check == check {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func TestLintCleanFixture(t *testing.T) {
+	cat := fixture(t, map[string]string{"a.hello": "Hello {{.name}}", "kw.yes": "yes, y"}, nil)
+	if ps := Lint(cat); len(ps) != 0 {
+		t.Fatalf("clean catalog has problems: %v", ps)
+	}
+}
+
+func TestLintFindsMissingAndOrphan(t *testing.T) {
+	cat := fixture(t, map[string]string{"a.hello": "Hello", "a.bye": "Bye"}, func(l Lang, id string, m *Message) *Message {
+		if l == Korean && id == "a.bye" {
+			return nil
+		}
+		return m
+	})
+	ps := only(Lint(cat), CheckMissing)
+	if len(ps) != 1 || ps[0].Lang != Korean || ps[0].ID != "a.bye" || ps[0].File != "locales/ko.toml" {
+		t.Fatalf("missing: got %v", ps)
+	}
+	if !strings.Contains(ps[0].String(), `"Bye"`) {
+		t.Errorf("the problem should quote the English: %s", ps[0])
+	}
+}
+
+func TestLintFindsTemplateMismatch(t *testing.T) {
+	cat := fixture(t, map[string]string{"a.ref": "Your number is {{.ref}}."}, func(l Lang, id string, m *Message) *Message {
+		if l == Vietnamese {
+			m.Text = "Số của bạn là {{.reference}}."
+		}
+		return m
+	})
+	ps := only(Lint(cat), CheckTemplate)
+	if len(ps) != 1 || ps[0].Lang != Vietnamese {
+		t.Fatalf("template: got %v", ps)
+	}
+	if !strings.Contains(ps[0].Msg, "{{.reference}}") || !strings.Contains(ps[0].Msg, "{{.ref}}") {
+		t.Errorf("should name both variables: %s", ps[0].Msg)
+	}
+}
+
+func TestLintFindsStaleAndUnhashed(t *testing.T) {
+	cat := fixture(t, map[string]string{"a.x": "Call 911 now.", "a.y": "Hi"}, func(l Lang, id string, m *Message) *Message {
+		switch {
+		case l == Spanish && id == "a.x":
+			m.SourceHash = SourceHash("Call 911.") // translated from an older English text
+		case l == French && id == "a.y":
+			m.SourceHash = ""
+		case l == Amharic && id == "a.y":
+			m.Review = "ok"
+		}
+		return m
+	})
+	ps := Lint(cat)
+	stale := only(ps, CheckStale)
+	if len(stale) != 1 || stale[0].Lang != Spanish || stale[0].ID != "a.x" {
+		t.Fatalf("stale: got %v", stale)
+	}
+	if !strings.Contains(stale[0].Msg, "i18n hash --lang es --id a.x") {
+		t.Errorf("stale should say how to refresh: %s", stale[0].Msg)
+	}
+	if nh := only(ps, CheckNoHash); len(nh) != 1 || nh[0].Lang != French || !strings.Contains(nh[0].Msg, SourceHash("Hi")) {
+		t.Fatalf("no-hash: got %v", nh)
+	}
+	if rv := only(ps, CheckReview); len(rv) != 1 || rv[0].Lang != Amharic {
+		t.Fatalf("review: got %v", rv)
+	}
+}
+
+func TestLintFindsStrayCurlyQuote(t *testing.T) {
+	cat := fixture(t, map[string]string{"a.x": "You don't need a lawyer.", "kw.x": "don't"}, func(l Lang, id string, m *Message) *Message {
+		switch l {
+		case English, French:
+			m.Text = strings.ReplaceAll(m.Text, "'", "\u2019")
+		case Korean:
+			m.Text = "변호사가 “필요” 없습니다."
+		}
+		return m
+	})
+	ps := only(Lint(cat), CheckStray)
+	if len(ps) != 2 {
+		t.Fatalf("stray: want en and fr a.x (not the keyword list, not Korean), got %v", ps)
+	}
+	for _, p := range ps {
+		if p.ID != "a.x" || !strings.Contains(p.Msg, "U+2019") || !strings.Contains(p.Msg, "write '") {
+			t.Errorf("stray: %s", p)
+		}
+	}
+}
+
+func TestStrayCharsOnlyWhenTheyDecideTheEncoding(t *testing.T) {
+	cases := []struct {
+		lang Lang
+		text string
+		want string
+	}{
+		{English, "plain text", ""},
+		{English, "wait\u2026", "\u2026"},
+		{French, "a\u00A0: b", "\u00A0"},
+		{French, "« oui »", "«»"},
+		{French, "garçon \u2014 oui", ""}, // ç needs UCS-2 anyway
+		{Spanish, "sí \u2019", ""},        // so does í
+		{Vietnamese, "“xin chào”", ""},    // UCS-2 language
+	}
+	for _, c := range cases {
+		if got := string(StrayChars(c.lang, c.text)); got != c.want {
+			t.Errorf("StrayChars(%s, %q) = %q, want %q", c.lang, c.text, got, c.want)
+		}
+	}
+}
+
+func TestLintBudget(t *testing.T) {
+	long := strings.Repeat("word ", 40) // 200 septets: 2 segments
+	cat := fixture(t, map[string]string{"a.menu": long, "a.short": "Hi", "kw.long": strings.Repeat("w, ", 400)}, func(l Lang, id string, m *Message) *Message {
+		if l == Korean && id == "a.menu" {
+			m.Text = strings.Repeat("가", 140) // 140 UCS-2 units: 3 segments
+		}
+		if l == Spanish && id == "a.menu" {
+			m.Text = strings.Repeat("palabra ", 16) + "sí" // 130 characters, UCS-2 because of í: 2 segments
+		}
+		return m
+	})
+	if ps := cat.LintBudget([]string{"a.menu", "a.short", "kw.long"}, BudgetMenu); len(ps) != 0 {
+		t.Fatalf("within the menu budget: %v", ps)
+	}
+	tight := Budget{Name: "menu", GSM: 1, UCS2: 2}
+	ps := cat.LintBudget([]string{"a.menu", "kw.long"}, tight)
+	got := map[Lang]string{}
+	for _, p := range ps {
+		got[p.Lang] = p.Msg
+	}
+	for _, l := range []Lang{English, Spanish, Korean, French} {
+		if got[l] == "" {
+			t.Errorf("%s should be over a 1/2 segment budget: %v", l, ps)
+		}
+	}
+	if !strings.Contains(got[Spanish], "in GSM-7 it would be 1") || !strings.Contains(got[Spanish], "U+00ED") {
+		t.Errorf("a UCS-2 Spanish message should say what GSM-7 would cost and why: %s", got[Spanish])
+	}
+	// zh, vi, am kept the 2-segment English text, within their 2; keyword
+	// lists are exempt.
+	if len(ps) != 4 {
+		t.Errorf("want en, es, fr, ko over, got %d: %v", len(ps), ps)
+	}
+}
+
+func TestLintBudgetCountsTemplateValues(t *testing.T) {
+	text := strings.Repeat("a", 155) + "{{.ref}}"
+	cat := fixture(t, map[string]string{"a.ref": text}, nil)
+	if ps := cat.LintBudget(nil, Budget{Name: "menu", GSM: 1, UCS2: 1}); len(ps) == 0 {
+		t.Fatal("155 characters and a reference do not fit one segment")
+	}
+}
+
+func TestLintFindsOptOutKeyword(t *testing.T) {
+	cat := fixture(t, map[string]string{"kw.done": "done, finished"}, func(l Lang, id string, m *Message) *Message {
+		if l == French {
+			m.Text = "fini, arrêt"
+		}
+		return m
+	})
+	ps := only(Lint(cat), CheckOptOut)
+	if len(ps) != 1 || ps[0].Lang != French || !strings.Contains(ps[0].Msg, "arrêt") {
+		t.Fatalf("opt-out: got %v", ps)
+	}
+}
+
+func TestTranslationFile(t *testing.T) {
+	if got := translationFile("content.en.toml", Korean); got != "content.ko.toml" {
+		t.Errorf("got %s", got)
+	}
+	if got := translationFile("en.toml", ChineseTraditional); got != "zh-Hant.toml" {
+		t.Errorf("got %s", got)
+	}
+}
+
+// TestEmbeddedCatalogLints runs the catalog checks on the real catalog.
+// flows.TestLintRepository runs the whole lint, flows included.
+func TestEmbeddedCatalogLints(t *testing.T) {
+	cat, err := LoadForLint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range Lint(cat) {
+		t.Error(p)
+	}
+}
