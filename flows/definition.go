@@ -173,13 +173,8 @@ func ParseFlow(file string, buf []byte) (*Flow, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(buf)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		line := 0
-		msg := err.Error()
-		// yaml.v3 reports "line N: ..." inside its messages.
-		if i := strings.Index(msg, "line "); i >= 0 {
-			fmt.Sscanf(msg[i:], "line %d", &line)
-		}
-		return nil, &DefinitionError{File: file, Line: line, Msg: strings.TrimPrefix(msg, "yaml: ")}
+		line, msg := yamlErrorLine(err)
+		return nil, &DefinitionError{File: file, Line: line, Msg: msg}
 	}
 	f.file = file
 	if f.ID == "" {
@@ -201,6 +196,26 @@ func ParseFlow(file string, buf []byte) (*Flow, error) {
 		}
 	}
 	return &f, nil
+}
+
+// yamlErrorLine takes the first problem out of a yaml.v3 error, which
+// reads "yaml: unmarshal errors:\n  line 6: field bogus not found in type
+// flows.State", as (6, "field bogus not found in type flows.State").
+func yamlErrorLine(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimSpace(strings.TrimPrefix(msg, "unmarshal errors:"))
+	if first, _, ok := strings.Cut(msg, "\n"); ok {
+		msg = strings.TrimSpace(first)
+	}
+	var line int
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, after, ok := strings.Cut(rest, ": "); ok {
+			if _, err := fmt.Sscanf(n, "%d", &line); err == nil {
+				msg = after
+			}
+		}
+	}
+	return line, msg
 }
 
 type nodeLines struct {

@@ -42,6 +42,8 @@ type Conversation struct {
 	Pending []string `json:"pending,omitempty"`
 	// DisclaimerShown is set once the information-not-advice notice was sent.
 	DisclaimerShown bool `json:"disclaimer_shown,omitempty"`
+	// Turns counts the messages this conversation has handled.
+	Turns int `json:"turns"`
 }
 
 // Input is one inbound message.
@@ -233,6 +235,7 @@ func (e *Engine) Step(conv Conversation, in Input) (Result, error) {
 	text := cleanInput(in.Text)
 	err := s.run(text)
 	s.conv.LastActive = in.At
+	s.conv.Turns++
 	if err != nil {
 		return Result{}, err
 	}

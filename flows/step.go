@@ -242,6 +242,11 @@ func (s *stepper) collect(st *State, text, folded string) error {
 		}
 	}
 	if !ok {
+		// Not an answer to the question, but maybe a question of its own
+		// ("my landlord changed the locks" when asked for a date).
+		if target, found := s.e.index.matchTopic(s.conv.Lang, folded); found {
+			return s.enter(target)
+		}
 		if c.Invalid != "" {
 			if err := s.say(c.Invalid); err != nil {
 				return err

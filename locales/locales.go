@@ -243,13 +243,15 @@ var ownKeys = []string{"review"}
 
 // withoutOwnKeys re-encodes a catalog file without ownKeys, for go-i18n.
 func withoutOwnKeys(buf []byte) ([]byte, error) {
-	var raw map[string]map[string]any
+	var raw map[string]any
 	if err := toml.Unmarshal(buf, &raw); err != nil {
 		return nil, err
 	}
-	for _, fields := range raw {
-		for _, k := range ownKeys {
-			delete(fields, k)
+	for _, v := range raw {
+		if fields, ok := v.(map[string]any); ok {
+			for _, k := range ownKeys {
+				delete(fields, k)
+			}
 		}
 	}
 	var b bytes.Buffer
@@ -261,20 +263,23 @@ func withoutOwnKeys(buf []byte) ([]byte, error) {
 
 // readMeta decodes the fields go-i18n ignores (review) alongside the text.
 func readMeta(buf []byte, l Lang) (map[string]*Message, error) {
-	var raw map[string]map[string]string
+	var raw map[string]any
 	if err := toml.Unmarshal(buf, &raw); err != nil {
 		return nil, err
 	}
 	out := make(map[string]*Message, len(raw))
-	for id, fields := range raw {
-		out[id] = &Message{
-			ID:          id,
-			Lang:        l,
-			Text:        fields["other"],
-			SourceHash:  fields["hash"],
-			Review:      fields["review"],
-			Description: fields["description"],
+	for id, v := range raw {
+		m := &Message{ID: id, Lang: l}
+		switch v := v.(type) {
+		case string: // the short form: id = "text"
+			m.Text = v
+		case map[string]any:
+			field := func(k string) string { s, _ := v[k].(string); return s }
+			m.Text, m.SourceHash, m.Review, m.Description = field("other"), field("hash"), field("review"), field("description")
+		default:
+			return nil, fmt.Errorf("message %q: want a string or a table, got %T", id, v)
 		}
+		out[id] = m
 	}
 	return out, nil
 }
