@@ -35,6 +35,9 @@ type Staff struct {
 	// LockedUntil is when a lockout ends; zero if not locked.
 	LockedUntil time.Time
 	CreatedAt   time.Time
+	// MustChangePassword is set while the password is a one-time password
+	// someone else chose; the console asks for a new one first.
+	MustChangePassword bool
 }
 
 // IsAdmin reports whether s has the admin role.
@@ -51,7 +54,7 @@ func scanStaff(row interface{ Scan(...any) error }) (Staff, error) {
 	var st Staff
 	var commission sql.NullString
 	err := row.Scan(&st.ID, &st.Email, &st.Name, &st.PasswordHash, &st.Role, &commission,
-		&st.Active, &st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt})
+		&st.Active, &st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt}, &st.MustChangePassword)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Staff{}, ErrNotFound
 	}
@@ -101,8 +104,8 @@ func validateStaff(st *Staff) error {
 	return nil
 }
 
-// InsertStaff stores a new, active staff member and sets st.ID and
-// st.CreatedAt. A taken email gives ErrDuplicate; a record that breaks the
+// InsertStaff stores a new, active staff member (with st.MustChangePassword
+// as given) and sets st.ID and st.CreatedAt. A taken email gives ErrDuplicate; a record that breaks the
 // role rules gives ErrInvalidStaff.
 func (tx *Tx) InsertStaff(ctx context.Context, st *Staff) error {
 	if err := validateStaff(st); err != nil {
@@ -111,7 +114,7 @@ func (tx *Tx) InsertStaff(ctx context.Context, st *Staff) error {
 	st.Active = true
 	st.CreatedAt = tx.store.clock()
 	err := tx.queryRow(ctx, "InsertStaff", st.Email, st.Name, st.PasswordHash, st.Role,
-		consoleNullString(st.CommissionID), st.Active, tx.time(st.CreatedAt)).Scan(&st.ID)
+		consoleNullString(st.CommissionID), st.Active, tx.time(st.CreatedAt), st.MustChangePassword).Scan(&st.ID)
 	if IsUniqueViolation(err) {
 		return fmt.Errorf("%w: staff email", ErrDuplicate)
 	}
@@ -208,13 +211,14 @@ func (tx *Tx) SetStaffActive(ctx context.Context, id int64, active bool) error {
 	return nil
 }
 
-// SetStaffPassword replaces the password hash, clears any lockout and
-// ends the member's sessions. It returns ErrNotFound for an unknown id.
-func (tx *Tx) SetStaffPassword(ctx context.Context, id int64, hash string) error {
+// SetStaffPassword replaces the password hash, sets whether it must be
+// changed at the next sign-in (a one-time password), clears any lockout
+// and ends the member's sessions. It returns ErrNotFound for an unknown id.
+func (tx *Tx) SetStaffPassword(ctx context.Context, id int64, hash string, mustChange bool) error {
 	if hash == "" {
 		return fmt.Errorf("%w: no password hash", ErrInvalidStaff)
 	}
-	if err := affectedOne(tx.exec(ctx, "SetStaffPassword", id, hash)); err != nil {
+	if err := affectedOne(tx.exec(ctx, "SetStaffPassword", id, hash, mustChange)); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return err
 		}
@@ -295,7 +299,7 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (Sessi
 	err := s.queryRow(ctx, "SessionByTokenHash", tokenHash, timeArg(s.dialect, s.clock())).Scan(
 		&sess.TokenHash, &sess.StaffID, &sess.CSRFToken, timeDest{&sess.CreatedAt}, timeDest{&sess.ExpiresAt}, timeDest{&sess.LastSeen},
 		&st.ID, &st.Email, &st.Name, &st.PasswordHash, &st.Role, &commission, &st.Active,
-		&st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt})
+		&st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt}, &st.MustChangePassword)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Staff{}, ErrNotFound
 	}
@@ -390,4 +394,15 @@ func (s *Store) AuditPage(ctx context.Context, beforeID, reportID int64, limit i
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// SetCommissionActive opens or closes a commission to new reports (an
+// admin's decision, which seeding at start-up keeps). It returns
+// ErrNotFound for an unknown commission.
+func (tx *Tx) SetCommissionActive(ctx context.Context, id string, active bool) error {
+	err := affectedOne(tx.exec(ctx, "ConsoleSetCommissionActive", id, active))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: set commission active: %w", err)
+	}
+	return err
 }

@@ -28,6 +28,13 @@ func TestContractStaff(t *testing.T) {
 			t.Fatalf("admin = %+v", admin)
 		}
 		mustStaff(t, s, "dc@example.org", store.RoleStaff, "dc-ohr")
+		otp := store.Staff{Email: "otp@example.org", PasswordHash: "h", Role: store.RoleStaff, CommissionID: "dc-ohr", MustChangePassword: true}
+		if err := s.InsertStaff(ctx, &otp); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.StaffByID(ctx, otp.ID); !got.MustChangePassword {
+			t.Fatalf("MustChangePassword not stored: %+v", got)
+		}
 
 		dup := store.Staff{Email: "ADMIN@example.org", PasswordHash: "x", Role: store.RoleAdmin}
 		if err := s.InsertStaff(ctx, &dup); !errors.Is(err, store.ErrDuplicate) {
@@ -56,7 +63,7 @@ func TestContractStaff(t *testing.T) {
 			t.Fatalf("missing id: %v", err)
 		}
 		list, err := s.AssignableStaff(ctx, "dc-ohr")
-		if err != nil || len(list) != 2 {
+		if err != nil || len(list) != 3 {
 			t.Fatalf("AssignableStaff = %v, %v", list, err)
 		}
 		list, err = s.AssignableStaff(ctx, "pgh-chr")
@@ -89,6 +96,14 @@ func TestContractLoginLockout(t *testing.T) {
 		got, _ := s.StaffByID(ctx, st.ID)
 		if got.LockedUntil.Before(time.Now().Add(14*time.Minute)) || got.FailedLogins != 0 {
 			t.Fatalf("after lock: %+v", got)
+		}
+		// A new password clears the lock and may demand a change.
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.SetStaffPassword(ctx, st.ID, "$2a$new", true) }); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = s.StaffByID(ctx, st.ID)
+		if !got.LockedUntil.IsZero() || !got.MustChangePassword || got.PasswordHash != "$2a$new" {
+			t.Fatalf("after password reset: %+v", got)
 		}
 		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.ResetLoginFailures(ctx, st.ID) }); err != nil {
 			t.Fatal(err)

@@ -4,27 +4,27 @@
 -- console.postgres.sql.
 
 -- name: InsertStaff
-INSERT INTO staff (email, name, password_hash, role, commission_id, active, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO staff (email, name, password_hash, role, commission_id, active, created_at, must_change_password)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 RETURNING id;
 
 -- name: StaffByEmail
-SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at
+SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password
 FROM staff
 WHERE email = $1;
 
 -- name: StaffByID
-SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at
+SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password
 FROM staff
 WHERE id = $1;
 
 -- name: ListStaff
-SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at
+SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password
 FROM staff
 ORDER BY email;
 
 -- name: StaffOfCommission
-SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at
+SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password
 FROM staff
 WHERE active AND (commission_id = $1 OR role = 'admin')
 ORDER BY name, email;
@@ -36,7 +36,7 @@ SELECT count(*) FROM staff;
 UPDATE staff SET active = $2 WHERE id = $1;
 
 -- name: SetStaffPassword
-UPDATE staff SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1;
+UPDATE staff SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL WHERE id = $1;
 
 -- name: IncrementFailedLogins
 UPDATE staff SET failed_logins = failed_logins + 1 WHERE id = $1
@@ -55,7 +55,7 @@ VALUES ($1, $2, $3, $4, $5, $4);
 -- name: SessionByTokenHash
 SELECT s.token_hash, s.staff_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen,
        st.id, st.email, st.name, st.password_hash, st.role, st.commission_id, st.active,
-       st.failed_logins, st.locked_until, st.created_at
+       st.failed_logins, st.locked_until, st.created_at, st.must_change_password
 FROM sessions AS s
 JOIN staff AS st ON st.id = s.staff_id
 WHERE s.token_hash = $1 AND s.expires_at > $2 AND st.active;
@@ -163,3 +163,8 @@ FROM report_events AS e
 LEFT JOIN staff AS st ON st.id = e.staff_id
 WHERE e.report_id = $1
 ORDER BY e.id;
+
+-- name: ConsoleSetCommissionActive
+-- An admin closes or reopens a commission to new reports; seeding
+-- (UpsertCommission) never overrides this.
+UPDATE commissions SET active = $2 WHERE id = $1;
