@@ -30,6 +30,8 @@ type command struct {
 var commands = map[string]command{
 	"serve": {"run the web service: chat simulator, webhooks, staff console", runServe},
 	"chat":  {"chat with the bot in the terminal, one message a line (--lang, --as)", runChat},
+	"lint":  {"check every flow and every translation; non-zero exit on any problem", runLint},
+	"i18n":  {"translation tools: status (table per language), hash (record a checked translation)", runI18n},
 }
 
 // errUsage marks a usage mistake: exit code 2.

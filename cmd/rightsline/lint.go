@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/locales"
+)
+
+// runLint checks every flow and every translation and exits non-zero on
+// any problem. It needs no database and no configuration.
+func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: rightsline lint\n\nChecks the flows in flows/*.yaml and the catalog in locales/*.toml:\nreachable states, a way back to the menu, every message in every language,\ntemplate variables, SMS segment budgets, stray characters, stale translations.")
+	}
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cat, err := locales.LoadForLint()
+	if err != nil {
+		return err
+	}
+	eng, err := bot.NewEngine(cat, 0)
+	if err != nil {
+		// A flow that does not compile is lint's finding too: print each
+		// line (file:line: reason) as it came.
+		fmt.Fprintln(stdout, err)
+		return errors.New("lint: the flows do not compile")
+	}
+	problems := flows.Lint(eng)
+	for _, p := range problems {
+		fmt.Fprintln(stdout, p)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("lint: %d problems", len(problems))
+	}
+	fmt.Fprintf(stdout, "lint: ok: %d states, %d messages in %d languages\n", len(eng.States()), len(cat.IDs()), len(locales.All))
+	return nil
+}
+
+// runI18n holds the translation tools: status and hash.
+func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	usage := func() {
+		fmt.Fprintln(stderr, `Usage:
+  rightsline i18n status [-v]
+      a table per language: complete, stale, missing, draft and reviewed
+  rightsline i18n hash --lang L --id ID[,ID...] [--review draft|reviewed] [--dir locales]
+      after checking a stale translation against the current English (and
+      fixing it), record the English text's hash so lint stops flagging it;
+      --review reviewed marks it approved by a community reviewer`)
+	}
+	if len(args) == 0 {
+		usage()
+		return errUsage
+	}
+	switch args[0] {
+	case "status":
+		fs := flag.NewFlagSet("i18n status", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		verbose := fs.Bool("v", false, "list the stale, unhashed and missing IDs")
+		if err := fs.Parse(args[1:]); err != nil {
+			return errUsage
+		}
+		cat, err := locales.LoadForLint()
+		if err != nil {
+			return err
+		}
+		return locales.WriteStatus(stdout, locales.Status(cat), *verbose)
+	case "hash":
+		fs := flag.NewFlagSet("i18n hash", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		lang := fs.String("lang", "", "the translation's language (es, zh-Hans, …)")
+		ids := fs.String("id", "", "message IDs, comma-separated")
+		review := fs.String("review", "", "also set review: draft or reviewed")
+		dir := fs.String("dir", "locales", "the catalog's source folder")
+		if err := fs.Parse(args[1:]); err != nil {
+			return errUsage
+		}
+		l, ok := locales.ParseLang(*lang)
+		if !ok || *ids == "" {
+			usage()
+			return errUsage
+		}
+		var list []string
+		for _, id := range strings.Split(*ids, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				list = append(list, id)
+			}
+		}
+		changed, err := locales.RefreshHashes(*dir, l, list, *review)
+		for _, f := range changed {
+			fmt.Fprintln(stdout, "updated", f)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "The catalog is embedded: rebuild (go build, go run) to use the new hashes.")
+		return nil
+	}
+	usage()
+	return errUsage
+}

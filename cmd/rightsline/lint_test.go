@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rightsline/rightsline/locales"
+)
+
+// TestLintCommandPasses is `rightsline lint` exactly as a maintainer runs
+// it, with the engine's real validators and actions: the committed flows
+// and catalog must be clean.
+func TestLintCommandPasses(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := dispatch(context.Background(), []string{"lint"}, nil, &out, &errOut); err != nil {
+		t.Fatalf("%v\n%s%s", err, out.String(), errOut.String())
+	}
+	if !strings.HasPrefix(out.String(), "lint: ok:") {
+		t.Errorf("output: %q", out.String())
+	}
+}
+
+func TestI18nStatusPrintsEveryLanguage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := dispatch(context.Background(), []string{"i18n", "status"}, nil, &out, &errOut); err != nil {
+		t.Fatalf("%v: %s", err, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 1+len(locales.All) || !strings.Contains(lines[0], "STALE") {
+		t.Fatalf("want a header and %d rows:\n%s", len(locales.All), out.String())
+	}
+}
+
+func TestI18nHashRecordsTheEnglishHash(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "en.toml"), []byte("[\"a.x\"]\nother = \"Hello\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range locales.All[1:] {
+		body := "[\"a.x\"]\nreview = \"draft\"\nother = \"Hola\"\n"
+		if err := os.WriteFile(filepath.Join(dir, string(l)+".toml"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errOut bytes.Buffer
+	err := dispatch(context.Background(), []string{"i18n", "hash", "--lang", "es", "--id", "a.x", "--review", "reviewed", "--dir", dir}, nil, &out, &errOut)
+	if err != nil {
+		t.Fatalf("%v: %s", err, errOut.String())
+	}
+	buf, _ := os.ReadFile(filepath.Join(dir, "es.toml"))
+	if want := "hash = \"" + locales.SourceHash("Hello") + "\"\nreview = \"reviewed\"\n"; !strings.Contains(string(buf), want) {
+		t.Fatalf("es.toml:\n%s", buf)
+	}
+	err = dispatch(context.Background(), []string{"i18n", "hash", "--lang", "xx", "--id", "a.x"}, nil, &out, &errOut)
+	if !errors.Is(err, errUsage) {
+		t.Errorf("an unknown language is a usage error, got %v", err)
+	}
+}
