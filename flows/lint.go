@@ -2,6 +2,8 @@ package flows
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,12 +22,12 @@ var validatorLists = []string{"kw.greeting", "kw.yes", "kw.no", "kw.date.unknown
 // (locales.Lint) and adds those that need the flows:
 //
 //   - reachable: every state can be reached from main.welcome by choices,
-//     next and go_to_flow; main.menu and main.language (the MENU and
+//     next, branch and go_to_flow; main.menu and main.language (the MENU and
 //     LANGUAGE words) and states with a topic (free text) are reachable
 //     from anywhere.
 //   - a way back: MENU works in every state, but a person who does not know
 //     the word must still find a way; so every state must lead to
-//     main.menu by its own choices, next or go_to_flow, directly or
+//     main.menu by its own choices, next, branch or go_to_flow, directly or
 //     through states that do. BACK and global words do not count.
 //   - the messages the engine sends itself and the keyword lists it reads
 //     exist (in English; locales.Lint then finds them in every language).
@@ -102,8 +104,8 @@ func lintLabel(cat *locales.Catalog, st *State, ch Choice) []locales.Problem {
 	return ps
 }
 
-// edges lists where a state can go by itself or by a choice: what the
-// person can follow without knowing any global word.
+// edges lists where a state can go by itself, by a branch or by a choice:
+// what the person can follow without knowing any global word.
 func (e *Engine) edges(st *State) []string {
 	var out []string
 	if st.Action != nil && st.Action.GoToFlow != "" {
@@ -118,6 +120,14 @@ func (e *Engine) edges(st *State) []string {
 	}
 	if st.Next != "" {
 		out = append(out, st.Next)
+	}
+	if b := st.Branch; b != nil {
+		flowID := st.name[:strings.IndexByte(st.name, '.')]
+		for _, target := range append(slices.Sorted(maps.Values(b.Cases)), b.Default) {
+			if full, ok := e.c.resolve(flowID, target); ok {
+				out = append(out, full)
+			}
+		}
 	}
 	return out
 }

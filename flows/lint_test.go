@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -159,6 +161,25 @@ func TestLintFindsUnreachableState(t *testing.T) {
 	ps := problemsOf(Lint(lintEngine(t, cat, lintMainFlow, flow)), locales.CheckUnreachable)
 	if len(ps) != 1 || ps[0].ID != "t.forgotten" || ps[0].File != "flows/f1.yaml" || ps[0].Line == 0 {
 		t.Fatalf("want t.forgotten alone (a topic makes a state reachable), got %v", ps)
+	}
+}
+
+func TestLintFollowsBranches(t *testing.T) {
+	cat := lintCatalog(t, lintTexts, nil)
+	flow := strings.Replace(lintTopicFlow, `      - {key: "1", go: answer}`, `      - {key: "1", go: route}`, 1) + `
+  route:
+    branch:
+      var: place
+      cases: {dc: answer}
+      default: answer_elsewhere
+  answer_elsewhere:
+    kind: answer
+    say: [m.answer]
+    choices:
+      - {key: "0", go: menu}
+`
+	if ps := Lint(lintEngine(t, cat, lintMainFlow, flow)); len(ps) != 0 {
+		t.Fatalf("a branch's cases and default are reachable, and the branch leads back through them:\n%v", ps)
 	}
 }
 
@@ -332,8 +353,12 @@ func TestLintRepository(t *testing.T) {
 	}
 	for _, f := range defs {
 		for _, st := range f.States {
-			if st.Collect != nil && builtin[st.Collect.Type] == nil {
-				opts.Validators[st.Collect.Type] = func(in string, _ locales.Lang, _ time.Time, _ *locales.Catalog) (string, bool) { return in, true }
+			if st.Collect != nil {
+				for _, typ := range append(slices.Collect(maps.Values(st.Collect.Also)), st.Collect.Type) {
+					if builtin[typ] == nil {
+						opts.Validators[typ] = func(in string, _ locales.Lang, _ time.Time, _ *locales.Catalog) (string, bool) { return in, true }
+					}
+				}
 			}
 			if st.ChoicesFrom != "" {
 				opts.ChoiceSources[st.ChoicesFrom] = func(*Conversation) []DynamicChoice { return nil }
