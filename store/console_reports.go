@@ -95,11 +95,26 @@ func (s *Store) ConsoleQueue(ctx context.Context, f QueueFilter) ([]QueueItem, e
 	return out, nil
 }
 
-// ExportReports calls fn with every report in scope, oldest first,
-// streaming rather than loading them all. fn's error stops the export and
-// is returned as is.
-func (s *Store) ExportReports(ctx context.Context, scope string, fn func(Report) error) error {
-	rows, err := s.queryRows(ctx, "ConsoleExport", scope)
+// AuditExport records, in tx, one "report.export" audit entry for each
+// report in scope that exists now, and returns the highest report id
+// covered; pass it to ExportReports so the export holds exactly the
+// audited reports. detail and ip are stored on every entry.
+func (tx *Tx) AuditExport(ctx context.Context, staffID int64, scope, detail, ip string) (maxID int64, err error) {
+	if err := tx.queryRow(ctx, "ConsoleMaxReportID").Scan(&maxID); err != nil {
+		return 0, fmt.Errorf("store: audit export: %w", err)
+	}
+	_, err = tx.exec(ctx, "ConsoleAuditExport", scope, maxID, consoleNullInt(staffID), detail, ip, tx.time(tx.store.clock()))
+	if err != nil {
+		return 0, fmt.Errorf("store: audit export: %w", err)
+	}
+	return maxID, nil
+}
+
+// ExportReports calls fn with every report in scope whose id is at most
+// maxID, oldest first, streaming rather than loading them all. fn's error
+// stops the export and is returned as is.
+func (s *Store) ExportReports(ctx context.Context, scope string, maxID int64, fn func(Report) error) error {
+	rows, err := s.queryRows(ctx, "ConsoleExport", scope, maxID)
 	if err != nil {
 		return fmt.Errorf("store: export reports: %w", err)
 	}

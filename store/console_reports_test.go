@@ -149,8 +149,20 @@ func TestContractConsoleReportChanges(t *testing.T) {
 			t.Fatalf("events = %+v, %v", events, err)
 		}
 
+		var maxID int64
+		err = s.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			maxID, err = tx.AuditExport(ctx, st.ID, "dc-ohr", "csv", "192.0.2.9")
+			return err
+		})
+		if err != nil || maxID != ids[1] {
+			t.Fatalf("AuditExport = %d, %v", maxID, err)
+		}
+		if n := count(t, s, "audit_log", "action = 'report.export'"); n != 1 {
+			t.Fatalf("export audit rows = %d, want 1", n)
+		}
 		var exported []string
-		err = s.ExportReports(ctx, "dc-ohr", func(r store.Report) error {
+		err = s.ExportReports(ctx, "dc-ohr", maxID, func(r store.Report) error {
 			exported = append(exported, r.Reference)
 			return nil
 		})

@@ -111,7 +111,8 @@ ORDER BY COALESCE(deadline, '9999-12-31'), id
 LIMIT $8;
 
 -- name: ConsoleExport
--- Every report in scope, oldest first, with the same columns as ReportByID.
+-- Every report in scope up to id $2, oldest first, with the same columns
+-- as ReportByID.
 SELECT id, reference, contact_id, channel, lang, category, narrative,
        COALESCE(incident_date, ''), incident_date_raw, zip, jurisdiction,
        respondent_type, respondent_name, protected_trait,
@@ -120,6 +121,7 @@ SELECT id, reference, contact_id, channel, lang, category, narrative,
        status, close_reason, assigned_to, created_at, updated_at
 FROM reports
 WHERE ($1 = '*' OR ($1 = '' AND commission_id IS NULL) OR commission_id = $1)
+  AND id <= $2
 ORDER BY id;
 
 -- name: ConsoleDashboard
@@ -168,3 +170,15 @@ ORDER BY e.id;
 -- An admin closes or reopens a commission to new reports; seeding
 -- (UpsertCommission) never overrides this.
 UPDATE commissions SET active = $2 WHERE id = $1;
+
+-- name: ConsoleMaxReportID
+SELECT COALESCE(max(id), 0) FROM reports;
+
+-- name: ConsoleAuditExport
+-- One 'report.export' audit row per report an export will contain: every
+-- report in scope ($1) up to id $2.
+INSERT INTO audit_log (staff_id, action, report_id, detail, ip, created_at)
+SELECT $3, 'report.export', id, $4, $5, $6
+FROM reports
+WHERE ($1 = '*' OR ($1 = '' AND commission_id IS NULL) OR commission_id = $1)
+  AND id <= $2;
