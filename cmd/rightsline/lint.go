@@ -42,7 +42,17 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if len(problems) > 0 {
 		return fmt.Errorf("lint: %d problems", len(problems))
 	}
-	fmt.Fprintf(stdout, "lint: ok: %d states, %d messages in %d languages\n", len(eng.States()), len(cat.IDs()), len(locales.All))
+	drafts := 0
+	for _, st := range locales.Status(cat) {
+		drafts += st.Draft
+	}
+	fmt.Fprintf(stdout, "lint: ok: %d states, %d messages in %d languages", len(eng.States()), len(cat.IDs()), len(locales.All))
+	if drafts > 0 {
+		// Drafts are allowed (that is how translations start) but should
+		// not be forgotten.
+		fmt.Fprintf(stdout, "; %d translations are drafts awaiting community review (rightsline i18n status)", drafts)
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 
