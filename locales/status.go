@@ -71,18 +71,18 @@ func Status(c *Catalog) []LangStatus {
 // WriteStatus prints the status as a table, one row per language; with
 // verbose, the stale, unhashed and missing IDs follow.
 func WriteStatus(w io.Writer, st []LangStatus, verbose bool) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "LANGUAGE\tTOTAL\tCOMPLETE\tSTALE\tNO HASH\tMISSING\tDRAFT\tREVIEWED\tREVIEWED %\t")
 	for _, s := range st {
 		if s.Lang == Source {
-			fmt.Fprintf(tw, "%s (source)\t%d\t%d\t-\t-\t%d\t-\t-\t-\t\n", s.Lang, s.Total, s.Complete, s.Missing)
+			fmt.Fprintf(tw, "%s (source)\t%d\t%d\t-\t-\t%d\t-\t-\t-\n", s.Lang, s.Total, s.Complete, s.Missing)
 			continue
 		}
 		pct := 0
 		if s.Total > 0 {
 			pct = s.Reviewed * 100 / s.Total
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d%%\t\n", s.Lang, s.Total, s.Complete, s.Stale, s.Unhashed, s.Missing, s.Draft, s.Reviewed, pct)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d%%\n", s.Lang, s.Total, s.Complete, s.Stale, s.Unhashed, s.Missing, s.Draft, s.Reviewed, pct)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
