@@ -1,0 +1,123 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/rightsline/rightsline/bot"
+)
+
+// RunGateway connects the session to Discord's gateway for direct messages
+// and stays connected (discordgo reconnects by itself) until ctx ends.
+// Only the DIRECT_MESSAGES intent is asked for: a bot receives the content
+// of DMs sent to it without the privileged MESSAGE_CONTENT intent.
+func (b *Bot) RunGateway(ctx context.Context) error {
+	b.session.Identify.Intents = discordgo.IntentsDirectMessages
+	remove := b.session.AddHandler(b.OnMessageCreate)
+	defer remove()
+	if err := b.session.Open(); err != nil {
+		return fmt.Errorf("discord: gateway: %w", err)
+	}
+	b.log.Info("discord gateway connected (direct messages)")
+	<-ctx.Done()
+	if err := b.session.Close(); err != nil {
+		b.log.Warn("discord gateway close", "err", err)
+	}
+	return ctx.Err()
+}
+
+// OnMessageCreate answers a direct message: the text goes through the same
+// conversation as an SMS, and the replies come back in the same DM.
+// Messages in servers, and from bots (including this one), are ignored.
+func (b *Bot) OnMessageCreate(s *discordgo.Session, m *discordgo.MessageCreate) {
+	if m == nil || m.Message == nil || m.Author == nil || m.Author.Bot || m.GuildID != "" {
+		return
+	}
+	if s.State != nil && s.State.User != nil && m.Author.ID == s.State.User.ID {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), workTimeout)
+	defer cancel()
+	at := m.Timestamp
+	if at.IsZero() {
+		at = b.now()
+	}
+	// A DM has no Discord locale; the conversation detects the language
+	// from the first message or asks.
+	out, err := b.rt.Handle(ctx, bot.Inbound{Channel: Channel, Address: m.Author.ID, Text: m.Content, ExternalID: m.ID, At: at})
+	if err != nil {
+		b.log.Error("direct message not handled", "message", m.ID, "err", err)
+		if _, serr := s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
+			Content: b.text("", "discord.error", nil), AllowedMentions: noMentions(),
+		}, discordgo.WithContext(ctx)); serr != nil {
+			b.log.Error("direct message error reply failed", "message", m.ID, "err", quiet(serr))
+		}
+		return
+	}
+	for _, part := range splitMessage(bot.JoinReplies(out.Replies), maxContent) {
+		if _, err := s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{Content: part, AllowedMentions: noMentions()}, discordgo.WithContext(ctx)); err != nil {
+			// The replies are stored; the member gets them by sending
+			// anything again (the conversation repeats its prompt).
+			b.log.Error("direct message reply failed", "message", m.ID, "contact", out.Contact.ID, "err", quiet(err))
+			return
+		}
+	}
+}
+
+// splitMessage cuts text into parts of at most n characters, at blank
+// lines or line breaks where it can.
+func splitMessage(text string, n int) []string {
+	var parts []string
+	for text != "" {
+		if len([]rune(text)) <= n {
+			parts = append(parts, text)
+			break
+		}
+		r := []rune(text)
+		cut := string(r[:n])
+		i := strings.LastIndex(cut, "\n\n")
+		if i <= 0 {
+			i = strings.LastIndex(cut, "\n")
+		}
+		if i <= 0 {
+			i = len(cut)
+		}
+		parts = append(parts, strings.TrimRight(text[:i], "\n"))
+		text = strings.TrimLeft(text[i:], "\n")
+	}
+	return parts
+}
+
+// SendDM sends text to a member in a direct message, opening the DM
+// channel first, and returns Discord's message id. Staff updates reach
+// members this way, through the outbox.
+func (b *Bot) SendDM(ctx context.Context, userID, text string) (string, error) {
+	ch, err := b.session.UserChannelCreate(userID, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", fmt.Errorf("discord: open DM channel: %w", quiet(err))
+	}
+	var last string
+	for _, part := range splitMessage(text, maxContent) {
+		msg, err := b.session.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: part, AllowedMentions: noMentions()}, discordgo.WithContext(ctx))
+		if err != nil {
+			return "", fmt.Errorf("discord: send DM: %w", quiet(err))
+		}
+		last = msg.ID
+	}
+	return last, nil
+}
+
+// quiet strips the request URL from a transport error: an interaction
+// webhook's URL carries its token, which must not reach the logs.
+func quiet(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s %s: %w", ue.Op, "discord API", ue.Err)
+	}
+	return err
+}

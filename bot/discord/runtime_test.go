@@ -1,0 +1,15 @@
+package discord
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+// newTestRuntime builds the runtime the service runs, as bot.New wires it.
+func newTestRuntime(st *store.Store, cat *locales.Catalog, log *slog.Logger, now func() time.Time) (*bot.Runtime, error) {
+	return bot.New(st, cat, bot.Config{Log: log, Now: now})
+}
