@@ -232,7 +232,7 @@ func (h *harness) serve(r *http.Request) *httptest.ResponseRecorder {
 // member describes who sends an interaction, and from where.
 type member struct {
 	id, locale, guild string
-	perms         int64
+	perms             int64
 }
 
 func (m member) base(h *harness, typ discordgo.InteractionType) map[string]any {
@@ -315,10 +315,10 @@ func response(t *testing.T, w *httptest.ResponseRecorder) discordgo.InteractionR
 // responseData decodes the components discordgo itself cannot unmarshal
 // from a response (it only reads those of messages).
 type responseData struct {
-	Content    string              `json:"content"`
-	Flags      int                 `json:"flags"`
-	CustomID   string              `json:"custom_id"`
-	Title      string              `json:"title"`
+	Content    string                 `json:"content"`
+	Flags      int                    `json:"flags"`
+	CustomID   string                 `json:"custom_id"`
+	Title      string                 `json:"title"`
 	Components []discordgo.ActionsRow `json:"components"`
 }
 
