@@ -197,3 +197,12 @@ func (s *Store) ReportsByContact(ctx context.Context, contactID int64, limit int
 	}
 	return out, nil
 }
+
+// ReportContact returns the contact who filed the report, or ErrNotFound.
+func (tx *Tx) ReportContact(ctx context.Context, reportID int64) (Contact, error) {
+	c, err := scanContact(tx.queryRow(ctx, "ReportContact", reportID))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Contact{}, fmt.Errorf("store: report contact: %w", err)
+	}
+	return c, err
+}

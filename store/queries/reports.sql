@@ -81,3 +81,10 @@ WHERE id = $1;
 SELECT id, name, jurisdiction, contact, languages, deadlines_json, active, created_at
 FROM commissions
 ORDER BY id;
+
+-- name: ReportContact
+-- The contact who filed a report, read in the caller's transaction.
+SELECT c.id, c.channel, c.address, c.lang, c.opted_out, c.created_at, c.updated_at
+FROM reports r
+JOIN contacts c ON c.id = r.contact_id
+WHERE r.id = $1;

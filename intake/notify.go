@@ -1,0 +1,101 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+// Update templates staff may send a resident, each a message in every
+// language (locales/intake.*.toml). The console offers these IDs.
+const (
+	UpdateInReview    = "update.status.in_review"
+	UpdateAccepted    = "update.status.accepted"
+	UpdateReferred    = "update.status.referred"
+	UpdateClosed      = "update.status.closed"
+	UpdateRequestInfo = "update.request_info"
+	UpdateGeneral     = "update.general"
+)
+
+// UpdateTemplates lists the update templates in the order the console
+// shows them.
+var UpdateTemplates = []string{UpdateInReview, UpdateAccepted, UpdateReferred, UpdateClosed, UpdateRequestInfo, UpdateGeneral}
+
+// StatusUpdateTemplate returns the template announcing a status, if any
+// ("new" has none).
+func StatusUpdateTemplate(status string) (string, bool) {
+	switch status {
+	case store.ReportInReview:
+		return UpdateInReview, true
+	case store.ReportAccepted:
+		return UpdateAccepted, true
+	case store.ReportReferred:
+		return UpdateReferred, true
+	case store.ReportClosed:
+		return UpdateClosed, true
+	}
+	return "", false
+}
+
+// Errors of NotifyResident.
+var (
+	// ErrNoContact: the resident asked not to be contacted about the report.
+	ErrNoContact = errors.New("intake: the resident asked not to be contacted")
+	// ErrUnknownTemplate: templateID is not one of UpdateTemplates.
+	ErrUnknownTemplate = errors.New("intake: unknown update template")
+)
+
+// NotifyResident renders an update template in the report's language and
+// enqueues it in tx for the way the resident chose: the channel and address
+// the report came from ("this"), or SMS to the other number they gave
+// ("other"). It returns ErrNoContact when they chose no contact; staff
+// must then not reach out. The message is sent only if tx commits, with
+// the status change it announces. It never includes the narrative.
+func (s *Service) NotifyResident(ctx context.Context, tx *store.Tx, report store.Report, templateID string) error {
+	known := false
+	for _, t := range UpdateTemplates {
+		known = known || t == templateID
+	}
+	if !known {
+		return fmt.Errorf("%w: %q", ErrUnknownTemplate, templateID)
+	}
+	lang, ok := locales.ParseLang(report.Lang)
+	if !ok {
+		lang = locales.English
+	}
+	queue, err := s.queueName(lang, report.CommissionID)
+	if err != nil {
+		return err
+	}
+	body, err := s.cat.Text(lang, templateID, map[string]string{"ref": report.Reference, "commission": queue})
+	if err != nil {
+		return err
+	}
+	var to store.Contact
+	switch report.ContactMethod {
+	case store.ContactThis:
+		to, err = tx.ReportContact(ctx, report.ID)
+	case store.ContactOther:
+		if report.ContactPhone == "" {
+			return ErrNoContact
+		}
+		to, err = tx.ContactForUpdate(ctx, "sms", report.ContactPhone)
+	default:
+		return ErrNoContact
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.EnqueueOutbound(ctx, &store.Outbound{Channel: to.Channel, ContactID: to.ID, Address: to.Address, Body: body})
+	return err
+}
+
+func (s *Service) queueName(lang locales.Lang, commissionID string) (string, error) {
+	if c, ok := s.routing.Commission(commissionID); ok {
+		return c.Name, nil
+	}
+	return s.cat.Text(lang, "intake.queue.default", nil)
+}

@@ -1,0 +1,120 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+// statusWords is the keyword list of STATUS in each language; English
+// works everywhere.
+const statusWords = "kw.intake.status"
+
+// maxStatusListed bounds how many reports a bare STATUS lists.
+const maxStatusListed = 3
+
+// StatusReply answers "STATUS <reference>" (or the word in the resident's
+// language) with the report's status, in lang. It answers only about the
+// contact's own reports: an unknown reference and another person's get the
+// same "not found" reply. A bare STATUS lists the contact's latest reports.
+// handled is false when text is not a STATUS request (the runtime then
+// steps the engine as usual), so a narrative that starts with "status" but
+// holds no reference is not swallowed.
+//
+// Call it before the engine, for every channel. It reads only; the caller
+// stores the inbound message and the reply as it does for engine replies.
+func (s *Service) StatusReply(ctx context.Context, contact store.Contact, lang locales.Lang, text string) (reply string, handled bool, err error) {
+	rest, ok := s.stripStatusWord(lang, text)
+	if !ok {
+		return "", false, nil
+	}
+	if _, ok := locales.ParseLang(string(lang)); !ok {
+		lang = locales.English
+	}
+	if strings.TrimSpace(rest) == "" {
+		reply, err := s.listStatus(ctx, contact, lang)
+		return reply, err == nil, err
+	}
+	ref, err := ParseReference(rest)
+	if err != nil {
+		return "", false, nil // "status of my apartment is …": not for us
+	}
+	r, err := s.store.ReportByReference(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && r.ContactID != contact.ID) {
+		reply, err := s.cat.Text(lang, "intake.status.not_found", nil)
+		return reply, err == nil, err
+	}
+	if err != nil {
+		return "", false, err
+	}
+	reply, err = s.statusLine(lang, r)
+	return reply, err == nil, err
+}
+
+func (s *Service) listStatus(ctx context.Context, contact store.Contact, lang locales.Lang) (string, error) {
+	rs, err := s.store.ReportsByContact(ctx, contact.ID, maxStatusListed)
+	if err != nil {
+		return "", err
+	}
+	if len(rs) == 0 {
+		return s.cat.Text(lang, "intake.status.none", nil)
+	}
+	lines := make([]string, 0, len(rs))
+	for _, r := range rs {
+		line, err := s.statusLine(lang, r)
+		if err != nil {
+			return "", err
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+func (s *Service) statusLine(lang locales.Lang, r store.Report) (string, error) {
+	status, err := s.cat.Text(lang, "intake.status."+r.Status, nil)
+	if err != nil {
+		return "", err
+	}
+	return s.cat.Text(lang, "intake.status.reply", map[string]string{"ref": r.Reference, "status": status})
+}
+
+// stripStatusWord reports whether text starts with a STATUS word of lang
+// or English, and returns what follows it.
+func (s *Service) stripStatusWord(lang locales.Lang, text string) (string, bool) {
+	folded := locales.Fold(text)
+	folded = strings.TrimRight(folded, ".!?。！？ ")
+	langs := []locales.Lang{locales.English}
+	if l, ok := locales.ParseLang(string(lang)); ok && l != locales.English {
+		langs = append(langs, l)
+	}
+	best := -1
+	for _, l := range langs {
+		for _, w := range s.cat.Keywords(l, statusWords) {
+			if !strings.HasPrefix(folded, w) || len(w) <= best {
+				continue
+			}
+			after := folded[len(w):]
+			if after == "" || after[0] == ' ' || after[0] == ':' || after[0] == '#' || isCJK(w) {
+				best = len(w)
+			}
+		}
+	}
+	if best < 0 {
+		return "", false
+	}
+	return strings.TrimLeft(folded[best:], " :#："), true
+}
+
+// isCJK reports whether w is written without spaces before what follows
+// (状态DC-7KQ2-9D).
+func isCJK(w string) bool {
+	for _, r := range w {
+		if r >= 0x2E80 {
+			return true
+		}
+	}
+	return false
+}
