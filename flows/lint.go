@@ -32,14 +32,16 @@ var validatorLists = []string{"kw.greeting", "kw.yes", "kw.no", "kw.date.unknown
 //   - the messages the engine sends itself and the keyword lists it reads
 //     exist (in English; locales.Lint then finds them in every language).
 //   - budgets: what menu and prompt states say, collect's invalid message
-//     and the engine's own messages fit the menu budget (2 segments GSM-7,
-//     3 UCS-2); everything else, answers, MORE parts and sources included,
-//     the answer budget (4 and 6). Keyword lists are exempt.
+//     and the engine's own messages fit the menu budget (2 segments in
+//     GSM-7, 3 in UCS-2); what answer states say, their MORE parts and
+//     their sources, the answer budget (4 and 6). Messages the flows do not
+//     send (Discord's, the console's, computed choice labels) have no SMS
+//     budget here; keyword lists are never sent.
 //   - choice labels are at most MaxLabel characters (Discord's limit).
 //   - no word means two different global words (in any two languages).
 func Lint(e *Engine) []locales.Problem {
 	cat := e.cat
-	menuIDs := map[string]bool{}
+	menuIDs, answerIDs := map[string]bool{}, map[string]bool{}
 	var ps []locales.Problem
 	for _, id := range EngineMessages {
 		menuIDs[id] = true
@@ -52,7 +54,11 @@ func Lint(e *Engine) []locales.Problem {
 	}
 	for _, name := range e.c.names {
 		st := e.c.states[name]
-		if st.Kind != "answer" {
+		if st.Kind == "answer" {
+			for _, id := range append(append([]string{st.Source}, st.Say...), st.More...) {
+				answerIDs[id] = true
+			}
+		} else {
 			for _, id := range st.Say {
 				menuIDs[id] = true
 			}
@@ -65,25 +71,29 @@ func Lint(e *Engine) []locales.Problem {
 		}
 	}
 	ps = append(ps, e.lintGraph()...)
-	// The menu budget is the tighter one: a message said in a menu is
-	// checked against it alone, not reported twice.
-	for _, p := range locales.Lint(cat) {
-		if p.Check == locales.CheckBudget && menuIDs[p.ID] {
-			continue
-		}
-		ps = append(ps, p)
-	}
-	ids := make([]string, 0, len(menuIDs))
+	ps = append(ps, locales.Lint(cat)...)
+	// A message said both in a menu and in an answer is held to the
+	// tighter menu budget, and reported once.
 	for id := range menuIDs {
-		if cat.Has(id) {
+		delete(answerIDs, id)
+	}
+	ps = append(ps, cat.LintBudget(known(cat, menuIDs), locales.BudgetMenu)...)
+	ps = append(ps, cat.LintBudget(known(cat, answerIDs), locales.BudgetAnswer)...)
+	ps = append(ps, lintGlobalClashes(cat)...)
+	locales.SortProblems(ps)
+	return ps
+}
+
+// known lists the IDs of set that exist in English, sorted.
+func known(cat *locales.Catalog, set map[string]bool) []string {
+	ids := make([]string, 0, len(set))
+	for id := range set {
+		if id != "" && cat.Has(id) {
 			ids = append(ids, id)
 		}
 	}
 	sort.Strings(ids)
-	ps = append(ps, cat.LintBudget(ids, locales.BudgetMenu)...)
-	ps = append(ps, lintGlobalClashes(cat)...)
-	locales.SortProblems(ps)
-	return ps
+	return ids
 }
 
 func lintLabel(cat *locales.Catalog, st *State, ch Choice) []locales.Problem {

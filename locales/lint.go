@@ -103,9 +103,10 @@ const (
 // in every language and nothing more, the same template variables as
 // English, a source hash that matches the English text (else the
 // translation is stale), a known review status, no stray characters that
-// push a GSM-7 language into UCS-2, no keyword the SMS carrier swallows,
-// and every message within the answer budget (the most any message may
-// cost; flows.Lint applies the tighter menu budget where it applies).
+// push a GSM-7 language into UCS-2 and no keyword the SMS carrier
+// swallows. Segment budgets depend on how a message is used (a menu, an
+// answer, or not sent by SMS at all, like Discord's), so flows.Lint
+// applies them with LintBudget.
 func Lint(c *Catalog) []Problem {
 	var ps []Problem
 	for _, l := range All {
@@ -126,7 +127,6 @@ func Lint(c *Catalog) []Problem {
 			ps = append(ps, lintMessage(m, en)...)
 		}
 	}
-	ps = append(ps, c.LintBudget(nil, BudgetAnswer)...)
 	SortProblems(ps)
 	return ps
 }
@@ -191,24 +191,24 @@ var optOutWords = map[string]bool{
 // Budget is how many SMS segments a message may cost.
 type Budget struct {
 	Name string // "menu" or "answer", for messages
-	GSM  int    // segments allowed in en, es, fr
-	UCS2 int    // segments allowed in zh-Hans, zh-Hant, vi, ko, am
+	GSM  int    // segments allowed when the text is sent in GSM-7
+	UCS2 int    // segments allowed when it needs UCS-2
 }
 
-// The segment budgets: a menu (or prompt) fits in 2 segments in the GSM-7
-// languages and 3 in the UCS-2 ones; an answer (and each MORE part, and a
-// source) in 4 and 6.
+// The segment budgets: a menu (or prompt) fits in 2 segments in GSM-7 and 3
+// in UCS-2; an answer (and each MORE part, and a source) in 4 and 6.
 var (
 	BudgetMenu   = Budget{Name: "menu", GSM: 2, UCS2: 3}
 	BudgetAnswer = Budget{Name: "answer", GSM: 4, UCS2: 6}
 )
 
-// For returns the segments allowed in language l. The budget follows the
-// language, not the text's encoding: a Spanish message pushed into UCS-2
-// by one á still has the GSM-7 budget, because that is what it should
-// cost.
-func (b Budget) For(l Lang) int {
-	if l.UsesUCS2() {
+// For returns the segments allowed for a text sent in encoding enc. The
+// budget follows the encoding, so that a message holds about as many
+// characters in every language: am, ko, vi and zh are always UCS-2, and
+// a French answer with ê or ç is too. StrayChars catches a message pushed
+// into UCS-2 by a character that could have been avoided.
+func (b Budget) For(enc Encoding) int {
+	if enc == UCS2 {
 		return b.UCS2
 	}
 	return b.GSM
@@ -229,14 +229,14 @@ func (c *Catalog) LintBudget(ids []string, b Budget) []Problem {
 				continue
 			}
 			info := MeasureSMS(renderedLength(m.Text))
-			if info.Segments <= b.For(l) {
+			if info.Segments <= b.For(info.Encoding) {
 				continue
 			}
 			unit := "characters"
 			if info.Encoding == GSM7 {
 				unit = "septets"
 			}
-			msg := fmt.Sprintf("%d segments (%s, %d %s), over the %s budget of %d: shorten it", info.Segments, info.Encoding, info.Units, unit, b.Name, b.For(l))
+			msg := fmt.Sprintf("%d segments (%s, %d %s), over the %s budget of %d in %s: shorten it", info.Segments, info.Encoding, info.Units, unit, b.Name, b.For(info.Encoding), info.Encoding)
 			if b.Name == BudgetAnswer.Name {
 				msg += " or move the rest behind MORE"
 			}
