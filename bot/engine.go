@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/intake"
+	"github.com/rightsline/rightsline/intake/jurisdiction"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
@@ -34,7 +36,10 @@ func engineOptions(idle time.Duration) flows.Options {
 
 // extensions lists the domain packages' additions to the engine.
 func extensions() []flows.Options {
-	return nil
+	return []flows.Options{
+		{Validators: jurisdiction.Validators()}, // content: ZIP/city → jurisdiction (+ zip)
+		intake.EngineOptions(),                  // intake: place, optional answers, traits list, summary, submit_report
+	}
 }
 
 // Config configures New.

@@ -15,7 +15,9 @@ import (
 var now = time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)
 
 // fixedRand gives repeatable references.
-func fixedRand() *bytes.Reader { return bytes.NewReader(bytes.Repeat([]byte{7, 20, 23, 2, 9, 13}, 100)) }
+func fixedRand() *bytes.Reader {
+	return bytes.NewReader(bytes.Repeat([]byte{7, 20, 23, 2, 9, 13}, 100))
+}
 
 func newEngine(t *testing.T) *flows.Engine {
 	t.Helper()
