@@ -41,7 +41,7 @@ var validatorLists = []string{"kw.greeting", "kw.yes", "kw.no", "kw.date.unknown
 //   - no word means two different global words (in any two languages).
 func Lint(e *Engine) []locales.Problem {
 	cat := e.cat
-	menuIDs, answerIDs := map[string]bool{}, map[string]bool{}
+	menuIDs, answerIDs, labels := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var ps []locales.Problem
 	for _, id := range EngineMessages {
 		menuIDs[id] = true
@@ -67,7 +67,10 @@ func Lint(e *Engine) []locales.Problem {
 			menuIDs[st.Collect.Invalid] = true
 		}
 		for _, ch := range st.Choices {
-			ps = append(ps, lintLabel(cat, st, ch)...)
+			if ch.Label != "" && !labels[ch.Label] {
+				labels[ch.Label] = true // one report per label, not per use
+				ps = append(ps, lintLabel(cat, st, ch)...)
+			}
 		}
 	}
 	ps = append(ps, e.lintGraph()...)
@@ -97,9 +100,6 @@ func known(cat *locales.Catalog, set map[string]bool) []string {
 }
 
 func lintLabel(cat *locales.Catalog, st *State, ch Choice) []locales.Problem {
-	if ch.Label == "" {
-		return nil
-	}
 	var ps []locales.Problem
 	for _, l := range locales.All {
 		m, ok := cat.Lookup(l, ch.Label)
