@@ -1,0 +1,136 @@
+// Package console is the staff review console at /console: a
+// server-rendered web application (html/template, one small CSS file, no
+// JavaScript) where commission staff sign in, work through the queue of
+// reports routed to their commission, change a report's status, write
+// internal notes and send the resident a pre-translated update.
+//
+// Security model, in one place:
+//   - Passwords are bcrypt hashes; after MaxFailedLogins wrong passwords an
+//     account is locked for LockoutDuration. An unknown email costs the same
+//     bcrypt comparison as a known one.
+//   - A session is a random 256-bit token in an HttpOnly, SameSite=Lax cookie
+//     scoped to /console (Secure when the service's public URL is https);
+//     the database stores only its SHA-256.
+//   - Every state-changing request passes http.CrossOriginProtection (the
+//     browser's Sec-Fetch-Site/Origin headers) AND carries the session's
+//     CSRF token in the form; either failing gives 403.
+//   - Staff see only their own commission's reports; any other report is
+//     404 on every route, exactly as if it did not exist. Admins see every
+//     report, including the default queue (reports routed to no commission).
+//   - Every view and every change of a report writes an audit_log row in the
+//     same transaction as the change (for a view: before the page is sent).
+//   - Everything a resident wrote is rendered as text by html/template.
+//
+// Routes are listed in routes.go; one handler per file; templates are
+// embedded and parsed when the console is built, so a broken template
+// stops start-up rather than a request.
+package console
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+// Path is where the console is mounted.
+const Path = "/console"
+
+// Login policy.
+const (
+	// MaxFailedLogins wrong passwords in a row lock an account.
+	MaxFailedLogins = 5
+	// LockoutDuration is how long a locked account stays locked.
+	LockoutDuration = 15 * time.Minute
+	// SessionIdle ends a session nobody used for this long.
+	SessionIdle = 2 * time.Hour
+	// SessionMax ends any session this long after sign-in.
+	SessionMax = 12 * time.Hour
+	// MinPasswordLength applies to passwords staff choose.
+	MinPasswordLength = 12
+)
+
+// NotifyFunc queues a pre-translated update (templateID, e.g.
+// "update.status.accepted") to the resident who filed r, in r.Lang, on
+// the channel they used, inside tx, so the update is sent if and only if
+// the change that caused it commits. intake.NotifyResident is one.
+type NotifyFunc func(ctx context.Context, tx *store.Tx, r store.Report, templateID string) error
+
+// PreviewFunc renders the update templateID for report r in language l,
+// exactly as the resident would receive it; the console shows staff the
+// English rendering before they send.
+type PreviewFunc func(r store.Report, l locales.Lang, templateID string) (string, error)
+
+// Config is what the console needs. Store, Notify and Preview are required.
+type Config struct {
+	Store *store.Store
+	// Notify queues resident updates; Preview renders them for staff.
+	Notify  NotifyFunc
+	Preview PreviewFunc
+	// UpdateTemplates lists the template IDs staff may send by hand, in
+	// the order shown (e.g. "update.request_info", "update.general").
+	// Status changes send "update.status.<status>" by themselves.
+	UpdateTemplates []string
+	// Categories lists the report category slugs, for the queue filter.
+	Categories []string
+	// SecureCookies marks cookies Secure: set it when the public base URL
+	// is https. Browsers drop Secure cookies over plain http, so it must be
+	// off for http://localhost.
+	SecureCookies bool
+	Log           *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Console serves the staff console.
+type Console struct {
+	cfg   Config
+	store *store.Store
+	log   *slog.Logger
+	pages *pages
+	// dummyHash is compared against when an email is unknown, so a wrong
+	// email takes as long as a wrong password.
+	dummyHash []byte
+	handler   http.Handler
+}
+
+// New checks cfg, parses the templates and builds the routes.
+func New(cfg Config) (*Console, error) {
+	if cfg.Store == nil || cfg.Notify == nil || cfg.Preview == nil {
+		return nil, errors.New("console: Store, Notify and Preview are required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	dummy, err := HashPassword("rightsline-dummy-password-for-timing")
+	if err != nil {
+		return nil, err
+	}
+	c := &Console{cfg: cfg, store: cfg.Store, log: cfg.Log, pages: p, dummyHash: []byte(dummy)}
+	c.handler = c.routes()
+	return c, nil
+}
+
+// ServeHTTP serves every request under Path.
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.handler.ServeHTTP(w, r)
+}
+
+// Register mounts the console on mux at Path.
+func (c *Console) Register(mux *http.ServeMux) {
+	mux.Handle(Path+"/", c)
+	mux.Handle("GET "+Path, http.RedirectHandler(Path+"/", http.StatusMovedPermanently))
+}
+
+func (c *Console) now() time.Time { return c.cfg.Now().UTC() }

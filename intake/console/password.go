@@ -1,0 +1,80 @@
+package console
+
+import (
+	"crypto/rand"
+	"fmt"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// bcryptCost is the work factor of stored hashes (a quarter of a second a
+// check on one core: slow for a guesser, unnoticed by a person signing
+// in). Tests lower it.
+var bcryptCost = 12
+
+// maxPasswordBytes is bcrypt's input limit; longer input is refused
+// rather than silently cut.
+const maxPasswordBytes = 72
+
+// HashPassword returns the bcrypt hash of password.
+func HashPassword(password string) (string, error) {
+	if len(password) > maxPasswordBytes {
+		return "", errorf(EINVALID, "A password may be at most %d bytes long.", maxPasswordBytes)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	if err != nil {
+		return "", fmt.Errorf("console: hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// checkPassword reports whether password matches hash, in time that does
+// not depend on where they differ.
+func checkPassword(hash []byte, password string) bool {
+	if len(password) > maxPasswordBytes {
+		return false
+	}
+	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+}
+
+// validNewPassword says what is wrong with a password someone chose, or
+// returns nil.
+func validNewPassword(password string) error {
+	switch {
+	case utf8.RuneCountInString(password) < MinPasswordLength:
+		return errorf(EINVALID, "Choose a password of at least %d characters.", MinPasswordLength)
+	case len(password) > maxPasswordBytes:
+		return errorf(EINVALID, "A password may be at most %d bytes long.", maxPasswordBytes)
+	}
+	return nil
+}
+
+// onePasswordAlphabet avoids letters and digits that are easy to confuse
+// when a password is read aloud or copied from a screen (0/O, 1/l/I).
+const onePasswordAlphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// NewOneTimePassword returns a random 20-character password (about 115
+// bits) for a new account or a reset; its holder must replace it at the
+// first sign-in.
+func NewOneTimePassword() string {
+	const n = 20
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = onePasswordAlphabet[randIntn(len(onePasswordAlphabet))]
+	}
+	return string(b)
+}
+
+// randIntn returns a uniform random int in [0, n) from crypto/rand.
+func randIntn(n int) int {
+	// Rejection sampling over one byte avoids modulo bias; n is small.
+	limit := 256 - 256%n
+	var b [1]byte
+	for {
+		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+		if int(b[0]) < limit {
+			return int(b[0]) % n
+		}
+	}
+}

@@ -1,0 +1,176 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rightsline/rightsline/store"
+)
+
+// queuePageSize is how many reports one queue page shows.
+const queuePageSize = 50
+
+// queuePage is the data of the queue template.
+type queuePage struct {
+	Items []queueRow
+	// Filter values as chosen, for the form.
+	Status, Category, Lang, Due, Commission string
+	Statuses, Categories, Langs             []option
+	DueWindows, Commissions                 []option
+	// Next is the URL of the next page; empty on the last.
+	Next string
+	// ExportURL downloads the same scope as CSV.
+	ExportURL string
+}
+
+// queueRow is one report in the list.
+type queueRow struct {
+	store.QueueItem
+	Assignee string
+}
+
+// option is one choice of a filter.
+type option struct{ Value, Label string }
+
+// dueWindows are the deadline filters, in days from today ("overdue":
+// deadline before today).
+var dueWindows = []option{
+	{"", "Any deadline"}, {"overdue", "Overdue"}, {"7", "Within 7 days"}, {"30", "Within 30 days"}, {"90", "Within 90 days"},
+}
+
+var cursorRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})~(\d{1,19})$`)
+
+// queue lists the reports the member may see, most urgent first, with
+// filters and keyset pagination ("after" carries the last row's sort key).
+func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	scope, err := requestedScope(s.Staff, q.Get("commission"))
+	if err != nil {
+		return err
+	}
+	f := store.QueueFilter{Scope: scope, Status: q.Get("status"), Category: q.Get("category"), Lang: q.Get("lang"), Limit: queuePageSize + 1}
+	if f.Status == "" {
+		f.Status = "open"
+	}
+	if _, ok := statusLabels[f.Status]; !ok && f.Status != "open" && f.Status != "all" {
+		return errorf(EINVALID, "Unknown status filter.")
+	}
+	today := c.now().Truncate(24 * time.Hour)
+	switch due := q.Get("due"); due {
+	case "":
+	case "overdue":
+		f.DeadlineBy = today.AddDate(0, 0, -1).Format(time.DateOnly)
+	default:
+		n, err := strconv.Atoi(due)
+		if err != nil || n < 0 || n > 3660 {
+			return errorf(EINVALID, "Unknown deadline filter.")
+		}
+		f.DeadlineBy = today.AddDate(0, 0, n).Format(time.DateOnly)
+	}
+	if after := q.Get("after"); after != "" {
+		m := cursorRE.FindStringSubmatch(after)
+		if m == nil {
+			return errorf(EINVALID, "Bad page link.")
+		}
+		f.AfterKey = m[1]
+		f.AfterID, _ = strconv.ParseInt(m[2], 10, 64)
+	}
+	items, err := c.store.ConsoleQueue(ctx, f)
+	if err != nil {
+		return err
+	}
+	page := queuePage{
+		Status: f.Status, Category: f.Category, Lang: f.Lang, Due: q.Get("due"), Commission: q.Get("commission"),
+		DueWindows: dueWindows,
+	}
+	if len(items) > queuePageSize {
+		items = items[:queuePageSize]
+		last := items[len(items)-1]
+		next := url.Values{}
+		for k, v := range q {
+			if k != "after" && k != "done" {
+				next[k] = v
+			}
+		}
+		next.Set("after", last.UrgencyKey()+"~"+strconv.FormatInt(last.ID, 10))
+		page.Next = Path + "/reports?" + next.Encode()
+	}
+	names, err := c.staffNames(r)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		page.Items = append(page.Items, queueRow{QueueItem: it, Assignee: names[it.AssignedTo]})
+	}
+	page.Statuses = []option{{"open", "Open (not closed)"}, {"all", "All"}}
+	for _, st := range []string{store.ReportNew, store.ReportInReview, store.ReportAccepted, store.ReportReferred, store.ReportClosed} {
+		page.Statuses = append(page.Statuses, option{st, statusLabel(st)})
+	}
+	page.Categories = []option{{"", "All categories"}}
+	for _, cat := range c.cfg.Categories {
+		page.Categories = append(page.Categories, option{cat, cat})
+	}
+	page.Langs = []option{{"", "All languages"}}
+	for _, l := range langOrder {
+		page.Langs = append(page.Langs, option{l, langLabel(l)})
+	}
+	if s.Staff.IsAdmin() {
+		page.Commissions, err = c.commissionOptions(r)
+		if err != nil {
+			return err
+		}
+	}
+	exp := url.Values{}
+	if page.Commission != "" {
+		exp.Set("commission", page.Commission)
+	}
+	page.ExportURL = Path + "/export.csv"
+	if len(exp) > 0 {
+		page.ExportURL += "?" + exp.Encode()
+	}
+	c.render(w, r, s, http.StatusOK, "queue", page)
+	return nil
+}
+
+// langOrder is the order languages are offered in filters.
+var langOrder = []string{"en", "es", "zh-Hans", "zh-Hant", "vi", "ko", "am", "fr"}
+
+// staffNames maps staff ids to a short display name, for "assigned to".
+func (c *Console) staffNames(r *http.Request) (map[int64]string, error) {
+	all, err := c.store.ListStaff(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, st := range all {
+		names[st.ID] = displayName(st)
+	}
+	return names, nil
+}
+
+// displayName is a member's name, or their email's local part.
+func displayName(st store.Staff) string {
+	if strings.TrimSpace(st.Name) != "" {
+		return st.Name
+	}
+	local, _, _ := strings.Cut(st.Email, "@")
+	return local
+}
+
+// commissionOptions lists the admin's commission filter choices.
+func (c *Console) commissionOptions(r *http.Request) ([]option, error) {
+	comms, err := c.store.Commissions(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := []option{{"", "All commissions"}, {defaultQueueParam, "Default queue (no commission)"}}
+	for _, cm := range comms {
+		out = append(out, option{cm.ID, cm.Name})
+	}
+	return out, nil
+}

@@ -1,0 +1,215 @@
+package console
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static/*
+var staticFiles embed.FS
+
+// pages holds one parsed template set per page, each the layout plus the
+// page's own file.
+type pages struct {
+	sets map[string]*template.Template
+}
+
+// parsePages parses every page template; a mistake in any of them fails
+// start-up.
+func parsePages() (*pages, error) {
+	entries, err := fs.ReadDir(templateFiles, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("console: templates: %w", err)
+	}
+	p := &pages{sets: map[string]*template.Template{}}
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".html")
+		if name == "layout" || e.IsDir() {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("console: template %s: %w", e.Name(), err)
+		}
+		p.sets[name] = t
+	}
+	if _, ok := p.sets["error"]; !ok {
+		return nil, fmt.Errorf("console: templates: no error page")
+	}
+	return p, nil
+}
+
+// view is what every page template receives.
+type view struct {
+	// Staff is the signed-in member; nil on the sign-in page.
+	Staff *store.Staff
+	// CSRF is the token every form must carry.
+	CSRF string
+	// Flash is a short confirmation after a change.
+	Flash string
+	// Today is the date deadlines are counted from.
+	Today string
+	Page  any
+}
+
+// render writes page name with data. The page is rendered to a buffer
+// first, so a template error becomes a clean 500, not half a page.
+func (c *Console) render(w http.ResponseWriter, r *http.Request, s *session, status int, name string, data any) {
+	t, ok := c.pages.sets[name]
+	if !ok {
+		c.log.Error("console: unknown page", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	v := view{Page: data, Today: c.now().Format(time.DateOnly), Flash: flashes[r.URL.Query().Get("done")]}
+	if s != nil {
+		v.Staff = &s.Staff
+		v.CSRF = s.CSRFToken
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		c.log.Error("console: render failed", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// flashes are the confirmations a redirect after a change may show, by
+// key; the key comes from the URL, the text never does.
+var flashes = map[string]string{
+	"status":   "Status changed.",
+	"assign":   "Assignment saved.",
+	"note":     "Note added.",
+	"update":   "Update queued for the resident.",
+	"password": "Password changed.",
+	"staff":    "Staff account saved.",
+	"comm":     "Commission saved.",
+}
+
+// staticHandler serves the CSS.
+func staticHandler() http.Handler {
+	sub, _ := fs.Sub(staticFiles, "static")
+	return http.StripPrefix(Path+"/static/", http.FileServerFS(sub))
+}
+
+// Display names for codes stored on reports.
+var (
+	statusLabels = map[string]string{
+		store.ReportNew:      "New",
+		store.ReportInReview: "In review",
+		store.ReportAccepted: "Accepted",
+		store.ReportReferred: "Referred",
+		store.ReportClosed:   "Closed",
+	}
+	langLabels = map[string]string{
+		string(locales.English):            "English",
+		string(locales.Spanish):            "Spanish (español)",
+		string(locales.ChineseSimplified):  "Chinese, Simplified (简体中文)",
+		string(locales.ChineseTraditional): "Chinese, Traditional (繁體中文)",
+		string(locales.Vietnamese):         "Vietnamese (Tiếng Việt)",
+		string(locales.Korean):             "Korean (한국어)",
+		string(locales.Amharic):            "Amharic (አማርኛ)",
+		string(locales.French):             "French (français)",
+	}
+)
+
+func statusLabel(s string) string {
+	if l, ok := statusLabels[s]; ok {
+		return l
+	}
+	return s
+}
+
+func langLabel(s string) string {
+	if l, ok := langLabels[s]; ok {
+		return l
+	}
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// daysLeft is the number of days from today (UTC) to a 'YYYY-MM-DD'
+// deadline; negative when it passed. ok is false without a deadline.
+func daysLeft(today time.Time, deadline string) (int, bool) {
+	d, err := time.Parse(time.DateOnly, deadline)
+	if err != nil {
+		return 0, false
+	}
+	t := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	return int(d.Sub(t).Hours() / 24), true
+}
+
+// deadlineText says how long is left, for people: "12 days left",
+// "due today", "3 days overdue", or "no deadline".
+func deadlineText(todayStr, deadline string) string {
+	today, err := time.Parse(time.DateOnly, todayStr)
+	if err != nil {
+		return deadline
+	}
+	n, ok := daysLeft(today, deadline)
+	switch {
+	case !ok:
+		return "no deadline"
+	case n == 0:
+		return "due today"
+	case n == 1:
+		return "1 day left"
+	case n > 1:
+		return fmt.Sprintf("%d days left", n)
+	case n == -1:
+		return "1 day overdue"
+	default:
+		return fmt.Sprintf("%d days overdue", -n)
+	}
+}
+
+// deadlineClass picks the CSS class that colours a deadline.
+func deadlineClass(todayStr, deadline string) string {
+	today, _ := time.Parse(time.DateOnly, todayStr)
+	n, ok := daysLeft(today, deadline)
+	switch {
+	case !ok:
+		return "due-none"
+	case n < 0:
+		return "due-over"
+	case n <= 14:
+		return "due-soon"
+	}
+	return "due-later"
+}
+
+var funcs = template.FuncMap{
+	"statusLabel":   statusLabel,
+	"langLabel":     langLabel,
+	"deadlineText":  deadlineText,
+	"deadlineClass": deadlineClass,
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"orDash": func(s string) string {
+		if strings.TrimSpace(s) == "" {
+			return "—"
+		}
+		return s
+	},
+}

@@ -1,0 +1,106 @@
+package console
+
+import (
+	"net/http"
+
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+// transcriptLimit is how many of the resident's latest messages the
+// report page shows.
+const transcriptLimit = 500
+
+// reportPage is the data of the report template.
+type reportPage struct {
+	R              store.Report
+	CommissionName string
+	Assignee       string
+	Transcript     []store.Message
+	Notes          []store.ReportNote
+	Events         []store.ReportEvent
+	Assignable     []store.Staff
+	// Next lists the statuses the workflow allows from here.
+	Next []option
+	// Updates are the templates staff may send, each with its English
+	// text; SendLang is the language they go out in.
+	Updates  []updateOption
+	SendLang string
+	// CanNotify is false when the resident asked not to be contacted.
+	CanNotify bool
+	// StatusUpdateText is the English text of the update each status
+	// change would send, by status.
+	StatusUpdateText map[string]string
+}
+
+// updateOption is one resident update staff may send.
+type updateOption struct {
+	ID      string
+	English string
+	// Error is set when the template cannot be rendered for this report
+	// (it is then not offered).
+	Error string
+}
+
+// report shows one report: the answers, the original text, the whole
+// transcript, routing, deadline, notes and history. The view is audited
+// in the same transaction that reads the report, before the page is sent.
+func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) error {
+	ctx := r.Context()
+	var rep store.Report
+	err := c.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		rep, err = loadReport(ctx, tx, r, s)
+		if err != nil {
+			return err
+		}
+		return auditReport(ctx, tx, r, s, "report.view", rep.ID, "")
+	})
+	if err != nil {
+		return err
+	}
+	page := reportPage{R: rep, SendLang: langLabel(rep.Lang), CanNotify: canNotify(rep), StatusUpdateText: map[string]string{}}
+	if rep.CommissionID == "" {
+		page.CommissionName = "Default queue (no commission)"
+	} else if cm, err := c.store.CommissionByID(ctx, rep.CommissionID); err == nil {
+		page.CommissionName = cm.Name
+	} else {
+		page.CommissionName = rep.CommissionID
+	}
+	if page.Transcript, err = c.store.Transcript(ctx, rep.ContactID, transcriptLimit); err != nil {
+		return err
+	}
+	if page.Notes, err = c.store.ReportNotes(ctx, rep.ID); err != nil {
+		return err
+	}
+	if page.Events, err = c.store.ReportEvents(ctx, rep.ID); err != nil {
+		return err
+	}
+	if page.Assignable, err = c.store.AssignableStaff(ctx, rep.CommissionID); err != nil {
+		return err
+	}
+	for _, st := range page.Assignable {
+		if st.ID == rep.AssignedTo {
+			page.Assignee = displayName(st)
+		}
+	}
+	for _, to := range transitions[rep.Status] {
+		page.Next = append(page.Next, option{to, statusLabel(to)})
+		if text, err := c.cfg.Preview(rep, locales.English, statusTemplate(to)); err == nil {
+			page.StatusUpdateText[to] = text
+		}
+	}
+	for _, id := range c.cfg.UpdateTemplates {
+		text, err := c.cfg.Preview(rep, locales.English, id)
+		if err != nil {
+			c.log.Warn("console: update template does not render", "template", id, "err", err)
+			continue
+		}
+		page.Updates = append(page.Updates, updateOption{ID: id, English: text})
+	}
+	c.render(w, r, s, http.StatusOK, "report", page)
+	return nil
+}
+
+// canNotify reports whether the resident agreed to be contacted.
+func canNotify(r store.Report) bool { return r.ContactMethod != store.ContactNone }

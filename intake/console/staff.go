@@ -1,0 +1,173 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rightsline/rightsline/store"
+)
+
+// staffPage is the data of the staff template.
+type staffPage struct {
+	Staff       []store.Staff
+	Commissions []store.Commission
+	// OneTime is a new one-time password to hand over, shown once, with
+	// the email it belongs to.
+	OneTime, OneTimeEmail string
+	Error                 string
+}
+
+// staffList shows every account, with the form to add one.
+func (c *Console) staffList(w http.ResponseWriter, r *http.Request, s *session) error {
+	return c.renderStaff(w, r, s, http.StatusOK, staffPage{})
+}
+
+func (c *Console) renderStaff(w http.ResponseWriter, r *http.Request, s *session, status int, page staffPage) error {
+	var err error
+	if page.Staff, err = c.store.ListStaff(r.Context()); err != nil {
+		return err
+	}
+	if page.Commissions, err = c.store.Commissions(r.Context()); err != nil {
+		return err
+	}
+	c.render(w, r, s, status, "staff", page)
+	return nil
+}
+
+// AddStaff creates an account and returns its password: password if
+// given (at least MinPasswordLength characters), else a new random one.
+// Either way it is a one-time password: its holder must replace it at the
+// first sign-in. The commission must exist for RoleStaff and be empty for
+// RoleAdmin. The creation is audited as done by actorID (0: the command
+// line) from ip. The CLI and the admin page both use it.
+func AddStaff(ctx context.Context, st *store.Store, who store.Staff, password string, actorID int64, ip string) (string, error) {
+	if password == "" {
+		password = NewOneTimePassword()
+	} else if err := validNewPassword(password); err != nil {
+		return "", err
+	}
+	if who.Role == store.RoleStaff {
+		if _, err := st.CommissionByID(ctx, who.CommissionID); errors.Is(err, store.ErrNotFound) {
+			return "", errorf(EINVALID, "There is no commission %q.", who.CommissionID)
+		} else if err != nil {
+			return "", err
+		}
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	who.PasswordHash = hash
+	who.MustChangePassword = true
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertStaff(ctx, &who); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: actorID, Action: "staff.add",
+			Detail: who.Email + " (" + strings.TrimSpace(who.Role+" "+who.CommissionID) + ")", IP: ip})
+	})
+	switch {
+	case errors.Is(err, store.ErrDuplicate):
+		return "", errorf(EINVALID, "An account with this email exists already.")
+	case errors.Is(err, store.ErrInvalidStaff):
+		return "", errorf(EINVALID, "%s", strings.TrimPrefix(err.Error(), "store: invalid staff record: "))
+	case err != nil:
+		return "", err
+	}
+	return password, nil
+}
+
+// addStaff creates an account from the admin's form.
+func (c *Console) addStaff(w http.ResponseWriter, r *http.Request, s *session) error {
+	who := store.Staff{
+		Email:        r.PostFormValue("email"),
+		Name:         strings.TrimSpace(r.PostFormValue("name")),
+		Role:         r.PostFormValue("role"),
+		CommissionID: r.PostFormValue("commission"),
+	}
+	if who.Role == store.RoleAdmin {
+		who.CommissionID = ""
+	}
+	if len(who.Name) > 200 || len(who.Email) > 254 {
+		return c.renderStaff(w, r, s, http.StatusBadRequest, staffPage{Error: "Name or email too long."})
+	}
+	pw, err := AddStaff(r.Context(), c.store, who, "", s.Staff.ID, clientIP(r))
+	if ErrorCode(err) == EINVALID {
+		return c.renderStaff(w, r, s, http.StatusBadRequest, staffPage{Error: ErrorMessage(err)})
+	}
+	if err != nil {
+		return err
+	}
+	return c.renderStaff(w, r, s, http.StatusOK, staffPage{OneTime: pw, OneTimeEmail: strings.ToLower(strings.TrimSpace(who.Email))})
+}
+
+// staffTarget parses {id} of a staff route.
+func staffTarget(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// setStaffActive disables an account (ending its sessions) or enables it.
+// Admins cannot disable themselves, so there is always a way back in.
+func (c *Console) setStaffActive(w http.ResponseWriter, r *http.Request, s *session) error {
+	ctx := r.Context()
+	id, err := staffTarget(r)
+	if err != nil {
+		return err
+	}
+	active := r.PostFormValue("active") == "1"
+	if id == s.Staff.ID && !active {
+		return errorf(EINVALID, "You cannot disable your own account.")
+	}
+	err = c.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetStaffActive(ctx, id, active); err != nil {
+			return err
+		}
+		action := "staff.disable"
+		if active {
+			action = "staff.enable"
+		}
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, Detail: "staff " + strconv.FormatInt(id, 10), IP: clientIP(r)})
+	})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, Path+"/staff?done=staff", http.StatusSeeOther)
+	return nil
+}
+
+// resetStaffPassword gives an account a new one-time password, shown once
+// to the admin, and ends its sessions.
+func (c *Console) resetStaffPassword(w http.ResponseWriter, r *http.Request, s *session) error {
+	ctx := r.Context()
+	id, err := staffTarget(r)
+	if err != nil {
+		return err
+	}
+	pw := NewOneTimePassword()
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	var who store.Staff
+	err = c.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if who, err = tx.StaffByID(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.SetStaffPassword(ctx, id, hash, true); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "staff.password_reset", Detail: who.Email, IP: clientIP(r)})
+	})
+	if err != nil {
+		return err
+	}
+	return c.renderStaff(w, r, s, http.StatusOK, staffPage{OneTime: pw, OneTimeEmail: who.Email})
+}
