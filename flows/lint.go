@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/rightsline/rightsline/locales"
 )
@@ -37,6 +38,8 @@ var validatorLists = []string{"kw.greeting", "kw.yes", "kw.no", "kw.date.unknown
 //     their sources, the answer budget (4 and 6). Messages the flows do not
 //     send (Discord's, the console's, computed choice labels) have no SMS
 //     budget here; keyword lists are never sent.
+//   - every answer has a source and a reviewed date (YYYY-MM-DD), which
+//     SOURCE sends.
 //   - choice labels are at most MaxLabel characters (Discord's limit).
 //   - no word means two different global words (in any two languages).
 func Lint(e *Engine) []locales.Problem {
@@ -55,6 +58,7 @@ func Lint(e *Engine) []locales.Problem {
 	for _, name := range e.c.names {
 		st := e.c.states[name]
 		if st.Kind == "answer" {
+			ps = append(ps, lintCitation(st)...)
 			for _, id := range append(append([]string{st.Source}, st.Say...), st.More...) {
 				answerIDs[id] = true
 			}
@@ -84,6 +88,21 @@ func Lint(e *Engine) []locales.Problem {
 	ps = append(ps, cat.LintBudget(known(cat, answerIDs), locales.BudgetAnswer)...)
 	ps = append(ps, lintGlobalClashes(cat)...)
 	locales.SortProblems(ps)
+	return ps
+}
+
+// lintCitation checks that an answer can say where it comes from and when
+// it was last checked, as SOURCE promises.
+func lintCitation(st *State) []locales.Problem {
+	var ps []locales.Problem
+	if st.Source == "" {
+		ps = append(ps, locales.Problem{File: st.file, Line: st.line, ID: st.name, Check: locales.CheckAnswerCite,
+			Msg: "an answer needs source: (the message citing the law or agency it comes from)"})
+	}
+	if _, err := time.Parse(time.DateOnly, st.Reviewed); err != nil {
+		ps = append(ps, locales.Problem{File: st.file, Line: st.line, ID: st.name, Check: locales.CheckAnswerCite,
+			Msg: fmt.Sprintf("reviewed is %q: an answer needs the date it was last checked, as YYYY-MM-DD", st.Reviewed)})
+	}
 	return ps
 }
 

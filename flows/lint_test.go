@@ -94,6 +94,7 @@ states:
     say: [m.answer]
     more: [m.more]
     source: m.source
+    reviewed: "2026-11-01"
     choices:
       - {key: "0", go: menu}
 `
@@ -175,6 +176,8 @@ func TestLintFollowsBranches(t *testing.T) {
   answer_elsewhere:
     kind: answer
     say: [m.answer]
+    source: m.source
+    reviewed: "2026-11-01"
     choices:
       - {key: "0", go: menu}
 `
@@ -271,6 +274,23 @@ func TestLintBudgetsFollowTheState(t *testing.T) {
 	// vi, ko, am: m.menu (4 > 3).
 	if got["m.menu"] != 8 || got["m.source"] != 3 || got["m.answer"] != 0 || got["m.more"] != 0 {
 		t.Fatalf("got %v:\n%v", got, ps)
+	}
+}
+
+func TestLintFindsAnswerWithoutCitation(t *testing.T) {
+	cat := lintCatalog(t, lintTexts, nil)
+	flow := strings.Replace(lintTopicFlow, `      - {key: "1", go: answer}`, `      - {key: "1", go: answer}
+      - {key: "2", go: bare}`, 1) + `
+  bare:
+    kind: answer
+    say: [m.answer]
+    reviewed: "last spring"
+    choices:
+      - {key: "0", go: menu}
+`
+	ps := problemsOf(Lint(lintEngine(t, cat, lintMainFlow, flow)), locales.CheckAnswerCite)
+	if len(ps) != 2 || ps[0].ID != "t.bare" || !strings.Contains(ps[0].Msg+ps[1].Msg, "last spring") {
+		t.Fatalf("want no source and a bad date for t.bare, got %v", ps)
 	}
 }
 

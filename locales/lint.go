@@ -40,6 +40,7 @@ const (
 	CheckKeywordDup  = "keyword-clash" // one global word, two meanings
 	CheckUnreachable = "unreachable"   // no path from main.welcome
 	CheckNoWayBack   = "no-way-back"   // no explicit path to main.menu
+	CheckAnswerCite  = "answer-source" // an answer without source or reviewed date
 )
 
 func (p Problem) String() string {
