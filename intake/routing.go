@@ -42,9 +42,15 @@ type DeadlineRule struct {
 	Rule string `yaml:"rule"`
 }
 
-// From returns the last day to file for an incident on date.
+// From returns the last day to file for an incident on date. A year from
+// February 29 ends on February 28, never March 1: a deadline must not run
+// past the limit.
 func (d DeadlineRule) From(date time.Time) time.Time {
-	return date.AddDate(d.Years, 0, d.Days)
+	t := date.AddDate(d.Years, 0, 0)
+	if t.Day() != date.Day() {
+		t = t.AddDate(0, 0, -t.Day()) // overflowed into the next month: last day of the intended one
+	}
+	return t.AddDate(0, 0, d.Days)
 }
 
 // Rule routes reports of some categories in one jurisdiction.
