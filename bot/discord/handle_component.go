@@ -59,8 +59,9 @@ func (b *Bot) component(w http.ResponseWriter, r *http.Request, c *call) {
 			return b.notice(b.langOf(ctx, c), "discord.stale", nil)
 		}
 		// A click on an older message must not pick an option of whatever
-		// the conversation asks now.
-		if !ok || conv.State != state {
+		// the conversation asks now. A repeated interaction is answered
+		// from what was stored the first time.
+		if (!ok || conv.State != state) && !b.seen(ctx, c.i.ID) {
 			return b.notice(b.langOf(ctx, c), "discord.stale", nil)
 		}
 		return b.answer(ctx, c, text)
@@ -85,7 +86,7 @@ func (b *Bot) modalSubmit(w http.ResponseWriter, r *http.Request, c *call) {
 			b.log.Error("load conversation", "interaction", c.i.ID, "err", err)
 			return b.errorData(ctx, c.i)
 		}
-		if !ok || conv.State != state {
+		if (!ok || conv.State != state) && !b.seen(ctx, c.i.ID) {
 			return b.notice(b.langOf(ctx, c), "discord.stale", nil)
 		}
 		return b.answer(ctx, c, value)
@@ -101,6 +102,12 @@ func (b *Bot) answer(ctx context.Context, c *call, text string) *discordgo.Inter
 		return b.errorData(ctx, c.i)
 	}
 	return data
+}
+
+// seen reports whether the interaction was already handled.
+func (b *Bot) seen(ctx context.Context, id string) bool {
+	_, _, err := b.store.InboundByExternalID(ctx, Channel, id)
+	return err == nil
 }
 
 // modalValue finds the text input's value in a modal submission.
