@@ -28,9 +28,9 @@ var update = flag.Bool("update", false, "rewrite the golden Discord transcripts 
 // ones. Refresh with `go test ./bot/discord -run TestTranscripts -update`
 // and read the diff.
 type transcript struct {
-	h   *harness
-	m   member
-	b   strings.Builder
+	h *harness
+	m member
+	b strings.Builder
 	// last is the last message the bot showed, whose controls the member
 	// can use.
 	last *discordgo.InteractionResponseData
