@@ -3,10 +3,13 @@ package locales
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"testing/fstest"
 )
 
 // RefreshHashes is the way out of lint's "stale" finding: once a person
@@ -39,22 +42,32 @@ func RefreshHashes(dir string, l Lang, ids []string, review string) ([]string, e
 		}
 		edits[m.File] = append(edits[m.File], &Message{ID: id, SourceHash: SourceHash(en.Text), Review: review})
 	}
-	var changed []string
-	for file, msgs := range edits {
-		path := filepath.Join(dir, file)
-		buf, err := os.ReadFile(path)
+	// Edit every file in memory and load the whole catalog from the result
+	// before writing anything, so a bad edit leaves the files as they were.
+	overlay := fstest.MapFS{}
+	names, err := fs.Glob(os.DirFS(dir), "*.toml")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		buf, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
-			return changed, err
+			return nil, err
 		}
-		for _, m := range msgs {
+		for _, m := range edits[name] {
 			if buf, err = SetMessageFields(buf, m.ID, m.SourceHash, m.Review); err != nil {
-				return changed, fmt.Errorf("locales: %s: %w", path, err)
+				return nil, fmt.Errorf("locales: %s: %w", name, err)
 			}
 		}
-		if _, err := readMeta(buf, l); err != nil {
-			return changed, fmt.Errorf("locales: %s: the edit broke the file (%w); nothing written", path, err)
-		}
-		if err := os.WriteFile(path, buf, 0o644); err != nil {
+		overlay[name] = &fstest.MapFile{Data: buf}
+	}
+	if _, _, err := LoadFS(overlay, true); err != nil {
+		return nil, fmt.Errorf("locales: the edit would break the catalog (%w); nothing written", err)
+	}
+	var changed []string
+	for _, name := range sortedKeys(edits) {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, overlay[name].Data, 0o644); err != nil {
 			return changed, err
 		}
 		changed = append(changed, path)
@@ -62,9 +75,19 @@ func RefreshHashes(dir string, l Lang, ids []string, review string) ([]string, e
 	return changed, nil
 }
 
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // SetMessageFields sets hash (and review, when not empty) of message id in
 // a catalog file's text, replacing the lines that exist and adding those
-// that do not just under the message's header.
+// that do not just under the message's header. A message in the short form
+// (id = "text") becomes a table at the end of the file, its text as it was.
 func SetMessageFields(buf []byte, id, hash, review string) ([]byte, error) {
 	lines := strings.SplitAfter(string(buf), "\n")
 	start := -1
@@ -76,7 +99,7 @@ func SetMessageFields(buf []byte, id, hash, review string) ([]byte, error) {
 		}
 	}
 	if start < 0 {
-		return nil, fmt.Errorf("no [%q] table", id)
+		return promoteShortForm(lines, id, hash, review)
 	}
 	end := len(lines)
 	for i := start + 1; i < len(lines); i++ {
@@ -117,4 +140,83 @@ func SetMessageFields(buf []byte, id, hash, review string) ([]byte, error) {
 func isKeyLine(line, key string) bool {
 	rest, ok := strings.CutPrefix(strings.TrimSpace(line), key)
 	return ok && strings.HasPrefix(strings.TrimSpace(rest), "=")
+}
+
+// promoteShortForm turns the top-level line id = "text" (a value may span
+// lines in a multi-line string) into a table with hash and review, moved
+// to the end of the file: in TOML, top-level keys cannot follow a table.
+func promoteShortForm(lines []string, id, hash, review string) ([]byte, error) {
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "[") {
+			break
+		}
+		key, value, ok := cutKey(t)
+		if !ok || key != id {
+			continue
+		}
+		j := i
+		for _, q := range []string{`"""`, "'''"} {
+			if strings.HasPrefix(value, q) && !strings.Contains(value[len(q):], q) {
+				for j = i + 1; j < len(lines) && !strings.Contains(lines[j], q); j++ {
+				}
+				if j == len(lines) {
+					return nil, fmt.Errorf("%q: unterminated multi-line string", id)
+				}
+			}
+		}
+		raw := value + "\n"
+		if j > i {
+			raw = value + "\n" + strings.Join(lines[i+1:j+1], "")
+		}
+		if !strings.HasSuffix(raw, "\n") {
+			raw += "\n"
+		}
+		table := fmt.Sprintf("\n[%s]\nhash = %q\n", strconv.Quote(id), hash)
+		if review != "" {
+			table += fmt.Sprintf("review = %q\n", review)
+		}
+		table += "other = " + raw
+		rest := append(append([]string{}, lines[:i]...), lines[j+1:]...)
+		out := strings.Join(rest, "")
+		if out != "" && !strings.HasSuffix(out, "\n") {
+			out += "\n"
+		}
+		return []byte(out + table), nil
+	}
+	return nil, fmt.Errorf("no message %q (neither a [%q] table nor a top-level %q = line)", id, id, id)
+}
+
+// cutKey splits a TOML line "key = value" with a quoted or bare key.
+func cutKey(t string) (key, value string, ok bool) {
+	var rest string
+	switch {
+	case strings.HasPrefix(t, `"`):
+		end := strings.IndexByte(t[1:], '"')
+		if end < 0 {
+			return "", "", false
+		}
+		k, err := strconv.Unquote(t[:end+2])
+		if err != nil {
+			return "", "", false
+		}
+		key, rest = k, t[end+2:]
+	case strings.HasPrefix(t, "'"):
+		end := strings.IndexByte(t[1:], '\'')
+		if end < 0 {
+			return "", "", false
+		}
+		key, rest = t[1:end+1], t[end+2:]
+	default:
+		end := strings.IndexAny(t, " \t=")
+		if end <= 0 {
+			return "", "", false
+		}
+		key, rest = t[:end], t[end:]
+	}
+	rest = strings.TrimSpace(rest)
+	if !strings.HasPrefix(rest, "=") {
+		return "", "", false
+	}
+	return key, strings.TrimSpace(rest[1:]), true
 }

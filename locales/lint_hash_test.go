@@ -72,3 +72,33 @@ func TestRefreshHashesClearsStale(t *testing.T) {
 		t.Error("an unknown ID must be an error")
 	}
 }
+
+func TestSetMessageFieldsPromotesTheShortForm(t *testing.T) {
+	in := "# comment\n\"a.x\" = \"X\"\na_y = \"\"\"\nline one\nline two\"\"\"\n'a.z' = 'Z'  # note\n\n[\"a.t\"]\nother = \"T\"\n"
+	out := []byte(in)
+	for _, set := range [][3]string{{"a_y", "sha1-y", ReviewDraft}, {"a.x", "sha1-x", ""}, {"a.z", "sha1-z", ""}} {
+		var err error
+		if out, err = SetMessageFields(out, set[0], set[1], set[2]); err != nil {
+			t.Fatalf("%s: %v", set[0], err)
+		}
+	}
+	msgs, err := readMeta(out, Spanish)
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	want := map[string][2]string{
+		"a.x": {"X", "sha1-x"}, "a_y": {"line one\nline two", "sha1-y"}, "a.z": {"Z", "sha1-z"}, "a.t": {"T", ""},
+	}
+	for id, w := range want {
+		m := msgs[id]
+		if m == nil || m.Text != w[0] || m.SourceHash != w[1] {
+			t.Errorf("%s: got %+v, want text %q hash %q\n%s", id, m, w[0], w[1], out)
+		}
+	}
+	if msgs["a_y"].Review != ReviewDraft || !strings.HasPrefix(string(out), "# comment\n") {
+		t.Errorf("got:\n%s", out)
+	}
+	if _, err := SetMessageFields(out, "a.none", "h", ""); err == nil {
+		t.Error("an unknown ID must be an error")
+	}
+}
