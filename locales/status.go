@@ -72,7 +72,7 @@ func Status(c *Catalog) []LangStatus {
 // verbose, the stale, unhashed and missing IDs follow.
 func WriteStatus(w io.Writer, st []LangStatus, verbose bool) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "LANGUAGE\tTOTAL\tCOMPLETE\tSTALE\tNO HASH\tMISSING\tDRAFT\tREVIEWED\tREVIEWED %\t")
+	fmt.Fprintln(tw, "LANGUAGE\tTOTAL\tCOMPLETE\tSTALE\tNO HASH\tMISSING\tDRAFT\tREVIEWED\tREVIEWED %")
 	for _, s := range st {
 		if s.Lang == Source {
 			fmt.Fprintf(tw, "%s (source)\t%d\t%d\t-\t-\t%d\t-\t-\t-\n", s.Lang, s.Total, s.Complete, s.Missing)
