@@ -27,6 +27,24 @@ const maxStatusListed = 3
 // Call it before the engine, for every channel. It reads only; the caller
 // stores the inbound message and the reply as it does for engine replies.
 func (s *Service) StatusReply(ctx context.Context, contact store.Contact, lang locales.Lang, text string) (reply string, handled bool, err error) {
+	return s.statusReply(ctx, s.store, contact, lang, text)
+}
+
+// StatusReplyTx is StatusReply reading in tx, for a caller that answers
+// inside its own transaction (the runtime, which stores the inbound
+// message and the reply together). On an in-memory SQLite database a read
+// outside the open transaction would wait for it forever.
+func (s *Service) StatusReplyTx(ctx context.Context, tx *store.Tx, contact store.Contact, lang locales.Lang, text string) (reply string, handled bool, err error) {
+	return s.statusReply(ctx, tx, contact, lang, text)
+}
+
+// reportReader is what STATUS reads: a *store.Store or a *store.Tx.
+type reportReader interface {
+	ReportByReference(ctx context.Context, reference string) (store.Report, error)
+	ReportsByContact(ctx context.Context, contactID int64, limit int) ([]store.Report, error)
+}
+
+func (s *Service) statusReply(ctx context.Context, db reportReader, contact store.Contact, lang locales.Lang, text string) (reply string, handled bool, err error) {
 	rest, ok := s.stripStatusWord(lang, text)
 	if !ok {
 		return "", false, nil
@@ -35,14 +53,14 @@ func (s *Service) StatusReply(ctx context.Context, contact store.Contact, lang l
 		lang = locales.English
 	}
 	if strings.TrimSpace(rest) == "" {
-		reply, err := s.listStatus(ctx, contact, lang)
+		reply, err := s.listStatus(ctx, db, contact, lang)
 		return reply, err == nil, err
 	}
 	ref, err := ParseReference(rest)
 	if err != nil {
 		return "", false, nil // "status of my apartment is …": not for us
 	}
-	r, err := s.store.ReportByReference(ctx, ref)
+	r, err := db.ReportByReference(ctx, ref)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && r.ContactID != contact.ID) {
 		reply, err := s.cat.Text(lang, "intake.status.not_found", nil)
 		return reply, err == nil, err
@@ -54,8 +72,8 @@ func (s *Service) StatusReply(ctx context.Context, contact store.Contact, lang l
 	return reply, err == nil, err
 }
 
-func (s *Service) listStatus(ctx context.Context, contact store.Contact, lang locales.Lang) (string, error) {
-	rs, err := s.store.ReportsByContact(ctx, contact.ID, maxStatusListed)
+func (s *Service) listStatus(ctx context.Context, db reportReader, contact store.Contact, lang locales.Lang) (string, error) {
+	rs, err := db.ReportsByContact(ctx, contact.ID, maxStatusListed)
 	if err != nil {
 		return "", err
 	}

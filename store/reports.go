@@ -180,6 +180,17 @@ func (s *Store) ReportByID(ctx context.Context, id int64) (Report, error) {
 // first; none is not an error.
 func (s *Store) ReportsByContact(ctx context.Context, contactID int64, limit int) ([]Report, error) {
 	rows, err := s.queryRows(ctx, "ReportsByContact", contactID, limit)
+	return collectReports(rows, err)
+}
+
+// ReportsByContact returns up to limit of the contact's reports, newest
+// first, read in the transaction; none is not an error.
+func (tx *Tx) ReportsByContact(ctx context.Context, contactID int64, limit int) ([]Report, error) {
+	rows, err := tx.tx.QueryContext(ctx, query(tx.store.dialect, "ReportsByContact"), contactID, limit)
+	return collectReports(rows, err)
+}
+
+func collectReports(rows *sql.Rows, err error) ([]Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: reports by contact: %w", err)
 	}
