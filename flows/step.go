@@ -141,7 +141,7 @@ func (s *stepper) handle(text string) error {
 			}
 		}
 	case len(st.Choices) > 0:
-		if i, ok := s.e.index.matchChoice(st, s.conv.Lang, folded); ok {
+		if i, ok := s.e.index.matchChoice(st, s.conv.Lang, folded); ok && !s.e.index.topicFirst(st, s.conv.Lang, folded) {
 			return s.choose(st, &st.Choices[i])
 		}
 	}

@@ -32,6 +32,7 @@ var commands = map[string]command{
 	"chat":  {"chat with the bot in the terminal, one message a line (--lang, --as)", runChat},
 	"lint":  {"check every flow and every translation; non-zero exit on any problem", runLint},
 	"i18n":  {"translation tools: status (table per language), hash (record a checked translation)", runI18n},
+	"staff": {"console accounts: staff add --email E --role staff|admin [--commission ID] (prints a one-time password)", runStaff},
 }
 
 // errUsage marks a usage mistake: exit code 2.

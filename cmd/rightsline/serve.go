@@ -22,6 +22,7 @@ type mountFunc func(mux *http.ServeMux, a *app) error
 // mounts lists the parts of the web service, one line each.
 var mounts = []mountFunc{
 	mountSimulator,
+	mountConsole,
 }
 
 // background lists long-running workers started with serve (the outbox

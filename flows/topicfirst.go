@@ -1,0 +1,33 @@
+package flows
+
+import (
+	"strings"
+
+	"github.com/rightsline/rightsline/locales"
+)
+
+// topicFirst reports whether free text sent at a menu should go to a topic
+// (an answer) rather than to the menu choice whose keyword it merely
+// contains. "My landlord changed the locks" holds the housing keyword
+// "landlord", but the eviction answer is what the person asked for. A
+// choice's key ("1") or a message that is exactly one of its keywords
+// ("housing") still picks the choice.
+func (ix *matchIndex) topicFirst(st *State, lang locales.Lang, folded string) bool {
+	if st.Kind != "menu" {
+		return false
+	}
+	key := strings.TrimLeft(strings.TrimRight(folded, ".)）。 "), "#")
+	if _, ok := matchNumber(folded); ok {
+		return false
+	}
+	for i := range st.Choices {
+		if st.Choices[i].Key == key {
+			return false
+		}
+	}
+	if _, exact := ix.choices[st.name][lang][folded]; exact {
+		return false
+	}
+	_, ok := ix.matchTopic(lang, folded)
+	return ok
+}
