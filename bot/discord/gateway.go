@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -13,23 +14,43 @@ import (
 )
 
 // RunGateway connects the session to Discord's gateway for direct messages
-// and stays connected (discordgo reconnects by itself) until ctx ends.
-// Only the DIRECT_MESSAGES intent is asked for: a bot receives the content
-// of DMs sent to it without the privileged MESSAGE_CONTENT intent.
+// and stays connected (discordgo resumes dropped connections by itself)
+// until ctx ends. A failed connection (Discord unreachable, a revoked
+// token) is logged and tried again with growing pauses, so the rest of the
+// service keeps running. Only the DIRECT_MESSAGES intent is asked for: a
+// bot receives the content of DMs sent to it without the privileged
+// MESSAGE_CONTENT intent.
 func (b *Bot) RunGateway(ctx context.Context) error {
 	b.session.Identify.Intents = discordgo.IntentsDirectMessages
 	remove := b.session.AddHandler(b.OnMessageCreate)
 	defer remove()
-	if err := b.session.Open(); err != nil {
-		return fmt.Errorf("discord: gateway: %w", err)
+	pause := gatewayRetryMin
+	for {
+		err := b.session.Open()
+		if err == nil {
+			break
+		}
+		b.log.Error("discord gateway: cannot connect; retrying", "err", quiet(err), "in", pause)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, gatewayRetryMax)
 	}
 	b.log.Info("discord gateway connected (direct messages)")
 	<-ctx.Done()
 	if err := b.session.Close(); err != nil {
-		b.log.Warn("discord gateway close", "err", err)
+		b.log.Warn("discord gateway close", "err", quiet(err))
 	}
 	return ctx.Err()
 }
+
+// Pauses between attempts to connect to the gateway.
+const (
+	gatewayRetryMin = 5 * time.Second
+	gatewayRetryMax = 5 * time.Minute
+)
 
 // OnMessageCreate answers a direct message: the text goes through the same
 // conversation as an SMS, and the replies come back in the same DM.

@@ -28,11 +28,11 @@ type command struct {
 
 // commands lists every subcommand. Teams add their entry here, one line each.
 var commands = map[string]command{
-	"serve": {"run the web service: chat simulator, webhooks, staff console", runServe},
-	"chat":  {"chat with the bot in the terminal, one message a line (--lang, --as)", runChat},
-	"lint":  {"check every flow and every translation; non-zero exit on any problem", runLint},
-	"i18n":  {"translation tools: status (table per language), hash (record a checked translation)", runI18n},
-	"staff": {"console accounts: staff add --email E --role staff|admin [--commission ID] (prints a one-time password)", runStaff},
+	"serve":   {"run the web service: chat simulator, webhooks, staff console", runServe},
+	"chat":    {"chat with the bot in the terminal, one message a line (--lang, --as)", runChat},
+	"lint":    {"check every flow and every translation; non-zero exit on any problem", runLint},
+	"i18n":    {"translation tools: status (table per language), hash (record a checked translation)", runI18n},
+	"discord": {"register the Discord slash commands, localized (register [--guild ID] [--print])", runDiscord},
 }
 
 // errUsage marks a usage mistake: exit code 2.

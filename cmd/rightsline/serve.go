@@ -22,12 +22,14 @@ type mountFunc func(mux *http.ServeMux, a *app) error
 // mounts lists the parts of the web service, one line each.
 var mounts = []mountFunc{
 	mountSimulator,
-	mountConsole,
+	mountDiscord,
 }
 
 // background lists long-running workers started with serve (the outbox
 // dispatcher, the Discord gateway). Each runs until ctx ends.
-var background []func(ctx context.Context, a *app) error
+var background = []func(ctx context.Context, a *app) error{
+	runDiscordGateway,
+}
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
