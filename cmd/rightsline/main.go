@@ -28,11 +28,13 @@ type command struct {
 
 // commands lists every subcommand. Teams add their entry here, one line each.
 var commands = map[string]command{
-	"serve":   {"run the web service: chat simulator, webhooks, staff console", runServe},
-	"chat":    {"chat with the bot in the terminal, one message a line (--lang, --as)", runChat},
-	"lint":    {"check every flow and every translation; non-zero exit on any problem", runLint},
-	"i18n":    {"translation tools: status (table per language), hash (record a checked translation)", runI18n},
-	"discord": {"register the Discord slash commands, localized (register [--guild ID] [--print])", runDiscord},
+	"serve":       {"run the web service: chat simulator, webhooks, staff console", runServe},
+	"chat":        {"chat with the bot in the terminal, one message a line (--lang, --as)", runChat},
+	"lint":        {"check every flow and every translation; non-zero exit on any problem", runLint},
+	"i18n":        {"translation tools: status (table per language), hash (record a checked translation)", runI18n},
+	"discord":     {"register the Discord slash commands, localized (register [--guild ID] [--print])", runDiscord},
+	"commissions": {"list the commissions reports are routed to (commissions list)", runCommissions},
+	"route":       {"show where a report would go and why (route --zip 20001 --category housing [--date D])", runRoute},
 }
 
 // errUsage marks a usage mistake: exit code 2.
