@@ -23,6 +23,7 @@ type mountFunc func(mux *http.ServeMux, a *app) error
 var mounts = []mountFunc{
 	mountSimulator,
 	mountDiscord,
+	mountConsole,
 }
 
 // background lists long-running workers started with serve (the outbox
