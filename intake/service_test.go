@@ -217,6 +217,13 @@ func TestStatusOwnAndOthers(t *testing.T) {
 	}); err != nil || !handled || !strings.Contains(reply, "검토 중") {
 		t.Fatalf("StatusReplyTx: %q %v %v", reply, handled, err)
 	}
+	var replies []flows.Reply
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		replies, handled, err = r.svc.Intercept(ctx, tx, stranger, locales.French, "statut "+fixedRef)
+		return err
+	}); err != nil || !handled || len(replies) != 1 || replies[0].ID != intake.StatusReplyID || strings.Contains(replies[0].Text, fixedRef[3:]) {
+		t.Fatalf("Intercept for a stranger: %v %v %v", replies, handled, err)
+	}
 }
 
 func TestNotifyResident(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/rightsline/rightsline/flows"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
@@ -135,4 +136,18 @@ func isCJK(w string) bool {
 		}
 	}
 	return false
+}
+
+// StatusReplyID is the message ID of a STATUS answer in the runtime's
+// replies.
+const StatusReplyID = "intake.status.reply"
+
+// Intercept implements bot.Interceptor: it answers STATUS <reference>
+// before the engine, in any state, inside the message's transaction.
+func (s *Service) Intercept(ctx context.Context, tx *store.Tx, c store.Contact, lang locales.Lang, text string) ([]flows.Reply, bool, error) {
+	reply, handled, err := s.StatusReplyTx(ctx, tx, c, lang, text)
+	if err != nil || !handled {
+		return nil, false, err
+	}
+	return []flows.Reply{{ID: StatusReplyID, Text: reply}}, true, nil
 }

@@ -85,7 +85,7 @@ func runRoute(_ context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		fmt.Fprintln(stdout, "goes to:      default queue (Rightsline staff)")
 	}
 	if f, ok := r.Referral(d.Referral); ok {
-		fmt.Fprintf(stdout, "referral:     %s, %s\n", f.Name, f.Contact)
+		fmt.Fprintf(stdout, "referral:     %s\n", strings.TrimSuffix(f.Name+", "+f.Contact, ", "))
 	}
 	fmt.Fprintf(stdout, "rule:         %s\n", d.Rule)
 	fmt.Fprintf(stdout, "why:          %s\n", d.Reason)
