@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"hash/crc64"
 	"io/fs"
@@ -39,12 +40,15 @@ func migrate(ctx context.Context, db *sql.DB, d Dialect) error {
 	switch d {
 	case Postgres:
 		gd = goose.DialectPostgres
-		var schema string
+		var schema sql.NullString
 		if err := db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 			return fmt.Errorf("store: migrations: current schema: %w", err)
 		}
+		if !schema.Valid {
+			return errors.New("store: migrations: no schema on the search_path exists; create it or fix search_path")
+		}
 		locker, err := lock.NewPostgresSessionLocker(
-			lock.WithLockID(migrationLockID(schema)),
+			lock.WithLockID(migrationLockID(schema.String)),
 			lock.WithLockTimeout(1, 300), // poll every second, for up to 5 minutes
 		)
 		if err != nil {

@@ -772,3 +772,22 @@ func TestOpenRejectsBadURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenPostgresMissingSchema(t *testing.T) {
+	t.Parallel()
+	u, err := url.Parse(storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", "no_such_schema_for_rightsline")
+	u.RawQuery = q.Encode()
+	s, err := store.Open(t.Context(), u.String())
+	if err == nil {
+		s.Close()
+		t.Fatal("Open succeeded with a search_path naming no existing schema")
+	}
+	if !strings.Contains(err.Error(), "search_path") {
+		t.Fatalf("err = %v; want it to point at search_path", err)
+	}
+}
