@@ -158,7 +158,7 @@ func TestIntakeFlowEnglishDC(t *testing.T) {
 	if !strings.Contains(conf, ev.Vars["ref"]) || !strings.Contains(conf, "DC Office of Human Rights") {
 		t.Fatalf("confirmation: %q", conf)
 	}
-	assertNoNarrative(t, c, narrative1, narrative2)
+	assertNoNarrative(t, c, narrative1, narrative2, narrative1[:20], "DROP TABLE")
 	c.expectState(flows.StateMenu)
 	if _, left := c.conv.Vars["narrative"]; left {
 		t.Fatalf("narrative left in the saved conversation")
@@ -172,10 +172,8 @@ func assertNoNarrative(t *testing.T, c *chat, parts ...string) {
 	for _, res := range c.log {
 		for _, rep := range res.Replies {
 			for _, p := range parts {
-				for _, frag := range []string{p, p[:20]} {
-					if strings.Contains(rep.Text, frag) {
-						t.Fatalf("reply %s repeats the narrative: %q", rep.ID, rep.Text)
-					}
+				if strings.Contains(rep.Text, p) {
+					t.Fatalf("reply %s repeats the narrative: %q", rep.ID, rep.Text)
 				}
 			}
 		}
