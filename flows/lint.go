@@ -19,7 +19,8 @@ const MaxLabel = 80
 var validatorLists = []string{"kw.greeting", "kw.yes", "kw.no", "kw.date.unknown", "kw.date.today", "kw.date.yesterday", "kw.date.last_week"}
 
 // Lint checks the compiled flows together with their catalog and returns
-// every problem found, sorted by file. It runs the catalog's own checks
+// every problem found, sorted by file; lint fails if locales.Errors of the
+// result is not zero. It runs the catalog's own checks
 // (locales.Lint) and adds those that need the flows:
 //
 //   - reachable: every state can be reached from main.welcome by choices,
@@ -42,6 +43,8 @@ var validatorLists = []string{"kw.greeting", "kw.yes", "kw.no", "kw.date.unknown
 //     SOURCE sends.
 //   - choice labels are at most MaxLabel characters (Discord's limit).
 //   - no word means two different global words (in any two languages).
+//   - warning: a word the engine's own messages ask people to send works in
+//     every state (see lintReplyWords).
 func Lint(e *Engine) []locales.Problem {
 	cat := e.cat
 	menuIDs, answerIDs, labels := map[string]bool{}, map[string]bool{}, map[string]bool{}
@@ -87,6 +90,7 @@ func Lint(e *Engine) []locales.Problem {
 	ps = append(ps, cat.LintBudget(known(cat, menuIDs), locales.BudgetMenu)...)
 	ps = append(ps, cat.LintBudget(known(cat, answerIDs), locales.BudgetAnswer)...)
 	ps = append(ps, lintGlobalClashes(cat)...)
+	ps = append(ps, e.lintReplyWords()...)
 	locales.SortProblems(ps)
 	return ps
 }

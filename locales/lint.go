@@ -23,6 +23,20 @@ type Problem struct {
 	Check string
 	// Msg says what is wrong and how to fix it.
 	Msg string
+	// Warning marks the finding of a heuristic check: printed, but lint
+	// still passes.
+	Warning bool
+}
+
+// Errors counts the problems that are not warnings: lint fails if any.
+func Errors(ps []Problem) int {
+	n := 0
+	for _, p := range ps {
+		if !p.Warning {
+			n++
+		}
+	}
+	return n
 }
 
 // The checks lint runs, as they appear in Problem.Check.
@@ -41,6 +55,7 @@ const (
 	CheckUnreachable = "unreachable"   // no path from main.welcome
 	CheckNoWayBack   = "no-way-back"   // no explicit path to main.menu
 	CheckAnswerCite  = "answer-source" // an answer without source or reviewed date
+	CheckReplyWord   = "reply-word"    // asks for a word the bot would not understand
 )
 
 func (p Problem) String() string {
@@ -51,6 +66,9 @@ func (p Problem) String() string {
 	subject := p.ID
 	if p.Lang != "" {
 		subject = string(p.Lang) + " " + p.ID
+	}
+	if p.Warning {
+		return fmt.Sprintf("%s: %s: [%s] warning: %s", loc, subject, p.Check, p.Msg)
 	}
 	return fmt.Sprintf("%s: %s: [%s] %s", loc, subject, p.Check, p.Msg)
 }

@@ -39,14 +39,19 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p)
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("lint: %d problems", len(problems))
+	errs := locales.Errors(problems)
+	warnings := len(problems) - errs
+	if errs > 0 {
+		return fmt.Errorf("lint: %d problems, %d warnings", errs, warnings)
 	}
 	drafts := 0
 	for _, st := range locales.Status(cat) {
 		drafts += st.Draft
 	}
 	fmt.Fprintf(stdout, "lint: ok: %d states, %d messages in %d languages", len(eng.States()), len(cat.IDs()), len(locales.All))
+	if warnings > 0 {
+		fmt.Fprintf(stdout, "; %d warnings", warnings)
+	}
 	if drafts > 0 {
 		// Drafts are allowed (that is how translations start) but should
 		// not be forgotten.
