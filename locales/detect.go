@@ -5,36 +5,55 @@ import (
 	"unicode"
 )
 
-// Detect guesses the language of a first message from its script, a few
-// characters that tell Simplified from Traditional Chinese, Vietnamese
-// letters, or common words. It returns false when it cannot tell; the
-// caller then asks with a language menu.
+// Detect guesses the language of a first message. The script decides
+// first: Hangul is Korean, Ethiopic is Amharic, Han is Chinese (Simplified
+// or Traditional by the characters that differ between the two, Cantonese
+// characters counting as Traditional), and Vietnamese letters (ă đ ơ ư and
+// tone marks) are Vietnamese. Latin text is scored by letters and words
+// that belong to one of English, Spanish and French (ñ ¿ ¡ á í ó ú, ç ê è
+// â, "hola", "bonjour", "landlord" …). It returns false when it cannot
+// tell, or when two languages score the same, or for Japanese kana; the
+// caller then asks with a language menu, and the person can always reply
+// LANGUAGE.
 func Detect(text string) (Lang, bool) {
-	var han, hangul, ethiopic, viet int
-	simp, trad := 0, 0
+	var han, hangul, ethiopic, viet, kana int
+	var simp, trad int
+	score := map[Lang]int{}
 	for _, r := range text {
 		switch {
 		case unicode.Is(unicode.Hangul, r):
 			hangul++
 		case unicode.Is(unicode.Ethiopic, r):
 			ethiopic++
+		case unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
+			kana++
 		case unicode.Is(unicode.Han, r):
 			han++
-			if strings.ContainsRune(simplifiedOnly, r) {
+			switch {
+			case strings.ContainsRune(simplifiedOnly, r):
 				simp++
-			}
-			if strings.ContainsRune(traditionalOnly, r) {
+			case strings.ContainsRune(traditionalOnly, r), strings.ContainsRune(cantoneseChars, r):
 				trad++
 			}
-		case strings.ContainsRune(vietnameseLetters, unicode.ToLower(r)):
-			viet++
+		default:
+			lr := unicode.ToLower(r)
+			switch {
+			case strings.ContainsRune(vietnameseLetters, lr):
+				viet++
+			case strings.ContainsRune(spanishLetters, lr):
+				score[Spanish]++
+			case strings.ContainsRune(frenchLetters, lr):
+				score[French]++
+			}
 		}
 	}
 	switch {
 	case hangul > 0 && hangul >= han:
 		return Korean, true
-	case ethiopic > 0:
+	case ethiopic > 0 && ethiopic >= han:
 		return Amharic, true
+	case kana > 0:
+		return "", false // Japanese: not a supported language
 	case han > 0:
 		if trad > simp {
 			return ChineseTraditional, true
@@ -43,34 +62,80 @@ func Detect(text string) (Lang, bool) {
 	case viet > 0:
 		return Vietnamese, true
 	}
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
-	score := map[Lang]int{}
-	for _, w := range words {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '\'' && r != '’'
+	}) {
+		w = strings.Trim(strings.ReplaceAll(w, "’", "'"), "'")
 		if l, ok := commonWords[w]; ok {
-			score[l]++
+			score[l] += 2
 		}
 	}
-	best, bestN := Lang(""), 0
+	best, bestN, tie := Lang(""), 0, false
 	for _, l := range All {
-		if score[l] > bestN {
-			best, bestN = l, score[l]
+		switch n := score[l]; {
+		case n > bestN:
+			best, bestN, tie = l, n, false
+		case n == bestN && n > 0:
+			tie = true
 		}
 	}
-	return best, bestN > 0
+	if tie || bestN == 0 {
+		return "", false
+	}
+	return best, true
 }
 
 // Letters used in Vietnamese and not in the other supported Latin-script
-// languages (ă â đ ê ô ơ ư and the tone marks on them).
+// languages (ă đ ơ ư and the tone marks; plain â ê ô are French too).
 const vietnameseLetters = "ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
 
-// A few frequent characters whose forms differ between Simplified and
-// Traditional Chinese.
-const simplifiedOnly = "们这个来时说对会为发现问题关门钥锁东西帮助权利房东驱逐搬赶修报警务员没还请让给见谁动车语言"
-const traditionalOnly = "們這個來時說對會為發現問題關門鑰鎖東西幫助權利房東驅逐搬趕修報警務員沒還請讓給見誰動車語言"
+// Letters that point to Spanish or to French among the Latin-script
+// languages (é and ü are shared, so they count for neither).
+const (
+	spanishLetters = "ñ¿¡áíóú"
+	frenchLetters  = "çèêëâîïôûœàù"
+)
 
-// Words common in one supported Latin-script language and rare in the others.
+// Characters whose forms differ between Simplified and Traditional Chinese
+// (each Simplified character at the same position as its Traditional
+// form). Characters used in both scripts (后 里 干 发 游 …) are left out.
+const simplifiedOnly = "们这个来时说对会为发现问题关门钥锁东帮权驱赶报务员没还请让给见谁动车语与业丢举书传侣兹内写决况击则别剧办劳区华协单厅参双号国场坏处学实寻导尽属岁师帐废开弃张归当录惩户执扰护拨挂损换据数断无机条构残毁气涨热状电码碍离种类约级经绝维编罚职联肤获营虫观规视觉计认讨记许论证识诉译话询该责贴费资踪轮达过进违适遗邮钱销长间际陈韩项须顿频饭馆骚鱼龄团园图伤环贫两爱听买卖医钟节样头边吗难欢谢点应从读习乐万专严义乡乱争亚产亲仅价众优伟体债儿党兴养农冲净减刚创剂劝势卫却厂历压县变叶吓启响围圆圣块坚声备夺奖妇妈孙宁宝审宽将尔层岛币带广庆异弹强忆忧怀态总恶惊惯愿战扩扫抢担拥择挤敌旧显暂术杀杂极标树桥梦检楼毕汉沟泪洁测济温湾湿满灭灯灵灾烟爷独猫画疗盖确礼积称稳穷笔简紧红纪纸线练组细织终结络统继续绿网罗脑脚脸艺药虽补装订训议讲设访评词试误课调谈负财败货质购贵赔转软轻较辆运远连迟选释针钢铁银错闭闹闻队阳阴险随顶顺顾预领颜风飞饮饿马验鸟鸡麦黄齐龙"
+const traditionalOnly = "們這個來時說對會為發現問題關門鑰鎖東幫權驅趕報務員沒還請讓給見誰動車語與業丟舉書傳侶茲內寫決況擊則別劇辦勞區華協單廳參雙號國場壞處學實尋導盡屬歲師帳廢開棄張歸當錄懲戶執擾護撥掛損換據數斷無機條構殘毀氣漲熱狀電碼礙離種類約級經絕維編罰職聯膚獲營蟲觀規視覺計認討記許論證識訴譯話詢該責貼費資蹤輪達過進違適遺郵錢銷長間際陳韓項須頓頻飯館騷魚齡團園圖傷環貧兩愛聽買賣醫鐘節樣頭邊嗎難歡謝點應從讀習樂萬專嚴義鄉亂爭亞產親僅價眾優偉體債兒黨興養農衝淨減剛創劑勸勢衛卻廠歷壓縣變葉嚇啟響圍圓聖塊堅聲備奪獎婦媽孫寧寶審寬將爾層島幣帶廣慶異彈強憶憂懷態總惡驚慣願戰擴掃搶擔擁擇擠敵舊顯暫術殺雜極標樹橋夢檢樓畢漢溝淚潔測濟溫灣濕滿滅燈靈災煙爺獨貓畫療蓋確禮積稱穩窮筆簡緊紅紀紙線練組細織終結絡統繼續綠網羅腦腳臉藝藥雖補裝訂訓議講設訪評詞試誤課調談負財敗貨質購貴賠轉軟輕較輛運遠連遲選釋針鋼鐵銀錯閉鬧聞隊陽陰險隨頂順顧預領顏風飛飲餓馬驗鳥雞麥黃齊龍"
+
+// Characters of written Cantonese, which Hong Kong residents write in
+// Traditional script.
+const cantoneseChars = "佢唔嘅咗喺冇睇嘢咁啲乜嚟哋"
+
+// Words common in one supported Latin-script language and rare in the
+// others. Words two of them share (la, de, en, no, me, police) are left out.
 var commonWords = map[string]Lang{
-	"hola": Spanish, "ayuda": Spanish, "necesito": Spanish, "tengo": Spanish, "dueño": Spanish, "casero": Spanish, "desalojo": Spanish, "gracias": Spanish, "buenos": Spanish, "buenas": Spanish, "español": Spanish, "quiero": Spanish, "mi": Spanish, "cambiaron": Spanish, "cerradura": Spanish, "policía": Spanish, "trabajo": Spanish, "vivienda": Spanish,
-	"bonjour": French, "salut": French, "aide": French, "besoin": French, "propriétaire": French, "expulsion": French, "merci": French, "français": French, "je": French, "suis": French, "mon": French, "logement": French, "travail": French,
-	"hello": English, "hi": English, "help": English, "landlord": English, "eviction": English, "my": English, "rights": English, "housing": English, "english": English,
+	// Spanish
+	"hola": Spanish, "ayuda": Spanish, "necesito": Spanish, "tengo": Spanish, "dueño": Spanish, "casero": Spanish,
+	"desalojo": Spanish, "gracias": Spanish, "buenos": Spanish, "buenas": Spanish, "español": Spanish, "espanol": Spanish,
+	"quiero": Spanish, "mi": Spanish, "cambiaron": Spanish, "cerradura": Spanish, "policía": Spanish, "policia": Spanish,
+	"trabajo": Spanish, "vivienda": Spanish, "el": Spanish, "los": Spanish, "las": Spanish, "por": Spanish, "para": Spanish,
+	"una": Spanish, "estoy": Spanish, "soy": Spanish, "casa": Spanish, "renta": Spanish, "alquiler": Spanish,
+	"puedo": Spanish, "como": Spanish, "donde": Spanish, "porque": Spanish, "pero": Spanish, "muy": Spanish,
+	"carpa": Spanish, "llevo": Spanish, "quitaron": Spanish, "despidieron": Spanish, "señor": Spanish, "usted": Spanish,
+	"yo": Spanish, "nos": Spanish, "tiene": Spanish, "hay": Spanish, "dinero": Spanish, "calle": Spanish,
+	// French
+	"bonjour": French, "salut": French, "aide": French, "besoin": French, "propriétaire": French, "proprietaire": French,
+	"merci": French, "français": French, "francais": French, "je": French, "j'ai": French, "suis": French, "mon": French,
+	"ma": French, "mes": French, "logement": French, "travail": French, "le": French, "les": French, "des": French,
+	"du": French, "une": French, "est": French, "et": French, "pour": French, "avec": French, "dans": French,
+	"pas": French, "oui": French, "vous": French, "nous": French, "il": French, "elle": French, "c'est": French,
+	"m'a": French, "serrures": French, "tente": French, "loyer": French, "expulsé": French, "licencié": French,
+	"bonsoir": French, "s'il": French, "plaît": French, "qu'il": French, "ont": French, "sont": French,
+	// English
+	"hello": English, "hi": English, "hey": English, "help": English, "landlord": English, "eviction": English,
+	"my": English, "rights": English, "housing": English, "english": English, "the": English, "is": English,
+	"and": English, "to": English, "of": English, "i": English, "i'm": English, "im": English, "what": English,
+	"how": English, "can": English, "please": English, "want": English, "need": English, "have": English,
+	"with": English, "they": English, "was": English, "don't": English, "dont": English, "locks": English,
+	"tent": English, "fired": English, "job": English, "rent": English, "took": English, "changed": English,
+	"work": English, "apartment": English, "evicted": English, "kicked": English, "out": English, "am": English,
+	// Vietnamese written without accents, as on many phones
+	"toi": Vietnamese, "khong": Vietnamese, "duoc": Vietnamese, "cua": Vietnamese, "nguoi": Vietnamese,
+	"chao": Vietnamese, "giup": Vietnamese, "nha": Vietnamese, "tieng": Vietnamese, "viet": Vietnamese,
+	"duoi": Vietnamese, "xin": Vietnamese, "minh": Vietnamese,
 }

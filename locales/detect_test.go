@@ -1,0 +1,124 @@
+package locales
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestDetect(t *testing.T) {
+	cases := []struct {
+		text string
+		want Lang // "" means: cannot tell, ask with the language menu
+	}{
+		// Script
+		{"집주인이 자물쇠를 바꿨어요", Korean},
+		{"안녕하세요", Korean},
+		{"DC에 살아요", Korean},
+		{"ሰላም", Amharic},
+		{"አከራዩ ቁልፉን ቀየረ", Amharic},
+		{"እርዳታ እፈልጋለሁ please", Amharic},
+		// Simplified vs Traditional
+		{"房东换了锁", ChineseSimplified},
+		{"房東換了鎖", ChineseTraditional},
+		{"警察拿走了我的帐篷", ChineseSimplified},
+		{"警察拿走了我的帳篷", ChineseTraditional},
+		{"我需要帮助", ChineseSimplified},
+		{"我需要幫助", ChineseTraditional},
+		{"我想问一个问题", ChineseSimplified},
+		{"我想問一個問題", ChineseTraditional},
+		{"佢哋唔俾我入屋", ChineseTraditional}, // Cantonese
+		{"你好", ChineseSimplified},            // no telling character: the more common script
+		{"中文", ChineseSimplified},
+		{"繁體中文", ChineseTraditional},
+		{"简体中文", ChineseSimplified},
+		{"我的 landlord 换了锁", ChineseSimplified},
+		// Vietnamese
+		{"Xin chào", Vietnamese},
+		{"chủ nhà thay ổ khóa", Vietnamese},
+		{"Tôi cần giúp đỡ", Vietnamese},
+		{"toi bi duoi khoi nha", Vietnamese},
+		{"Tiếng Việt", Vietnamese},
+		// Spanish
+		{"hola", Spanish},
+		{"Hola, necesito ayuda", Spanish},
+		{"me cambiaron la cerradura", Spanish},
+		{"¿Qué puedo hacer?", Spanish},
+		{"la policia se llevo mi carpa", Spanish},
+		{"Buenos días", Spanish},
+		// French
+		{"bonjour", French},
+		{"Bonjour, j'ai besoin d'aide", French},
+		{"mon propriétaire a changé les serrures", French},
+		{"la police a pris ma tente", French},
+		{"Ça va", French},
+		{"s’il vous plaît", French},
+		// English
+		{"hi", English},
+		{"Hello", English},
+		{"my landlord changed the locks", English},
+		{"police took my tent", English},
+		{"I need help", English},
+		// Cannot tell
+		{"", ""},
+		{"20001", ""},
+		{"?", ""},
+		{"ok", ""},
+		{"police", ""},
+		{"😀", ""},
+		{"こんにちは", ""},   // Japanese
+		{"家賃を払えません", ""}, // Japanese with kanji
+		{"hola hello", ""}, // a tie: ask
+	}
+	for _, c := range cases {
+		got, ok := Detect(c.text)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("Detect(%q) = %q, %v; want %q", c.text, got, ok, c.want)
+		}
+	}
+}
+
+// The Simplified and Traditional tables pair each character with its other
+// form and never overlap, so one character cannot vote for both.
+func TestDetectTables(t *testing.T) {
+	if utf8.RuneCountInString(simplifiedOnly) != utf8.RuneCountInString(traditionalOnly) {
+		t.Fatalf("%d Simplified and %d Traditional characters", utf8.RuneCountInString(simplifiedOnly), utf8.RuneCountInString(traditionalOnly))
+	}
+	for _, r := range simplifiedOnly {
+		if strings.ContainsRune(traditionalOnly, r) || strings.ContainsRune(cantoneseChars, r) {
+			t.Errorf("%c is in both tables", r)
+		}
+	}
+	seen := map[rune]bool{}
+	for _, r := range simplifiedOnly + traditionalOnly {
+		if seen[r] {
+			t.Errorf("%c twice", r)
+		}
+		seen[r] = true
+	}
+	for w, l := range commonWords {
+		if w != strings.ToLower(w) {
+			t.Errorf("common word %q is not lower case", w)
+		}
+		if _, ok := ParseLang(string(l)); !ok {
+			t.Errorf("common word %q: bad language %q", w, l)
+		}
+	}
+}
+
+// Every language's own name, as shown on the language menu, is detected as
+// that language when sent as a first message.
+func TestDetectLanguageNames(t *testing.T) {
+	for text, want := range map[string]Lang{"English": English, "Español": Spanish, "简体中文": ChineseSimplified, "繁體中文": ChineseTraditional, "Tiếng Việt": Vietnamese, "한국어": Korean, "አማርኛ": Amharic, "Français": French} {
+		if got, ok := Detect(text); !ok || got != want {
+			t.Errorf("Detect(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+}
+
+func BenchmarkDetect(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		Detect("my landlord changed the locks and cut off the water")
+		Detect("房東換了鎖")
+	}
+}
