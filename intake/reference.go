@@ -139,3 +139,13 @@ func ParseReference(s string) (string, error) {
 	}
 	return "", errBadReference
 }
+
+// MaskReferences replaces the random part of every reference in s with
+// X's ("DC-7KQ2-9D" → "DC-XXXX-XX"), keeping the jurisdiction prefix, so
+// golden transcripts stay stable while still showing where a report went.
+func MaskReferences(s string) string {
+	return ReferencePattern.ReplaceAllStringFunc(s, func(ref string) string {
+		prefix, _, _ := strings.Cut(ref, "-")
+		return prefix + "-XXXX-XX"
+	})
+}

@@ -222,3 +222,10 @@ func TestReferences(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskReferences(t *testing.T) {
+	got := intake.MaskReferences("Your report PGH-7KQ2-9D was received. Reply STATUS PGH-7KQ2-9D; not DC-12")
+	if want := "Your report PGH-XXXX-XX was received. Reply STATUS PGH-XXXX-XX; not DC-12"; got != want {
+		t.Fatalf("got %q", got)
+	}
+}
