@@ -43,6 +43,18 @@ func (s *Service) HandleEvent(ctx context.Context, tx *store.Tx, c store.Contact
 	if err != nil {
 		return err
 	}
+	if cm, ok := s.routing.Commission(r.CommissionID); ok {
+		// The report refers to its commission's row. Seeding at start-up
+		// creates it; making sure here means a missed or failed seed can
+		// never cost a resident their report.
+		row, err := s.routing.commissionRow(cm)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpsertCommission(ctx, row); err != nil {
+			return err
+		}
+	}
 	if err := tx.InsertReport(ctx, &r); err != nil {
 		if errors.Is(err, store.ErrDuplicate) {
 			return ErrReferenceTaken

@@ -125,6 +125,21 @@ func (f failAfter) HandleEvent(ctx context.Context, tx *store.Tx, c store.Contac
 	return nil
 }
 
+func TestReportStoredWithoutSeeding(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t, storetest.SQLite)
+	r := newRig(t, st)
+	if _, err := st.DB().ExecContext(t.Context(), "DELETE FROM commissions"); err != nil {
+		t.Fatal(err)
+	}
+	r.must("sms", "+12025550106", locales.English, fileDC...)
+	r.must("sms", "+12025550106", locales.English, "1")
+	rep, err := st.ReportByReference(t.Context(), fixedRef)
+	if err != nil || rep.CommissionID != "dc-ohr" {
+		t.Fatalf("report = %+v, %v", rep, err)
+	}
+}
+
 func TestReportRolledBackWithItsStep(t *testing.T) {
 	t.Parallel()
 	st := storetest.Open(t, storetest.SQLite)
