@@ -21,6 +21,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
@@ -161,6 +162,10 @@ func newHarness(t *testing.T, backend string) *harness {
 		t.Fatal(err)
 	}
 	st := storetest.Open(t, backend)
+	// The commissions reports are routed to, as serve seeds them.
+	if err := intake.SeedCommissions(t.Context(), st); err != nil {
+		t.Fatal(err)
+	}
 	h := &harness{t: t, store: st, cat: cat, now: time.Date(2026, 11, 21, 18, 0, 0, 0, time.UTC), logs: &syncBuffer{}}
 	log := slog.New(slog.NewTextHandler(h.logs, nil))
 	h.rt, err = newTestRuntime(st, cat, log, func() time.Time { return h.now })

@@ -5,11 +5,18 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
 
-// newTestRuntime builds the runtime the service runs, as bot.New wires it.
+// newTestRuntime builds the runtime the service runs: bot.New's engine,
+// with intake storing the reports, as cmd/rightsline wires it.
 func newTestRuntime(st *store.Store, cat *locales.Catalog, log *slog.Logger, now func() time.Time) (*bot.Runtime, error) {
-	return bot.New(st, cat, bot.Config{Log: log, Now: now})
+	rt, err := bot.New(st, cat, bot.Config{Log: log, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	rt.Events = intake.NewService(st, cat)
+	return rt, nil
 }

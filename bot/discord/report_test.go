@@ -1,0 +1,116 @@
+package discord
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/store/storetest"
+)
+
+// reportAnswers are what the member types at each question of the intake
+// flow, per language; choices take the first option unless keys says.
+var reportAnswers = map[string]map[string]string{
+	"en":      {"intake.what": "My landlord changed the locks while I was at work.", "*": "20001", "intake.when": "2026-11-15", "intake.who_name": "Acme Rentals", "intake.safe_times": "evenings"},
+	"es":      {"intake.what": "Mi casero cambió la cerradura mientras yo trabajaba.", "*": "20001", "intake.when": "2026-11-15", "intake.who_name": "Acme Rentals", "intake.safe_times": "por la tarde"},
+	"zh-Hant": {"intake.what": "我上班時房東換了門鎖。", "*": "20001", "intake.when": "2026-11-15", "intake.who_name": "Acme Rentals", "intake.safe_times": "晚上"},
+	"vi":      {"intake.what": "Chủ nhà đã thay ổ khóa khi tôi đi làm.", "*": "20001", "intake.when": "2026-11-15", "intake.who_name": "Acme Rentals", "intake.safe_times": "buổi tối"},
+}
+
+// fileReport runs /report and answers every question until the flow
+// leaves intake, and returns the transcript.
+func fileReport(t *testing.T, h *harness, m member, lang string) *transcript {
+	t.Helper()
+	tr := &transcript{h: h, m: m}
+	tr.command(cmdReport)
+	for steps := 0; ; steps++ {
+		st := tr.state()
+		if !strings.HasPrefix(st, "intake.") {
+			break
+		}
+		if steps == 30 {
+			t.Fatalf("still in the intake flow after 30 steps, at %s", st)
+		}
+		tr.answerPrompt(st, nil, reportAnswers[lang])
+	}
+	return tr
+}
+
+func TestTranscriptReport(t *testing.T) {
+	if _, ok := newHarness(t, storetest.SQLite).rt.Engine.State("intake.what"); !ok {
+		t.Skip("the intake flow is not in this tree yet")
+	}
+	for _, l := range transcriptLangs {
+		t.Run(l.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, storetest.SQLite)
+			tr := fileReport(t, h, member{id: "770000000000000001", locale: l.locale, guild: "800000000000000004"}, l.name)
+			tr.check(t, "report."+l.name)
+		})
+	}
+}
+
+// The "done when": a signed /report sequence in Spanish produces a
+// routed report, visible to the commission's staff, and a Spanish
+// ephemeral confirmation; nothing personal reaches the logs.
+func TestSpanishReportIsRoutedAndConfirmed(t *testing.T) {
+	for _, backend := range storetest.Backends {
+		t.Run(backend, func(t *testing.T) {
+			h := newHarness(t, backend)
+			if _, ok := h.rt.Engine.State("intake.what"); !ok {
+				t.Skip("the intake flow is not in this tree yet")
+			}
+			maria := member{id: "780000000000000001", locale: "es-ES", guild: "800000000000000005"}
+			tr := fileReport(t, h, maria, "es")
+			if tr.state() != flows.StateMenu {
+				t.Fatalf("after the report the member is at %q, want the main menu; logs:\n%s", tr.state(), h.logs.String())
+			}
+
+			var reportID int64
+			if err := h.store.DB().QueryRowContext(t.Context(), "SELECT id FROM reports").Scan(&reportID); err != nil {
+				t.Fatalf("no report stored: %v", err)
+			}
+			r, err := h.store.ReportByID(t.Context(), reportID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Channel != Channel || r.Lang != "es" || r.Category != "housing" || r.Jurisdiction != "dc" {
+				t.Errorf("report %+v: want channel discord, lang es, category housing, jurisdiction dc", r)
+			}
+			if r.CommissionID == "" || r.RouteRule == "" {
+				t.Errorf("report not routed to a commission: commission %q, rule %q", r.CommissionID, r.RouteRule)
+			}
+			if !strings.Contains(r.Narrative, "cerradura") {
+				t.Errorf("narrative %q lost", r.Narrative)
+			}
+			contact, err := h.store.ContactByID(t.Context(), r.ContactID)
+			if err != nil || contact.Channel != Channel || contact.Address != maria.id {
+				t.Errorf("report's contact %+v (%v), want the member's Discord id", contact, err)
+			}
+
+			// The last answer is the Spanish confirmation with the
+			// reference, ephemeral, and it does not repeat the narrative.
+			last := tr.last.Content
+			want, err := h.cat.Text("es", "intake.confirmation", map[string]string{"ref": r.Reference, "commission_name": "X", "next_steps": "Y"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			prefix := want[:strings.Index(want, "X")]
+			if !strings.Contains(last, prefix) || !strings.Contains(last, r.Reference) {
+				t.Errorf("confirmation %q does not carry the Spanish confirmation %q with %s", last, prefix, r.Reference)
+			}
+			if strings.Contains(last, "cerradura") {
+				t.Error("the confirmation repeats the narrative")
+			}
+			if !strings.Contains(tr.b.String(), "message (ephemeral)") {
+				t.Error("the /report answer was not ephemeral")
+			}
+			logs := h.logs.String()
+			for _, secret := range []string{maria.id, "cerradura", "Acme"} {
+				if strings.Contains(logs, secret) {
+					t.Errorf("logs contain %q", secret)
+				}
+			}
+		})
+	}
+}
