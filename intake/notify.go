@@ -55,22 +55,7 @@ var (
 // must then not reach out. The message is sent only if tx commits, with
 // the status change it announces. It never includes the narrative.
 func (s *Service) NotifyResident(ctx context.Context, tx *store.Tx, report store.Report, templateID string) error {
-	known := false
-	for _, t := range UpdateTemplates {
-		known = known || t == templateID
-	}
-	if !known {
-		return fmt.Errorf("%w: %q", ErrUnknownTemplate, templateID)
-	}
-	lang, ok := locales.ParseLang(report.Lang)
-	if !ok {
-		lang = locales.English
-	}
-	queue, err := s.queueName(lang, report.CommissionID)
-	if err != nil {
-		return err
-	}
-	body, err := s.cat.Text(lang, templateID, map[string]string{"ref": report.Reference, "commission": queue})
+	body, err := s.RenderUpdate(report, locales.Lang(report.Lang), templateID)
 	if err != nil {
 		return err
 	}
@@ -91,6 +76,30 @@ func (s *Service) NotifyResident(ctx context.Context, tx *store.Tx, report store
 	}
 	_, err = tx.EnqueueOutbound(ctx, &store.Outbound{Channel: to.Channel, ContactID: to.ID, Address: to.Address, Body: body})
 	return err
+}
+
+// RenderUpdate renders update templateID for report in language l (the
+// report's own language when l is not supported), exactly as
+// NotifyResident sends it: the console shows staff this preview.
+func (s *Service) RenderUpdate(report store.Report, l locales.Lang, templateID string) (string, error) {
+	known := false
+	for _, t := range UpdateTemplates {
+		known = known || t == templateID
+	}
+	if !known {
+		return "", fmt.Errorf("%w: %q", ErrUnknownTemplate, templateID)
+	}
+	lang, ok := locales.ParseLang(string(l))
+	if !ok {
+		if lang, ok = locales.ParseLang(report.Lang); !ok {
+			lang = locales.English
+		}
+	}
+	queue, err := s.queueName(lang, report.CommissionID)
+	if err != nil {
+		return "", err
+	}
+	return s.cat.Text(lang, templateID, map[string]string{"ref": report.Reference, "commission": queue})
 }
 
 func (s *Service) queueName(lang locales.Lang, commissionID string) (string, error) {

@@ -263,6 +263,12 @@ func TestNotifyResident(t *testing.T) {
 		if channel != "sms" || address != "+12025550105" || !strings.Contains(body, fixedRef) || !strings.Contains(body, "đã chấp nhận") || strings.Contains(body, "vouchers") {
 			t.Fatalf("queued %s %s %q", channel, address, body)
 		}
+		if preview, err := r.svc.RenderUpdate(rep, "", intake.UpdateAccepted); err != nil || preview != body {
+			t.Fatalf("RenderUpdate = %q, %v; queued %q", preview, err, body)
+		}
+		if preview, err := r.svc.RenderUpdate(rep, locales.English, intake.UpdateAccepted); err != nil || !strings.Contains(preview, "DC Office of Human Rights accepted") {
+			t.Fatalf("English preview = %q, %v", preview, err)
+		}
 		err = st.InTx(ctx, func(tx *store.Tx) error { return r.svc.NotifyResident(ctx, tx, rep, "update.bogus") })
 		if !errors.Is(err, intake.ErrUnknownTemplate) {
 			t.Fatalf("unknown template: %v", err)
