@@ -54,6 +54,14 @@ type EventHandler interface {
 	HandleEvent(ctx context.Context, tx *store.Tx, c store.Contact, channel string, ev flows.Event) error
 }
 
+// Interceptor answers a message before the conversation engine sees it:
+// commands that work the same in every state, such as STATUS <reference>.
+// It runs inside the message's transaction, after the inbound message is
+// stored. handled false passes the message on to the engine.
+type Interceptor interface {
+	Intercept(ctx context.Context, tx *store.Tx, c store.Contact, lang locales.Lang, text string) (replies []flows.Reply, handled bool, err error)
+}
+
 // Runtime steps conversations and stores them.
 type Runtime struct {
 	Store  *store.Store
@@ -61,6 +69,8 @@ type Runtime struct {
 	Log    *slog.Logger
 	// Events handles engine events; nil ignores them.
 	Events EventHandler
+	// Interceptors answer before the engine, in order.
+	Interceptors []Interceptor
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -100,6 +110,18 @@ func (r *Runtime) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 		if err != nil {
 			return err
 		}
+		if conv.Lang != "" {
+			for _, ic := range r.Interceptors {
+				replies, handled, err := ic.Intercept(ctx, tx, c, conv.Lang, in.Text)
+				if err != nil {
+					return err
+				}
+				if handled {
+					out.Replies, out.Lang = replies, conv.Lang
+					return r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, replies)
+				}
+			}
+		}
 		res, err := r.Engine.Step(conv, flows.Input{Text: in.Text, At: in.At})
 		if err != nil {
 			return err
@@ -124,11 +146,8 @@ func (r *Runtime) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 		if err := tx.SaveConversation(ctx, c.ID, state, in.At); err != nil {
 			return err
 		}
-		for _, rep := range res.Replies {
-			m := store.Message{ContactID: c.ID, Direction: "out", Channel: in.Channel, Body: rep.Text, InReplyTo: inMsg.ID, Status: "reply"}
-			if err := tx.InsertMessage(ctx, &m); err != nil {
-				return err
-			}
+		if err := r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, res.Replies); err != nil {
+			return err
 		}
 		out.Replies, out.Prompt, out.Lang, out.Events = res.Replies, res.Prompt, res.Conv.Lang, res.Events
 		return nil
@@ -151,6 +170,16 @@ func (r *Runtime) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 		slog.Bool("duplicate", out.Duplicate), slog.Int("replies", len(out.Replies)),
 		slog.String("lang", string(out.Lang)), slog.String("state", out.Prompt.State))
 	return out, nil
+}
+
+func (r *Runtime) storeReplies(ctx context.Context, tx *store.Tx, contactID int64, inMsg store.Message, channel string, replies []flows.Reply) error {
+	for _, rep := range replies {
+		m := store.Message{ContactID: contactID, Direction: "out", Channel: channel, Body: rep.Text, InReplyTo: inMsg.ID, Status: "reply"}
+		if err := tx.InsertMessage(ctx, &m); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // load returns the saved conversation, or a new one in the contact's or
