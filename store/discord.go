@@ -52,3 +52,19 @@ func (s *Store) SaveDiscordGuild(ctx context.Context, g *DiscordGuild) error {
 	g.UpdatedAt = at
 	return nil
 }
+
+// ConversationState returns the saved conversation state of the contact
+// (channel, address) without locking anything, or ErrNotFound if there is
+// none. It is a snapshot: the runtime may change it a moment later, so use
+// it to decide what to show, never what to store.
+func (s *Store) ConversationState(ctx context.Context, channel, address string) ([]byte, error) {
+	var state []byte
+	err := s.queryRow(ctx, "DiscordConversationState", channel, address).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: conversation state: %w", err)
+	}
+	return state, nil
+}

@@ -62,3 +62,29 @@ func TestDiscordGuildSettings(t *testing.T) {
 		}
 	})
 }
+
+func TestConversationStateSnapshot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		if _, err := s.ConversationState(ctx, "discord", "42"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("no contact: err = %v, want ErrNotFound", err)
+		}
+		c := mustContact(t, s, "discord", "42")
+		if _, err := s.ConversationState(ctx, "discord", "42"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("no conversation: err = %v, want ErrNotFound", err)
+		}
+		if err := s.InTx(ctx, func(tx *store.Tx) error {
+			return tx.SaveConversation(ctx, c.ID, []byte(`{"state":"main.menu"}`), time.Now())
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ConversationState(ctx, "discord", "42")
+		if err != nil || string(got) != `{"state":"main.menu"}` {
+			t.Errorf("state %q, %v", got, err)
+		}
+		if _, err := s.ConversationState(ctx, "sms", "42"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("other channel: err = %v, want ErrNotFound", err)
+		}
+	})
+}

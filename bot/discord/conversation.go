@@ -15,22 +15,11 @@ import (
 )
 
 // current returns the member's saved conversation, and false if they have
-// none yet.
+// none yet. It reads a snapshot without locking: it decides what to show
+// (a stale-click notice, the language of a form), never what to store.
 func (b *Bot) current(ctx context.Context, user string) (flows.Conversation, bool, error) {
 	var conv flows.Conversation
-	contact, err := b.store.ContactByAddress(ctx, Channel, user)
-	if errors.Is(err, store.ErrNotFound) {
-		return conv, false, nil
-	}
-	if err != nil {
-		return conv, false, err
-	}
-	var buf []byte
-	err = b.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		buf, err = tx.LoadConversation(ctx, contact.ID)
-		return err
-	})
+	buf, err := b.store.ConversationState(ctx, Channel, user)
 	if errors.Is(err, store.ErrNotFound) {
 		return conv, false, nil
 	}

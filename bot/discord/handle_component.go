@@ -52,7 +52,11 @@ func (b *Bot) component(w http.ResponseWriter, r *http.Request, c *call) {
 				return b.notice(b.langOf(ctx, c), "discord.stale", nil)
 			}
 			if arg == "menu" {
-				// MENU works from anywhere, even an old message.
+				// MENU works from anywhere, even an old message; a member
+				// without a conversation gets the welcome instead.
+				if !ok {
+					text = ""
+				}
 				return b.answer(ctx, c, text)
 			}
 		default:

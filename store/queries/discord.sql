@@ -13,3 +13,12 @@ SET jurisdiction = excluded.jurisdiction,
     lang = excluded.lang,
     updated_by = excluded.updated_by,
     updated_at = excluded.updated_at;
+
+-- name: DiscordConversationState
+-- The saved conversation of a channel address, read without taking the
+-- contact's lock: the Discord channel peeks at it to tell a click on an old
+-- message from a current one, and to answer in the member's language.
+SELECT conversations.state
+FROM conversations
+JOIN contacts ON contacts.id = conversations.contact_id
+WHERE contacts.channel = $1 AND contacts.address = $2;
