@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/rightsline/rightsline/flows"
 	"github.com/rightsline/rightsline/store/storetest"
 )
@@ -112,5 +114,29 @@ func TestSpanishReportIsRoutedAndConfirmed(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A server's default place from /setup decides where its members' reports
+// go, without asking them (the summary still shows it and offers a change).
+func TestServerPlaceRoutesReports(t *testing.T) {
+	h := newHarness(t, storetest.SQLite)
+	if _, ok := h.rt.Engine.State("intake.what"); !ok {
+		t.Skip("the intake flow is not in this tree yet")
+	}
+	const guild = "800000000000000006"
+	mod := member{id: "790000000000000001", locale: "en-US", guild: guild, perms: discordgo.PermissionManageGuild}
+	response(t, h.do(mod.command(h, cmdSetup, map[string]any{"name": optPlace, "type": 3, "value": "pittsburgh-pa"})))
+
+	tr := fileReport(t, h, member{id: "790000000000000002", locale: "en-US", guild: guild}, "en")
+	if strings.Contains(tr.b.String(), customID(kindModal, "intake.place")) {
+		t.Error("the member was asked for the place the server already set")
+	}
+	var jur string
+	if err := h.store.DB().QueryRowContext(t.Context(), "SELECT jurisdiction FROM reports").Scan(&jur); err != nil {
+		t.Fatal(err)
+	}
+	if jur != "pittsburgh-pa" {
+		t.Errorf("report jurisdiction %q, want pittsburgh-pa", jur)
 	}
 }
