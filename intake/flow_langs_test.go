@@ -187,3 +187,23 @@ func TestIntakeSecondReportStartsClean(t *testing.T) {
 	// The place is known from the first report: not asked again.
 	c.expectState("intake.who")
 }
+
+// REPORT starts a report from a menu elsewhere, as the engine's messages
+// promise; inside the narrative the same word is just text.
+func TestReportWordStartsIntakeButNotInsideNarrative(t *testing.T) {
+	e := newEngine(t)
+	c := newChat(t, e, locales.English)
+	c.send("1") // housing menu
+	c.send("report")
+	c.expectState("intake.category")
+	c.send("1")
+	c.send("I want to file a report about my landlord")
+	c.expectState("intake.what")
+	if c.conv.Vars["narrative"] != "I want to file a report about my landlord" {
+		t.Fatalf("narrative = %q", c.conv.Vars["narrative"])
+	}
+	c2 := newChat(t, e, locales.Spanish)
+	c2.send("2")
+	c2.send("queja")
+	c2.expectState("intake.category")
+}
