@@ -207,3 +207,24 @@ func TestReportWordStartsIntakeButNotInsideNarrative(t *testing.T) {
 	c2.send("queja")
 	c2.expectState("intake.category")
 }
+
+// The narrative limit is stated in the question and enforced: text past
+// it is cut, the resident is told, and the flow moves on.
+func TestNarrativeLimit(t *testing.T) {
+	e := newEngine(t)
+	c := newChat(t, e, locales.Korean)
+	c.send("4")
+	c.send("1")
+	if q := texts(c.log[len(c.log)-1]); !strings.Contains(strings.Join(q, ""), "1500") {
+		t.Fatalf("the question does not state the limit: %q", q)
+	}
+	c.send(strings.Repeat("가", 1000))
+	res := c.send(strings.Repeat("나", 1000))
+	c.expectState("intake.when")
+	if n := len([]rune(c.conv.Vars["narrative"])); n != 1500 {
+		t.Fatalf("narrative kept %d characters, want 1500", n)
+	}
+	if ids(res)[0] != flows.MsgTooLong {
+		t.Fatalf("replies %v", ids(res))
+	}
+}

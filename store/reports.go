@@ -42,8 +42,10 @@ type Report struct {
 	// public-place, government, other).
 	Category  string
 	Narrative string
-	// IncidentDate is 'YYYY-MM-DD', or "" when unknown (stored as NULL);
-	// IncidentDateRaw is what the resident wrote.
+	// IncidentDate is 'YYYY-MM-DD', or "" when unknown (stored as NULL).
+	// IncidentDateRaw is the date answer as the flow read it: the date, or
+	// "unknown" when the resident did not know; their own words ("last
+	// week") are in the conversation's transcript.
 	IncidentDate    string
 	IncidentDateRaw string
 	ZIP             string
