@@ -94,7 +94,10 @@ LIMIT $3;
 -- name: ConsoleQueue
 -- Most urgent first: deadline soonest, none last, then oldest (id). Keyset
 -- pagination: $6/$7 are the sort key and id of the previous page's last
--- row ('' and 0 for the first page). $2 is a status, 'open' (all but
+-- row ('' and 0 for the first page). The plain ">= $6" is redundant but
+-- sargable: it lets both databases start the index range scan at the
+-- cursor (SQLite does not for a row-value comparison on an expression
+-- index), and the OR then skips the few rows of the same key before it. $2 is a status, 'open' (all but
 -- closed) or 'all'; $3, $4, $5 (category, language, deadline on or before
 -- a date) are ignored when ''.
 SELECT id, reference, category, lang, channel, status, COALESCE(deadline, ''),
@@ -105,8 +108,8 @@ WHERE ($1 = '*' OR ($1 = '' AND commission_id IS NULL) OR commission_id = $1)
   AND ($3 = '' OR category = $3)
   AND ($4 = '' OR lang = $4)
   AND ($5 = '' OR deadline <= $5)
-  AND (COALESCE(deadline, '9999-12-31') > $6
-       OR (COALESCE(deadline, '9999-12-31') = $6 AND id > $7))
+  AND COALESCE(deadline, '9999-12-31') >= $6
+  AND (COALESCE(deadline, '9999-12-31') > $6 OR id > $7)
 ORDER BY COALESCE(deadline, '9999-12-31'), id
 LIMIT $8;
 
