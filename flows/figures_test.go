@@ -16,7 +16,7 @@ var menuPaths = map[string][]string{
 	"housing.eviction": {"1", "1"}, "housing.repairs": {"1", "2"}, "housing.retaliation": {"1", "3"},
 	"housing.fair": {"1", "4"}, "housing.right": {"1", "5"},
 	"homeless.sweeps": {"2", "1"}, "homeless.camping": {"2", "2"}, "homeless.panhandling": {"2", "3"}, "homeless.help": {"2", "4"},
-	"discrim.work": {"3", "1"}, "discrim.public": {"3", "3"}, "discrim.gov": {"3", "4"},
+	"discrim.work": {"3", "1"}, "discrim.housing": {"3", "2"}, "discrim.public": {"3", "3"}, "discrim.gov": {"3", "4"},
 	"discrim.local_dc": {"3", "5", "20001"}, "discrim.local_eugene": {"3", "5", "97401"},
 	"discrim.local_pittsburgh": {"3", "5", "15213"}, "discrim.local_mv": {"3", "5", "94041"},
 	"discrim.local_ca": {"3", "5", "90012"}, "discrim.local_hi": {"3", "5", "96813"},
