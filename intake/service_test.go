@@ -313,3 +313,35 @@ func TestSeedCommissionsIdempotent(t *testing.T) {
 		t.Fatalf("dc-ohr = %+v, %v", dc, err)
 	}
 }
+
+// The service plugs into the runtime as its event handler and as a STATUS
+// interceptor.
+var (
+	_ bot.EventHandler = (*intake.Service)(nil)
+	_ bot.Interceptor  = (*intake.Service)(nil)
+)
+
+func TestStatusThroughTheRuntime(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		t.Parallel()
+		r := newRig(t, st)
+		r.rt.Interceptors = []bot.Interceptor{r.svc}
+		r.must("sms", "+12025550107", locales.French, fileDC...)
+		r.must("sms", "+12025550107", locales.French, "1")
+		out := r.must("sms", "+12025550107", locales.French, "STATUT "+fixedRef)
+		if len(out.Replies) != 1 || out.Replies[0].ID != intake.StatusReplyID || !strings.Contains(out.Replies[0].Text, "en attente") {
+			t.Fatalf("own STATUS: %+v", out.Replies)
+		}
+		other := r.must("discord", "user-42", locales.French, "bonjour")
+		out = r.must("discord", "user-42", locales.French, "statut "+fixedRef)
+		if len(out.Replies) != 1 || strings.Contains(out.Replies[0].Text, "en attente") {
+			t.Fatalf("someone else's STATUS: %+v", out.Replies)
+		}
+		// The answer is stored as a reply, like the engine's.
+		var n int
+		if err := st.DB().QueryRowContext(t.Context(), "SELECT count(*) FROM messages WHERE contact_id = $1 AND direction = 'out' AND body LIKE '%DC-7KQ2-9D%'", other.Contact.ID).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("stored not-found replies = %d, %v", n, err)
+		}
+	})
+}
