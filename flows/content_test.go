@@ -171,3 +171,26 @@ func sameInEveryLanguage(s string) bool {
 
 // figure prints one line of the closing-note table.
 func figure(t *testing.T, format string, args ...any) { t.Log(fmt.Sprintf(format, args...)) }
+
+// Labels (Discord buttons and selects, trait and place names) stay short
+// enough for a Discord label (80 characters) in every language.
+func TestContentLabelsFitDiscord(t *testing.T) {
+	_, cat := contentEngine(t)
+	for _, id := range cat.IDs() {
+		if !strings.HasPrefix(id, "trait.") && !strings.HasPrefix(id, "place.") && !strings.Contains(id, ".opt.") {
+			continue
+		}
+		if !isContentID(id) {
+			continue
+		}
+		for _, l := range locales.All {
+			text, err := cat.Text(l, id, map[string]string{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := locales.Chars(text); n > 80 || n == 0 || strings.Contains(text, "\n") {
+				t.Errorf("%s %s: %q (%d chars) is not a one-line label of at most 80 characters", l, id, text, n)
+			}
+		}
+	}
+}
