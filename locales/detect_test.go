@@ -28,7 +28,7 @@ func TestDetect(t *testing.T) {
 		{"我想问一个问题", ChineseSimplified},
 		{"我想問一個問題", ChineseTraditional},
 		{"佢哋唔俾我入屋", ChineseTraditional}, // Cantonese
-		{"你好", ChineseSimplified},            // no telling character: the more common script
+		{"你好", ChineseSimplified},       // no telling character: the more common script
 		{"中文", ChineseSimplified},
 		{"繁體中文", ChineseTraditional},
 		{"简体中文", ChineseSimplified},
@@ -66,8 +66,8 @@ func TestDetect(t *testing.T) {
 		{"ok", ""},
 		{"police", ""},
 		{"😀", ""},
-		{"こんにちは", ""},   // Japanese
-		{"家賃を払えません", ""}, // Japanese with kanji
+		{"こんにちは", ""},      // Japanese
+		{"家賃を払えません", ""},   // Japanese with kanji
 		{"hola hello", ""}, // a tie: ask
 	}
 	for _, c := range cases {
