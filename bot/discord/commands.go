@@ -41,7 +41,8 @@ func Commands(cat *locales.Catalog) ([]*discordgo.ApplicationCommand, error) {
 		return c
 	}
 	status := simple(cmdStatus)
-	ref := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Required: true, MaxLength: maxReferenceLen}
+	// Without a reference, STATUS lists the member's latest reports.
+	ref := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, MaxLength: maxReferenceLen}
 	loc.option(ref, cmdStatus, optReference)
 	status.Options = []*discordgo.ApplicationCommandOption{ref}
 

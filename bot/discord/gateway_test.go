@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
 )
@@ -110,5 +111,15 @@ func TestSendDeliversStaffUpdatesByDM(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "760000000000000001") || strings.Contains(err.Error(), "secret body") {
 		t.Errorf("error names the member or the text: %v", err)
+	}
+	if outbox.IsPermanent(err) {
+		t.Error("a Discord outage was marked permanent; it should be retried")
+	}
+	h.discord.mu.Lock()
+	h.discord.fail, h.discord.refuseDM = false, true
+	h.discord.mu.Unlock()
+	_, err = h.bot.Send(t.Context(), store.Outbound{ID: 9, Channel: Channel, ContactID: 3, Address: "760000000000000001", Body: "x"})
+	if !outbox.IsPermanent(err) {
+		t.Errorf("DMs turned off: err %v, want a permanent failure", err)
 	}
 }

@@ -123,13 +123,18 @@ func (b *Bot) language(ctx context.Context, c *call) (*discordgo.InteractionResp
 var referencePattern = regexp.MustCompile(`^[A-Za-z0-9]{1,8}(-[A-Za-z0-9]{1,8}){0,3}$`)
 
 // status asks for a report's status the way a texter does: STATUS and the
-// reference.
+// reference, or STATUS alone for the member's latest reports. Intake
+// answers it before the conversation engine, so it does not move the
+// member's place in a flow.
 func (b *Bot) status(ctx context.Context, c *call) (*discordgo.InteractionResponseData, error) {
 	ref := ""
 	if o := c.i.ApplicationCommandData().GetOption(optReference); o != nil {
 		if s, ok := o.Value.(string); ok {
 			ref = strings.ToUpper(strings.TrimSpace(s))
 		}
+	}
+	if ref == "" {
+		return b.converse(ctx, c, statusWord)
 	}
 	if !referencePattern.MatchString(ref) {
 		return b.notice(b.langOf(ctx, c), "discord.status.bad_reference", nil), nil

@@ -41,6 +41,9 @@ type fakeDiscord struct {
 	calls []apiCall
 	// fail makes every call answer 500 (to test what the bot does then).
 	fail bool
+	// refuseDM makes message sends answer Discord's "Cannot send messages
+	// to this user" (a member with DMs off).
+	refuseDM bool
 }
 
 // apiCall is one recorded REST call.
@@ -70,7 +73,7 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.calls = append(f.calls, c)
-	fail := f.fail
+	fail, refuseDM := f.fail, f.refuseDM
 	n := len(f.calls)
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
@@ -80,6 +83,11 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/api/v"+discordgo.APIVersion)
+	if refuseDM && strings.HasSuffix(path, "/messages") {
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `{"message":"Cannot send messages to this user","code":50007}`)
+		return
+	}
 	switch {
 	case r.Method == http.MethodPost && path == "/users/@me/channels":
 		fmt.Fprintf(w, `{"id":"dm-%v","type":1}`, c.Body["recipient_id"])

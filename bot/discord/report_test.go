@@ -107,6 +107,25 @@ func TestSpanishReportIsRoutedAndConfirmed(t *testing.T) {
 			if !strings.Contains(tr.b.String(), "message (ephemeral)") {
 				t.Error("the /report answer was not ephemeral")
 			}
+			// STATUS answers about the member's own report, in Spanish;
+			// another member asking about it learns nothing.
+			resp := response(t, h.do(maria.command(h, cmdStatus, map[string]any{"name": optReference, "type": 3, "value": strings.ToLower(r.Reference)})))
+			newStatus, _ := h.cat.Text("es", "intake.status.new", nil)
+			wantStatus, _ := h.cat.Text("es", "intake.status.reply", map[string]string{"ref": r.Reference, "status": newStatus})
+			if resp.Data.Content != wantStatus {
+				t.Errorf("/status: %q, want %q", resp.Data.Content, wantStatus)
+			}
+			resp = response(t, h.do(maria.command(h, cmdStatus)))
+			if resp.Data.Content != wantStatus {
+				t.Errorf("/status without reference: %q, want the list %q", resp.Data.Content, wantStatus)
+			}
+			other := member{id: "780000000000000002", locale: "es-419", guild: maria.guild}
+			response(t, h.do(other.command(h, cmdRights)))
+			resp = response(t, h.do(other.command(h, cmdStatus, map[string]any{"name": optReference, "type": 3, "value": r.Reference})))
+			if notFound, _ := h.cat.Text("es", "intake.status.not_found", nil); resp.Data.Content != notFound {
+				t.Errorf("another member's /status: %q, want %q", resp.Data.Content, notFound)
+			}
+
 			logs := h.logs.String()
 			for _, secret := range []string{maria.id, "cerradura", "Acme"} {
 				if strings.Contains(logs, secret) {

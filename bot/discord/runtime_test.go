@@ -11,12 +11,14 @@ import (
 )
 
 // newTestRuntime builds the runtime the service runs: bot.New's engine,
-// with intake storing the reports, as cmd/rightsline wires it.
+// with intake storing the reports and answering STATUS, as cmd/rightsline wires it.
 func newTestRuntime(st *store.Store, cat *locales.Catalog, log *slog.Logger, now func() time.Time) (*bot.Runtime, error) {
 	rt, err := bot.New(st, cat, bot.Config{Log: log, Now: now})
 	if err != nil {
 		return nil, err
 	}
-	rt.Events = intake.NewService(st, cat)
+	svc := intake.NewService(st, cat)
+	rt.Events = svc
+	rt.Interceptors = []bot.Interceptor{svc}
 	return rt, nil
 }

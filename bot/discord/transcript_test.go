@@ -158,7 +158,7 @@ func (tr *transcript) check(t *testing.T, name string) {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("transcript %s differs (run with -update to accept, then read the diff):\n--- want\n%s\n--- got\n%s", file, want, got)
+		t.Errorf("transcript %s differs (run with -update to accept, then read the diff):\n%s", file, lineDiff(string(want), got))
 	}
 }
 
@@ -190,4 +190,25 @@ func TestTranscriptRights(t *testing.T) {
 			tr.check(t, "rights."+l.name)
 		})
 	}
+}
+
+// lineDiff shows the lines that differ, with their line numbers.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 12; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n  want %q\n  got  %q\n", i+1, wl, gl)
+			shown++
+		}
+	}
+	return b.String()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/rightsline/rightsline/bot/discord"
+	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/locales"
 )
 
@@ -86,6 +87,18 @@ func runDiscordGateway(ctx context.Context, a *app) error {
 		a.log.Warn("discord: deferred interactions still running at shutdown", "err", werr)
 	}
 	return err
+}
+
+// registerDiscordSender makes direct messages the outbox's way to reach
+// members on channel "discord" (staff updates, in their language). Call it
+// where the outbox dispatcher is built; it does nothing when Discord is off.
+func registerDiscordSender(a *app, d *outbox.Dispatcher) error {
+	b, err := discordBot(a)
+	if err != nil || b == nil {
+		return err
+	}
+	d.Register(discord.Channel, b)
+	return nil
 }
 
 func runDiscord(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
