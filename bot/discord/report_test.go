@@ -1,12 +1,16 @@
 package discord
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/intake"
+	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
 )
 
@@ -157,5 +161,57 @@ func TestServerPlaceRoutesReports(t *testing.T) {
 	}
 	if jur != "pittsburgh-pa" {
 		t.Errorf("report jurisdiction %q, want pittsburgh-pa", jur)
+	}
+}
+
+// A staff update on a Discord report reaches the member as a direct
+// message in the report's language, through the outbox.
+func TestStaffUpdateReachesMemberByDM(t *testing.T) {
+	h := newHarness(t, storetest.SQLite)
+	if _, ok := h.rt.Engine.State("intake.what"); !ok {
+		t.Skip("the intake flow is not in this tree yet")
+	}
+	ana := member{id: "790000000000000003", locale: "es-ES", guild: "800000000000000007"}
+	fileReport(t, h, ana, "es")
+	var id int64
+	if err := h.store.DB().QueryRowContext(t.Context(), "SELECT id FROM reports").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	r, err := h.store.ReportByID(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := intake.NewService(h.store, h.cat)
+	tmpl := intake.UpdateTemplates[0]
+	if err := h.store.InTx(t.Context(), func(tx *store.Tx) error { return svc.NotifyResident(t.Context(), tx, r, tmpl) }); err != nil {
+		t.Fatal(err)
+	}
+	want, err := svc.RenderUpdate(r, "es", tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	d := outbox.New(h.store, slog.New(slog.NewTextHandler(h.logs, nil)))
+	d.Register(Channel, h.bot)
+	before := len(h.discord.recorded())
+	if n, err := d.RunOnce(t.Context()); err != nil || n != 1 {
+		t.Fatalf("RunOnce sent %d, err %v; want 1", n, err)
+	}
+	calls := h.discord.recorded()[before:]
+	if len(calls) != 2 {
+		t.Fatalf("calls %+v, want open DM + send", calls)
+	}
+	if calls[0].Body["recipient_id"] != ana.id {
+		t.Errorf("DM opened with %v, want the member", calls[0].Body["recipient_id"])
+	}
+	if calls[1].Body["content"] != want {
+		t.Errorf("DM %q, want the Spanish update %q", calls[1].Body["content"], want)
+	}
+	var status string
+	if err := h.store.DB().QueryRowContext(t.Context(), "SELECT status FROM outbox").Scan(&status); err != nil {
+		t.Fatal(err)
+	}
+	if status != store.OutboxSent {
+		t.Errorf("outbox row %q, want sent", status)
 	}
 }
