@@ -102,5 +102,14 @@ func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) err
 	return nil
 }
 
-// canNotify reports whether the resident agreed to be contacted.
-func canNotify(r store.Report) bool { return r.ContactMethod != store.ContactNone }
+// canNotify reports whether the resident can be sent an update: they
+// agreed to be contacted, and gave a number if they chose another one.
+func canNotify(r store.Report) bool {
+	switch r.ContactMethod {
+	case store.ContactThis:
+		return true
+	case store.ContactOther:
+		return r.ContactPhone != ""
+	}
+	return false
+}

@@ -24,7 +24,7 @@ func (c *Console) sendUpdate(w http.ResponseWriter, r *http.Request, s *session)
 			return errorf(EINVALID, "Choose one of the listed updates.")
 		}
 		if !canNotify(rep) {
-			return errorf(EINVALID, "The resident asked not to be contacted, so no update can be sent.")
+			return errorf(EINVALID, "The resident asked not to be contacted (or left no number to reach them), so no update can be sent.")
 		}
 		return c.notify(ctx, tx, r, s, rep, id)
 	})
