@@ -45,6 +45,7 @@ const (
 	VarLang           = "intake_lang"
 	VarCommissionName = "commission_name"
 	VarNextSteps      = "next_steps"
+	VarAgency         = "agency" // name and contact of who handles it, for a resident who declines to share
 )
 
 // answerVars are the answers one report collects: cleared before a new
@@ -55,7 +56,7 @@ var answerVars = []string{
 	VarCategory, VarNarrative, VarIncidentDate, VarPlace, VarRespondentType, VarRespondentName,
 	VarTrait, VarContactMethod, VarContactPhone, VarSafeTimes, VarConsent, VarLang,
 	VarCommissionName, VarNextSteps, VarPlaceKnown,
-	"sum_category", "sum_date", "sum_place", "sum_who", "sum_contact", "sum_goes_to",
+	"sum_category", "sum_date", "sum_place", "sum_who", "sum_contact", "sum_goes_to", VarAgency,
 }
 
 // skipWords is the keyword list of answers that skip an optional question.
@@ -232,7 +233,24 @@ func (a *actions) summary(c *flows.Conversation, _ time.Time) ([]flows.Event, er
 	if err != nil {
 		return nil, err
 	}
+	c.Vars[VarAgency], err = a.agency(cat, c.Lang, d)
+	if err != nil {
+		return nil, err
+	}
 	return nil, firstErr
+}
+
+// agency names whom a resident who will not share the report can contact
+// themselves: the commission, else the referral agency, each with its
+// published contact, else legal aid.
+func (a *actions) agency(cat *locales.Catalog, l locales.Lang, d Decision) (string, error) {
+	if cm, ok := a.cfg.Routing.Commission(d.CommissionID); ok {
+		return strings.TrimSuffix(cm.Name+", "+cm.Contact, ", "), nil
+	}
+	if f, ok := a.cfg.Routing.Referral(d.Referral); ok {
+		return strings.TrimSuffix(f.Name+", "+f.Contact, ", "), nil
+	}
+	return cat.Text(l, "intake.agency.none", nil)
 }
 
 // submit draws the reference and routes the report, setting the variables

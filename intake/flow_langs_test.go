@@ -84,9 +84,12 @@ func TestIntakeNoConsentFilesNothing(t *testing.T) {
 		c.send(in)
 	}
 	c.expectState("intake.consent")
-	c.send("no")
+	res := c.send("no")
 	c.expectState("intake.no_consent")
-	res := c.send("2")
+	if got := strings.Join(texts(res), "\n"); !strings.Contains(got, "DC Office of Human Rights, (202) 727-4559") {
+		t.Fatalf("no consent: where to go yourself is missing: %q", got)
+	}
+	res = c.send("2")
 	if _, ok := submitted(res); ok {
 		t.Fatal("a report was submitted without consent")
 	}
