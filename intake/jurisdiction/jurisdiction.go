@@ -178,18 +178,46 @@ func Lookup(zipOrCity string) (Jurisdiction, bool) {
 	if folded == "" {
 		return Jurisdiction{}, false
 	}
-	// "Eugene, Oregon" names two places: the narrowest (deepest) wins,
-	// then the longest name.
-	best, bestDepth := "", -1
-	for _, n := range data.names {
-		if d := len(Chain(n.id)); d > bestDepth && containsName(folded, n.name) {
-			best, bestDepth = n.id, d
+	if id, ok := data.lookupName(folded); ok {
+		return data.byID[id], true
+	}
+	return Jurisdiction{}, false
+}
+
+// lookupName finds the place named in folded text. A match inside a longer
+// match is dropped ("华盛顿" inside "华盛顿州", the state); of the rest the
+// narrowest place wins ("Eugene, Oregon" is Eugene), then the longest name.
+func (t *table) lookupName(folded string) (string, bool) {
+	type match struct {
+		start, end, depth int
+		id                string
+	}
+	var found []match
+	for _, n := range t.names {
+		if start, ok := findName(folded, n.name); ok {
+			found = append(found, match{start: start, end: start + len(n.name), depth: len(Chain(n.id)), id: n.id})
 		}
 	}
-	if best == "" {
-		return Jurisdiction{}, false
+	best := -1
+	for i, m := range found {
+		inside := false
+		for j, o := range found {
+			if j != i && o.start <= m.start && m.end <= o.end && o.end-o.start > m.end-m.start {
+				inside = true
+				break
+			}
+		}
+		if inside {
+			continue
+		}
+		if best < 0 || m.depth > found[best].depth || (m.depth == found[best].depth && m.end-m.start > found[best].end-found[best].start) {
+			best = i
+		}
 	}
-	return data.byID[best], true
+	if best < 0 {
+		return "", false
+	}
+	return found[best].id, true
 }
 
 func (t *table) lookupZIP(zip string) Jurisdiction {

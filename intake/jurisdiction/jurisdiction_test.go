@@ -44,6 +44,10 @@ func TestLookupName(t *testing.T) {
 		{"Mountain View", MountainView}, {"mountain view, ca", MountainView}, {"山景城", MountainView}, {"마운틴뷰", MountainView},
 		{"Los Angeles", California}, {"Californie", California}, {"加州", California},
 		{"Honolulu", Hawaii}, {"Hawaiʻi", Hawaii}, {"夏威夷", Hawaii}, {"하와이", Hawaii},
+		{"Pittsburgh, Pennsylvania", Pittsburgh}, {"Los Angeles, California", California},
+		// Washington State is not DC.
+		{"Seattle, Washington", Federal}, {"华盛顿州", Federal}, {"華盛頓州西雅圖", Federal}, {"워싱턴주", Federal},
+		{"washington state", Federal},
 	}
 	for _, c := range cases {
 		j, ok := Lookup(c.in)
@@ -54,7 +58,7 @@ func TestLookupName(t *testing.T) {
 }
 
 func TestLookupRefuses(t *testing.T) {
-	for _, in := range []string{"", "   ", "hello", "2000", "200011", "00000", "Chicago", "dcx", "abcdc", "202-727-4559"} {
+	for _, in := range []string{"", "   ", "hello", "2000", "200011", "00000", "Chicago", "dcx", "abcdc", "202-727-4559", "Washington"} {
 		if j, ok := Lookup(in); ok {
 			t.Errorf("Lookup(%q) = %q, want no match", in, j.ID)
 		}

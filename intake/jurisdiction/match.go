@@ -46,22 +46,22 @@ func foldName(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// containsName reports whether name occurs in s as whole words; names in
-// scripts written without spaces match anywhere.
-func containsName(s, name string) bool {
+// findName returns where name occurs in s as whole words; names in scripts
+// written without spaces match anywhere.
+func findName(s, name string) (int, bool) {
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], name)
 		if j < 0 {
-			return false
+			return 0, false
 		}
 		start, end := i+j, i+j+len(name)
 		if edgeOK(s, start, name, true) && edgeOK(s, end, name, false) {
-			return true
+			return start, true
 		}
 		_, size := utf8.DecodeRuneInString(s[start:])
 		i = start + size
 	}
-	return false
+	return 0, false
 }
 
 func edgeOK(s string, i int, name string, before bool) bool {
