@@ -34,12 +34,14 @@ type Referral struct {
 }
 
 // DeadlineRule is one filing time limit, counted from the incident date.
+// Stored as JSON in commissions.deadlines_json:
+// [{"id":"hcrc-180d","days":180,"rule":"HCRC: 180 days (HRS 368-11)"}].
 type DeadlineRule struct {
-	ID    string `yaml:"id"`
-	Days  int    `yaml:"days"`
-	Years int    `yaml:"years"`
+	ID    string `yaml:"id" json:"id"`
+	Days  int    `yaml:"days" json:"days,omitempty"`
+	Years int    `yaml:"years" json:"years,omitempty"`
 	// Rule says the limit and its source, for staff.
-	Rule string `yaml:"rule"`
+	Rule string `yaml:"rule" json:"rule"`
 }
 
 // From returns the last day to file for an incident on date. A year from

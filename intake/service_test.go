@@ -309,7 +309,7 @@ func TestSeedCommissionsIdempotent(t *testing.T) {
 		t.Fatalf("commissions = %d, %v", len(cs), err)
 	}
 	dc, err := st.CommissionByID(t.Context(), "dc-ohr")
-	if err != nil || !strings.Contains(dc.DeadlinesJSON, "2-1403.04") || dc.Languages != "en,es,zh-Hans,zh-Hant,vi,ko,am,fr" {
+	if err != nil || dc.DeadlinesJSON != `[{"id":"dc-ohr-1y","years":1,"rule":"DC OHR: 1 year (D.C. Code 2-1403.04)"}]` || dc.Languages != "en,es,zh-Hans,zh-Hant,vi,ko,am,fr" {
 		t.Fatalf("dc-ohr = %+v, %v", dc, err)
 	}
 }
