@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +251,62 @@ func TestLanguageAndHelpAndStatus(t *testing.T) {
 	resp = response(t, h.do(abebe.command(h, "frobnicate")))
 	if resp.Data.Content != h.bot.text("am", "discord.unknown_command", nil) {
 		t.Errorf("unknown command: %q", resp.Data.Content)
+	}
+}
+
+func TestLongChoiceListsSpanSeveralMenus(t *testing.T) {
+	h := newHarness(t, storetest.SQLite)
+	p := flows.Prompt{State: "intake.trait"}
+	for i := 1; i <= 30; i++ {
+		p.Choices = append(p.Choices, flows.PromptChoice{Key: strconv.Itoa(i), Label: "trait " + strconv.Itoa(i)})
+	}
+	rows := h.bot.components("en", p)
+	var menus, options int
+	for _, r := range rows {
+		for _, c := range r.(discordgo.ActionsRow).Components {
+			if m, ok := c.(discordgo.SelectMenu); ok {
+				menus++
+				options += len(m.Options)
+				if len(m.Options) > maxSelectOpts {
+					t.Errorf("menu %s has %d options", m.CustomID, len(m.Options))
+				}
+			}
+		}
+	}
+	if menus != 2 || options != 30 {
+		t.Errorf("%d menus with %d options, want 2 with all 30", menus, options)
+	}
+	if len(rows) > 5 {
+		t.Errorf("%d rows; Discord allows 5", len(rows))
+	}
+}
+
+func TestReportAgainWhileFilingKeepsTheAnswers(t *testing.T) {
+	h := newHarness(t, storetest.SQLite)
+	if _, ok := h.rt.Engine.State("intake.what"); !ok {
+		t.Skip("the intake flow is not in this tree yet")
+	}
+	m := member{id: "720000000000000009", locale: "en-US"}
+	first := response(t, h.do(m.command(h, cmdReport)))
+	var choice string
+	for _, c := range controls(first.Data) {
+		if strings.HasPrefix(c.ID, customID(kindSelect, "intake.category")) && c.Value == "1" {
+			choice = c.ID
+		}
+	}
+	if choice == "" {
+		t.Fatalf("no category menu: %v", controls(first.Data))
+	}
+	response(t, h.do(m.click(h, choice, "1")))
+	again := response(t, h.do(m.command(h, cmdReport)))
+	conv, _, err := h.bot.current(t.Context(), m.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conv.State != "intake.what" || conv.Vars["category"] != "housing" {
+		t.Errorf("after /report again: state %q, category %q; want still at intake.what with housing", conv.State, conv.Vars["category"])
+	}
+	if !strings.Contains(again.Data.Content, h.bot.text("en", "intake.ask.what", nil)) {
+		t.Errorf("/report again showed %q, want the current question", again.Data.Content)
 	}
 }

@@ -12,8 +12,12 @@ import (
 	"github.com/rightsline/rightsline/locales"
 )
 
-// intakeStart is the first state of the report flow.
-const intakeStart = "intake.start"
+// intakeStart is the first state of the report flow, whose states all
+// start with intakeFlow.
+const (
+	intakeStart = "intake.start"
+	intakeFlow  = "intake."
+)
 
 // command answers a slash command with a new ephemeral message.
 func (b *Bot) command(w http.ResponseWriter, r *http.Request, c *call) {
@@ -79,6 +83,11 @@ func (b *Bot) report(ctx context.Context, c *call) (*discordgo.InteractionRespon
 	conv, ok, err := b.current(ctx, c.user)
 	if err != nil {
 		return nil, err
+	}
+	if ok && strings.HasPrefix(conv.State, intakeFlow) {
+		// Already filing: ask the current question again rather than
+		// throw the answers away by starting over.
+		return b.converse(ctx, c, "")
 	}
 	lang := conv.Lang
 	if !ok {

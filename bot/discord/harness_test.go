@@ -54,7 +54,7 @@ type apiCall struct {
 	List         []any
 }
 
-func newFakeDiscord(t *testing.T) *fakeDiscord {
+func newFakeDiscord(t testing.TB) *fakeDiscord {
 	f := &fakeDiscord{}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
@@ -113,7 +113,7 @@ func (f *fakeDiscord) recorded() []apiCall {
 // loopbackOnly sends requests for discord.com to the fake API and refuses
 // every other host, so no test can reach the network.
 type loopbackOnly struct {
-	t    *testing.T
+	t    testing.TB
 	fake *fakeDiscord
 }
 
@@ -131,7 +131,7 @@ func (l loopbackOnly) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // harness is one bot on a fresh SQLite store, talking to a fake Discord.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	bot     *Bot
 	rt      *bot.Runtime
 	store   *store.Store
@@ -163,7 +163,7 @@ func (s *syncBuffer) String() string {
 
 var testCatalog = sync.OnceValues(locales.Load)
 
-func newHarness(t *testing.T, backend string) *harness {
+func newHarness(t testing.TB, backend string) *harness {
 	t.Helper()
 	cat, err := testCatalog()
 	if err != nil {
@@ -301,7 +301,7 @@ func (m member) submit(h *harness, customID, value string) map[string]any {
 }
 
 // response decodes an interaction response.
-func response(t *testing.T, w *httptest.ResponseRecorder) discordgo.InteractionResponse {
+func response(t testing.TB, w *httptest.ResponseRecorder) discordgo.InteractionResponse {
 	t.Helper()
 	if w.Code != http.StatusOK {
 		t.Fatalf("status %d, body %q", w.Code, w.Body.String())

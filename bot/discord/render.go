@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -18,13 +19,16 @@ const (
 	maxOptionLabel  = 100
 	maxButtonsInRow = 5
 	maxSelectOpts   = 25
+	// maxSelectMenus leaves two of a message's five rows for the answer
+	// and navigation buttons.
+	maxSelectMenus = 3
 )
 
 // Custom ids say what a component does and in which conversation state it
 // was offered, so a click on an old message is recognised:
 //
 //	rl:c:<state>:<key>   a choice button: sends the choice's key
-//	rl:s:<state>         a select menu of choices: sends the chosen key
+//	rl:s:<state>:<n>     the n-th select menu of choices: sends the chosen key
 //	rl:w:<state>:<word>  a global word (menu, back, more, source, done)
 //	rl:m:<state>         opens the modal that collects a typed answer
 //	rl:f:<state>         the modal itself; its submission sends the text
@@ -143,17 +147,18 @@ func (b *Bot) components(lang locales.Lang, p flows.Prompt) []discordgo.MessageC
 		}
 		rows = append(rows, row)
 	case len(p.Choices) > 0:
-		menu := discordgo.SelectMenu{
-			CustomID:    customID(kindSelect, p.State),
-			Placeholder: clip(b.text(lang, "discord.select.placeholder", nil), maxOptionLabel),
-		}
-		for i, c := range p.Choices {
-			if i == maxSelectOpts {
-				break
+		// A select menu holds 25 options; longer lists (a place's
+		// protected traits) continue in further menus, one per row.
+		for n, start := 1, 0; start < len(p.Choices) && n <= maxSelectMenus; n, start = n+1, start+maxSelectOpts {
+			menu := discordgo.SelectMenu{
+				CustomID:    customID(kindSelect, p.State, strconv.Itoa(n)),
+				Placeholder: clip(b.text(lang, "discord.select.placeholder", nil), maxOptionLabel),
 			}
-			menu.Options = append(menu.Options, discordgo.SelectMenuOption{Label: clip(c.Label, maxOptionLabel), Value: c.Key})
+			for _, c := range p.Choices[start:min(start+maxSelectOpts, len(p.Choices))] {
+				menu.Options = append(menu.Options, discordgo.SelectMenuOption{Label: clip(c.Label, maxOptionLabel), Value: c.Key})
+			}
+			rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{menu}})
 		}
-		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{menu}})
 	}
 	switch {
 	case p.Collect == "yesno":
