@@ -1,0 +1,85 @@
+package sms
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// DefaultRateLimitPerMinute is how many messages one sender may send in a
+// minute before getting the slow-down notice.
+const DefaultRateLimitPerMinute = 20
+
+// Config is the Twilio account and how the channel behaves. The service
+// reads it from TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN (or _FILE),
+// TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID, PUBLIC_BASE_URL,
+// TWILIO_ADVANCED_OPT_OUT and SMS_RATE_LIMIT_PER_MINUTE.
+type Config struct {
+	AccountSID string
+	// AuthToken signs Twilio's webhooks and authenticates REST calls. Secret.
+	AuthToken string
+	// From is the sending number (E.164); MessagingServiceSID, if set, is
+	// used instead for outbox messages.
+	From                string
+	MessagingServiceSID string
+	// PublicBaseURL is the scheme and host Twilio calls, e.g.
+	// https://rightsline.example.org; signatures are checked over it plus
+	// the path. Proxy headers (X-Forwarded-*) are never consulted: the URL
+	// Twilio signs is the one configured in the Twilio console, which is
+	// PublicBaseURL plus the path, whatever proxies sit between.
+	PublicBaseURL string
+	// AdvancedOptOut, when true, leaves the replies to STOP, START and HELP
+	// to Twilio's Advanced Opt-Out (configured on the Messaging Service);
+	// the keywords are still recorded and honoured here.
+	AdvancedOptOut bool
+	// RateLimitPerMinute is per sender and per instance; 0 means
+	// DefaultRateLimitPerMinute.
+	RateLimitPerMinute int
+}
+
+// Enabled reports whether any Twilio setting is present; a partial
+// configuration is an error (Check), not "off".
+func (c Config) Enabled() bool {
+	return c.AccountSID != "" || c.AuthToken != "" || c.From != "" || c.MessagingServiceSID != ""
+}
+
+// Check reports what is missing or malformed, naming the variables.
+func (c Config) Check() error {
+	var errs []error
+	if c.AccountSID == "" {
+		errs = append(errs, errors.New("TWILIO_ACCOUNT_SID is not set"))
+	} else if !strings.HasPrefix(c.AccountSID, "AC") {
+		errs = append(errs, errors.New("TWILIO_ACCOUNT_SID must start with AC"))
+	}
+	if c.AuthToken == "" {
+		errs = append(errs, errors.New("TWILIO_AUTH_TOKEN (or TWILIO_AUTH_TOKEN_FILE) is not set"))
+	}
+	if c.From == "" && c.MessagingServiceSID == "" {
+		errs = append(errs, errors.New("set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID"))
+	}
+	if c.PublicBaseURL == "" {
+		errs = append(errs, errors.New("PUBLIC_BASE_URL is not set: Twilio signatures are checked over it"))
+	} else if u, err := url.Parse(c.PublicBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		errs = append(errs, fmt.Errorf("PUBLIC_BASE_URL must be a scheme and host such as https://rightsline.example.org"))
+	}
+	if c.RateLimitPerMinute < 0 {
+		errs = append(errs, errors.New("SMS_RATE_LIMIT_PER_MINUTE must be positive"))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("sms: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+func (c Config) rateLimit() int {
+	if c.RateLimitPerMinute <= 0 {
+		return DefaultRateLimitPerMinute
+	}
+	return c.RateLimitPerMinute
+}
+
+// publicURL is the URL Twilio calls for path, as it signs it.
+func (c Config) publicURL(path string) string {
+	return strings.TrimRight(c.PublicBaseURL, "/") + path
+}

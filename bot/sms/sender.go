@@ -1,0 +1,109 @@
+package sms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	twilio "github.com/twilio/twilio-go"
+	"github.com/twilio/twilio-go/client"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
+
+	"github.com/rightsline/rightsline/bot/outbox"
+	"github.com/rightsline/rightsline/store"
+)
+
+// sendTimeout bounds one REST call; twilio-go takes no context, so the
+// HTTP client's timeout is what stops a hung call.
+const sendTimeout = 15 * time.Second
+
+// Sender sends outbox messages (staff updates, reminders) through
+// Twilio's REST API, api.CreateMessage. Register it with the outbox
+// dispatcher for Channel.
+type Sender struct {
+	cfg  Config
+	rest *twilio.RestClient
+}
+
+var _ outbox.Sender = (*Sender)(nil)
+
+// NewSender returns a Sender for the account in cfg. httpClient carries
+// the requests; nil means a client with a 15 s timeout that does not
+// follow redirects. Tests pass a client whose transport reaches a fake
+// Twilio on loopback, since twilio-go's base URL cannot be changed.
+func NewSender(cfg Config, httpClient *http.Client) (*Sender, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	if httpClient == nil {
+		httpClient = &http.Client{
+			Timeout:       sendTimeout,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	c := &client.Client{Credentials: client.NewCredentials(cfg.AccountSID, cfg.AuthToken), HTTPClient: httpClient}
+	// Without it requests go to /2010-04-01/Accounts//Messages.json.
+	c.SetAccountSid(cfg.AccountSID)
+	return &Sender{cfg: cfg, rest: twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})}, nil
+}
+
+// Send sends msg, split into several messages if it is longer than 1600
+// characters, and returns the MessageSid of the first. A Twilio error that
+// retrying cannot fix is returned as outbox.Permanent, and "unsubscribed
+// recipient" (21610) as outbox.ErrOptedOut. Errors never contain the
+// number or the text.
+func (s *Sender) Send(ctx context.Context, msg store.Outbound) (string, error) {
+	if msg.Channel != Channel {
+		return "", outbox.Permanent(fmt.Errorf("sms: cannot send a %q message", msg.Channel))
+	}
+	var first string
+	for _, part := range splitMessage(cleanText(msg.Body), MaxMessage) {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		p := &api.CreateMessageParams{}
+		p.SetTo(msg.Address)
+		p.SetBody(part)
+		if s.cfg.MessagingServiceSID != "" {
+			p.SetMessagingServiceSid(s.cfg.MessagingServiceSID)
+		} else {
+			p.SetFrom(s.cfg.From)
+		}
+		p.SetStatusCallback(s.cfg.publicURL(StatusPath))
+		m, err := s.rest.Api.CreateMessage(p)
+		if err != nil {
+			return "", restError(err)
+		}
+		if first == "" && m.Sid != nil {
+			first = *m.Sid
+		}
+	}
+	if first == "" {
+		return "", outbox.Permanent(errors.New("sms: nothing to send, or Twilio returned no MessageSid"))
+	}
+	return first, nil
+}
+
+// restError classifies a twilio-go error and strips it of Twilio's
+// message text, which quotes the phone number.
+func restError(err error) error {
+	var te *client.TwilioRestError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("sms: twilio request: %w", err)
+	}
+	e := fmt.Errorf("sms: twilio HTTP %d, error %d", te.Status, te.Code)
+	switch {
+	case te.Code == 21610:
+		return fmt.Errorf("%w: %w", e, outbox.ErrOptedOut)
+	case te.Code == errInvalidTo, te.Code == errNotMobile, te.Code == errRegionNotAllowed:
+		return outbox.Permanent(e)
+	case te.Status == http.StatusTooManyRequests, te.Status >= 500, te.Status == http.StatusUnauthorized, te.Status == http.StatusForbidden:
+		// Busy, broken, or credentials being rotated: worth retrying.
+		return e
+	case te.Status >= 400:
+		return outbox.Permanent(e)
+	}
+	return e
+}

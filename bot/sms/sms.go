@@ -1,0 +1,82 @@
+// Package sms is the Twilio SMS channel: the signed inbound webhook that
+// answers with TwiML, the signed delivery-status callback, channel-level
+// opt-out and HELP keywords, a per-sender rate limit, and the Sender that
+// delivers outbox messages through Twilio's REST API.
+//
+// Every webhook is checked in a fixed order: body size (over 64 KiB: 413),
+// the X-Twilio-Signature over PUBLIC_BASE_URL plus the path (forged or
+// missing: 403, nothing processed), the typed form (malformed: 400), and
+// only then its meaning. Inbound messages go through bot.Runtime, which
+// commits the message and the replies before the handler writes a byte, and
+// answers a retried MessageSid with the replies stored the first time.
+package sms
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/twilio/twilio-go/client"
+
+	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+// Channel is the channel name stored on SMS contacts and messages.
+const Channel = "sms"
+
+// Paths of the webhooks, relative to PUBLIC_BASE_URL. Configure Twilio
+// with exactly PUBLIC_BASE_URL + these.
+const (
+	InboundPath = "/twilio/sms"
+	StatusPath  = "/twilio/status"
+)
+
+// MaxBody is the largest webhook body accepted. Twilio's inbound form is a
+// few kilobytes even with 1600 characters of text and ten media URLs.
+const MaxBody = 64 << 10
+
+// Handler serves the Twilio webhooks. It is safe for concurrent use.
+type Handler struct {
+	cfg       Config
+	rt        *bot.Runtime
+	st        *store.Store
+	cat       *locales.Catalog
+	log       *slog.Logger
+	validator client.RequestValidator
+	limiter   *rateLimiter
+	now       func() time.Time
+}
+
+// New returns the handler for cfg. cfg must be complete (see
+// [Config.Check]); the service mounts nothing when it is not, so the
+// routes answer 404.
+func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*Handler, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	if rt == nil || rt.Store == nil || cat == nil {
+		return nil, errors.New("sms: New needs a runtime with a store, and a catalog")
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Handler{
+		cfg:       cfg,
+		rt:        rt,
+		st:        rt.Store,
+		cat:       cat,
+		log:       log.With("channel", Channel),
+		validator: client.NewRequestValidator(cfg.AuthToken),
+		limiter:   newRateLimiter(cfg.rateLimit(), time.Minute),
+		now:       time.Now,
+	}, nil
+}
+
+// Register mounts the inbound and status webhooks on mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST "+InboundPath, h.serveInbound)
+	mux.HandleFunc("POST "+StatusPath, h.serveStatus)
+}

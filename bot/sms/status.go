@@ -1,0 +1,65 @@
+package sms
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/rightsline/rightsline/store"
+)
+
+// serveStatus is POST /twilio/status: Twilio's delivery report for a
+// message we sent (a TwiML reply or an outbox message). Checked like the
+// inbound webhook; the status is recorded, and error 21610 (the recipient
+// has replied STOP to Twilio) marks the contact opted out.
+func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
+	values, status := h.verified(w, r)
+	if status != 0 {
+		h.log.Warn("sms: status callback refused", "status", status)
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	form, err := parseStatus(values, h.cfg.AccountSID)
+	if err != nil {
+		h.log.Warn("sms: status callback malformed", "err", err)
+		http.Error(w, "malformed status callback", http.StatusBadRequest)
+		return
+	}
+	if err := h.recordStatus(r.Context(), form); err != nil {
+		h.log.Error("sms: recording delivery status", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) recordStatus(ctx context.Context, f statusForm) error {
+	applied, err := h.st.RecordDeliveryStatus(ctx, store.DeliveryReport{
+		Channel: Channel, ProviderID: f.MessageSid, Status: f.MessageStatus,
+		Rank: statusRank[f.MessageStatus], ErrorCode: f.ErrorCode,
+	})
+	if err != nil {
+		return err
+	}
+	if f.ErrorCode != errUnsubscribed || f.To == "" {
+		h.log.Debug("sms: delivery status", "status", f.MessageStatus, "error_code", f.ErrorCode, "applied", applied)
+		return nil
+	}
+	var contactID int64
+	err = h.st.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.ContactForUpdate(ctx, Channel, f.To)
+		if err != nil {
+			return err
+		}
+		contactID = c.ID
+		if c.OptedOut {
+			return nil
+		}
+		return tx.SetContactOptedOut(ctx, c.ID, true)
+	})
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	h.log.Info("sms: Twilio reports the recipient unsubscribed; contact opted out", "contact", contactID)
+	return nil
+}

@@ -1,0 +1,45 @@
+package sms
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/twilio/twilio-go/twiml"
+)
+
+// writeTwiML answers the webhook with the replies as one message each,
+// split further where one is longer than Twilio's 1600 characters. No
+// replies is an empty <Response/>: Twilio then sends nothing.
+func (h *Handler) writeTwiML(w http.ResponseWriter, replies []string) {
+	var verbs []twiml.Element
+	for _, rep := range replies {
+		for _, part := range splitMessage(cleanText(rep), MaxMessage) {
+			verbs = append(verbs, twiml.MessagingMessage{
+				Body: part,
+				// Twilio posts this reply's delivery statuses (and a
+				// 21610 if the number is unsubscribed) there.
+				Action: h.cfg.publicURL(StatusPath),
+				Method: http.MethodPost,
+			})
+		}
+	}
+	doc, err := twiml.Messages(verbs)
+	if err != nil {
+		h.log.Error("sms: rendering TwiML", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, doc)
+}
+
+// joinReplies joins stored reply texts the way the runtime's replies are
+// joined, so a retried webhook gets byte-identical TwiML.
+func joinReplies(parts []string) []string {
+	if len(parts) <= 1 {
+		return parts
+	}
+	return []string{strings.Join(parts, "\n\n")}
+}
