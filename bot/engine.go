@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"io"
 	"log/slog"
 	"maps"
 	"time"
@@ -16,17 +17,17 @@ import (
 // source and action the flows use. The service and the tests both build
 // their engine here, so a transcript test runs exactly what residents get.
 func NewEngine(cat *locales.Catalog, idle time.Duration) (*flows.Engine, error) {
-	return flows.New(cat, engineOptions(idle))
+	return flows.New(cat, engineOptions(idle, intake.Config{Catalog: cat}))
 }
 
-func engineOptions(idle time.Duration) flows.Options {
+func engineOptions(idle time.Duration, ic intake.Config) flows.Options {
 	opts := flows.Options{
 		Idle:          idle,
 		Validators:    map[string]flows.Validator{},
 		ChoiceSources: map[string]flows.ChoiceSource{},
 		Actions:       map[string]flows.ActionFunc{},
 	}
-	for _, ext := range extensions() {
+	for _, ext := range extensions(ic) {
 		maps.Copy(opts.Validators, ext.Validators)
 		maps.Copy(opts.ChoiceSources, ext.ChoiceSources)
 		maps.Copy(opts.Actions, ext.Actions)
@@ -35,10 +36,10 @@ func engineOptions(idle time.Duration) flows.Options {
 }
 
 // extensions lists the domain packages' additions to the engine.
-func extensions() []flows.Options {
+func extensions(ic intake.Config) []flows.Options {
 	return []flows.Options{
 		{Validators: jurisdiction.Validators()}, // content: ZIP/city → jurisdiction (+ zip)
-		intake.EngineOptions(),                  // intake: place, optional answers, traits list, summary, submit_report
+		intake.EngineOptionsWith(ic),            // intake: place, optional answers, traits list, summary, submit_report
 	}
 }
 
@@ -50,16 +51,24 @@ type Config struct {
 	Log  *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Rand is the randomness for report references; nil is crypto/rand.
+	// Transcript tests pass a fixed reader so references repeat.
+	Rand io.Reader
 }
 
 // New builds the runtime the service runs: the engine with every domain
 // extension, and the domain's event handling. cmd/rightsline and the
 // transcript tests both call it.
 func New(st *store.Store, cat *locales.Catalog, cfg Config) (*Runtime, error) {
-	eng, err := NewEngine(cat, cfg.Idle)
+	eng, err := flows.New(cat, engineOptions(cfg.Idle, intake.Config{Catalog: cat, Rand: cfg.Rand}))
 	if err != nil {
 		return nil, err
 	}
-	rt := &Runtime{Store: st, Engine: eng, Log: cfg.Log, Now: cfg.Now}
+	reports := intake.NewService(st, cat)
+	rt := &Runtime{
+		Store: st, Engine: eng, Log: cfg.Log, Now: cfg.Now,
+		Events:       reports,                // a filed report is stored in the step's transaction
+		Interceptors: []Interceptor{reports}, // STATUS <reference> in any state
+	}
 	return rt, nil
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
@@ -91,6 +92,27 @@ func (r *Runtime) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 	}
 	in.At = in.At.UTC()
 	var out Outcome
+	var err error
+	// A new report reference can collide with a stored one (1 in 2^40 a
+	// pair); the step then runs again and draws another.
+	for attempt := 0; attempt < 3; attempt++ {
+		out, err = r.handleOnce(ctx, in)
+		if !errors.Is(err, intake.ErrReferenceTaken) {
+			break
+		}
+	}
+	if err != nil {
+		return Outcome{}, err
+	}
+	r.log().LogAttrs(ctx, slog.LevelInfo, "message handled",
+		slog.String("channel", in.Channel), slog.Int64("contact", out.Contact.ID),
+		slog.Bool("duplicate", out.Duplicate), slog.Int("replies", len(out.Replies)),
+		slog.String("lang", string(out.Lang)), slog.String("state", out.Prompt.State))
+	return out, nil
+}
+
+func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
+	var out Outcome
 	err := r.Store.InTx(ctx, func(tx *store.Tx) error {
 		out = Outcome{}
 		c, err := tx.ContactForUpdate(ctx, in.Channel, in.Address)
@@ -165,10 +187,6 @@ func (r *Runtime) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 		}
 		out.Lang = locales.Lang(out.Contact.Lang)
 	}
-	r.log().LogAttrs(ctx, slog.LevelInfo, "message handled",
-		slog.String("channel", in.Channel), slog.Int64("contact", out.Contact.ID),
-		slog.Bool("duplicate", out.Duplicate), slog.Int("replies", len(out.Replies)),
-		slog.String("lang", string(out.Lang)), slog.String("state", out.Prompt.State))
 	return out, nil
 }
 

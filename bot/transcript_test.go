@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,7 +70,8 @@ func runTranscript(t *testing.T, cat *locales.Catalog, src string) string {
 	t.Helper()
 	st := storetest.Open(t, "sqlite")
 	clock := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
-	rt, err := bot.New(st, cat, bot.Config{Now: func() time.Time { return clock }})
+	// A fixed random source makes report references repeat run to run.
+	rt, err := bot.New(st, cat, bot.Config{Now: func() time.Time { return clock }, Rand: rand.NewChaCha8([32]byte{})})
 	if err != nil {
 		t.Fatal(err)
 	}
