@@ -1,10 +1,15 @@
 package main
 
-import "context"
+import (
+	"context"
 
-// wireRuntime connects the domain packages to the runtime: what handles
-// engine events (reports), what answers before the engine (STATUS), and
-// the outbound senders. Each step is one explicit call.
+	"github.com/rightsline/rightsline/intake"
+)
+
+// wireRuntime prepares what the runtime built by bot.New relies on in the
+// database: the commissions reports are routed to. Seeding is an idempotent
+// upsert that never re-activates a commission an admin closed, so it runs
+// at every start-up and a new routing file takes effect on deploy.
 func wireRuntime(ctx context.Context, a *app) error {
-	return nil
+	return intake.SeedCommissions(ctx, a.store)
 }
