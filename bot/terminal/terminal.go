@@ -7,12 +7,14 @@ package terminal
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
 )
 
 // Channel is the name the terminal's contacts are stored under.
@@ -35,6 +37,9 @@ type Options struct {
 // Run reads messages from in until EOF or ctx ends and writes each step's
 // replies to out, separated by a blank line.
 func Run(ctx context.Context, rt *bot.Runtime, in io.Reader, out io.Writer, opts Options) error {
+	if err := showUpdates(ctx, rt.Store, out, opts.Address); err != nil {
+		return err
+	}
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 0, 4096), maxLine)
 	for {
@@ -60,4 +65,35 @@ func Run(ctx context.Context, rt *bot.Runtime, in io.Reader, out io.Writer, opts
 			fmt.Fprintln(out)
 		}
 	}
+}
+
+// showUpdates prints the messages that reached this contact since their
+// last message without being replies to it: staff updates on a report,
+// delivered while the person was away.
+func showUpdates(ctx context.Context, st *store.Store, out io.Writer, address string) error {
+	c, err := st.ContactByAddress(ctx, Channel, address)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	msgs, err := st.Transcript(ctx, c.ID, 200)
+	if err != nil {
+		return err
+	}
+	var updates []string
+	for _, m := range msgs {
+		switch {
+		case m.Direction == store.DirectionIn:
+			updates = updates[:0]
+		case m.InReplyTo == 0:
+			updates = append(updates, m.Body)
+		}
+	}
+	for _, u := range updates {
+		fmt.Fprintln(out, u)
+		fmt.Fprintln(out)
+	}
+	return nil
 }

@@ -136,17 +136,18 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 // server restart shows where the person was. ?after=ID returns only newer
 // messages (staff updates arrive this way).
 func (h *Handler) history(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(cookieName)
-	if err != nil || !validSession(c.Value) {
-		writeJSON(w, http.StatusOK, []message{})
-		return
-	}
 	var after int64
 	if s := r.URL.Query().Get("after"); s != "" {
+		var err error
 		if after, err = strconv.ParseInt(s, 10, 64); err != nil || after < 0 {
 			http.Error(w, "after must be a message id", http.StatusBadRequest)
 			return
 		}
+	}
+	c, err := r.Cookie(cookieName)
+	if err != nil || !validSession(c.Value) {
+		writeJSON(w, http.StatusOK, []message{})
+		return
 	}
 	msgs, err := h.transcript(r.Context(), "sim-"+c.Value, after)
 	if err != nil {
