@@ -242,7 +242,6 @@ func sqliteFixture(t *testing.T, mod func(*Config)) *fixture {
 	return newFixture(t, storetest.Open(t, storetest.SQLite), mod)
 }
 
-
 // postRaw sends body as is.
 func (f *fixture) postRaw(path, body, sig string) *httptest.ResponseRecorder {
 	f.t.Helper()

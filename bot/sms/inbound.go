@@ -47,6 +47,9 @@ func (h *Handler) receive(ctx context.Context, f inboundForm) ([]string, error) 
 	switch classify(text) {
 	case kwStop:
 		return h.direct(ctx, f, text, func(c store.Contact) verdict {
+			if c.OptedOut {
+				return verdict{handled: true} // confirmed once already
+			}
 			return verdict{handled: true, optOut: ptr(true), reply: h.keywordReply("sms.stopped")}
 		})
 	case kwStart:

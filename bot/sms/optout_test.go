@@ -1,0 +1,212 @@
+package sms
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rightsline/rightsline/bot/outbox"
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+	"github.com/rightsline/rightsline/store/storetest"
+)
+
+// step is one message of a scripted exchange and what must come back:
+// want is a catalog message ID expected as the whole reply, "" for no
+// reply at all, or "*" for any reply from the conversation.
+type step struct {
+	body string
+	want string
+}
+
+// run posts each step signed from phone and checks the replies.
+func (f *fixture) run(t *testing.T, phone string, l locales.Lang, steps []step) {
+	t.Helper()
+	for i, st := range steps {
+		rec := f.signed(InboundPath, inbound(phone, st.body, newSid()))
+		if rec.Code != 200 {
+			t.Fatalf("step %d %q: status %d", i, st.body, rec.Code)
+		}
+		got := twimlMessages(t, rec.Body.String())
+		switch st.want {
+		case "":
+			if len(got) != 0 {
+				t.Fatalf("step %d %q: replied %q; want nothing", i, st.body, got)
+			}
+		case "*":
+			if len(got) == 0 {
+				t.Fatalf("step %d %q: no reply", i, st.body)
+			}
+		default:
+			want := text(t, l, st.want)
+			if len(got) != 1 || got[0] != want {
+				t.Fatalf("step %d %q: replied %q; want %s %q", i, st.body, got, st.want, want)
+			}
+		}
+	}
+}
+
+// TestOptOutAndBack: STOP (every carrier word, any case) is confirmed once
+// in the contact's language, then nothing is sent on any path (replies,
+// HELP, the outbox) until START, UNSTOP or YES.
+func TestOptOutAndBack(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		lang       locales.Lang
+		stop, back string
+	}{
+		{locales.English, "STOP", "START"},
+		{locales.Spanish, "stop", "start"},
+		{locales.ChineseTraditional, "Unsubscribe", "UNSTOP"},
+		{locales.Vietnamese, "cancel", "yes"},
+		{locales.Korean, "END", "Start"},
+		{locales.Amharic, "quit", "START"},
+		{locales.French, "Stop.", "unstop"},
+		{locales.ChineseSimplified, "OPTOUT", "YES"},
+		{locales.English, "revoke", "start"},
+		{locales.Spanish, "STOPALL", "START"},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.lang)+"/"+tc.stop, func(t *testing.T) {
+			t.Parallel()
+			f := sqliteFixture(t, nil)
+			phone := "+1202555" + strings.Repeat("0", 4)
+			f.setLang(phone, tc.lang)
+			f.run(t, phone, tc.lang, []step{
+				{"menu", "*"},
+				{tc.stop, "sms.stopped"},
+				{"menu", ""},
+				{"HELP", ""},
+				{"", ""},
+				{tc.stop, ""},
+			})
+			c := f.contact(phone)
+			if !c.OptedOut {
+				t.Fatal("contact not opted out")
+			}
+			// A staff update enqueued now is suppressed, never sent.
+			var queued int64
+			err := f.st.InTx(t.Context(), func(tx *store.Tx) error {
+				var err error
+				queued, err = tx.EnqueueOutbound(t.Context(), &store.Outbound{Channel: Channel, ContactID: c.ID, Address: phone, Body: "Update on your report"})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := outbox.New(f.st, slog.New(slog.DiscardHandler))
+			sent := 0
+			d.Register(Channel, outbox.SenderFunc(func(_ context.Context, _ store.Outbound) (string, error) { sent++; return "SMx", nil }))
+			if _, err := d.RunOnce(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if m, _ := f.st.OutboundByID(t.Context(), queued); m.Status != store.OutboxSuppressed || sent != 0 {
+				t.Fatalf("outbox row %s after %d sends; want suppressed", m.Status, sent)
+			}
+			f.run(t, phone, tc.lang, []step{
+				{tc.back, "sms.started"},
+				{"menu", "*"},
+			})
+			if f.contact(phone).OptedOut {
+				t.Fatal("contact still opted out")
+			}
+			if n := f.inboundCount(phone); n != 8 {
+				t.Fatalf("stored %d inbound messages; want all 8", n)
+			}
+		})
+	}
+}
+
+// TestHelp: HELP and INFO name the service, how to stop, and 911, in the
+// contact's language, and do not move the conversation.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, l := range locales.All {
+		t.Run(string(l), func(t *testing.T) {
+			t.Parallel()
+			f := sqliteFixture(t, nil)
+			phone := "+12025550120"
+			f.setLang(phone, l)
+			f.run(t, phone, l, []step{{"help", "sms.help"}, {" INFO ", "sms.help"}, {"Help!", "sms.help"}})
+			h := text(t, l, "sms.help")
+			for _, must := range []string{"Rightsline", "STOP", "911"} {
+				if !strings.Contains(h, must) {
+					t.Errorf("%s help lacks %q: %q", l, must, h)
+				}
+			}
+		})
+	}
+}
+
+// TestYesIsAnAnswerUnlessOptedOut: YES opts back in only an opted-out
+// contact; otherwise it goes to the conversation.
+func TestYesIsAnAnswerUnlessOptedOut(t *testing.T) {
+	t.Parallel()
+	f := sqliteFixture(t, nil)
+	phone := "+12025550121"
+	f.setLang(phone, locales.English)
+	rec := f.signed(InboundPath, inbound(phone, "yes", newSid()))
+	got := twimlMessages(t, rec.Body.String())
+	if len(got) == 0 || got[0] == text(t, locales.English, "sms.started") {
+		t.Fatalf("yes from an opted-in contact answered %q", got)
+	}
+}
+
+// TestAdvancedOptOut: with Twilio's Advanced Opt-Out we record and honour
+// the keywords but send no confirmation (Twilio does).
+func TestAdvancedOptOut(t *testing.T) {
+	t.Parallel()
+	f := sqliteFixture(t, func(c *Config) { c.AdvancedOptOut = true })
+	phone := "+12025550122"
+	f.run(t, phone, locales.English, []step{{"hi", "*"}, {"STOP", ""}, {"hi", ""}, {"HELP", ""}})
+	if !f.contact(phone).OptedOut {
+		t.Fatal("not opted out")
+	}
+	f.run(t, phone, locales.English, []step{{"START", ""}, {"menu", "*"}})
+	if f.contact(phone).OptedOut {
+		t.Fatal("still opted out")
+	}
+	if n := f.inboundCount(phone); n != 6 {
+		t.Fatalf("stored %d; want 6", n)
+	}
+}
+
+// TestOptOutRace: STOP committed while another message is in the engine
+// still wins; checked on both backends with concurrent webhooks.
+func TestOptOutHonouredOnBothBackends(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		t.Parallel()
+		f := newFixture(t, s, nil)
+		phone := "+12025550123"
+		f.run(t, phone, locales.English, []step{{"hello", "*"}, {"STOP", "sms.stopped"}, {"1", ""}, {"UNSTOP", "sms.started"}})
+	})
+}
+
+// TestRateLimit: over the limit a sender gets one polite notice per
+// window and then silence; every message is still stored, and STOP still
+// works.
+func TestRateLimit(t *testing.T) {
+	t.Parallel()
+	f := sqliteFixture(t, func(c *Config) { c.RateLimitPerMinute = 3 })
+	phone := "+12025550124"
+	other := "+12025550125"
+	f.setLang(phone, locales.Korean)
+	f.run(t, phone, locales.Korean, []step{
+		{"menu", "*"}, {"menu", "*"}, {"menu", "*"},
+		{"menu", "sms.rate_limited"},
+		{"menu", ""}, {"menu", ""},
+	})
+	// Another sender is unaffected.
+	f.run(t, other, locales.English, []step{{"hi", "*"}})
+	// STOP is never rate-limited.
+	f.run(t, phone, locales.Korean, []step{{"STOP", "sms.stopped"}})
+	// A new window.
+	f.now = f.now.Add(time.Minute)
+	f.run(t, phone, locales.Korean, []step{{"START", "sms.started"}, {"menu", "*"}})
+	if n := f.inboundCount(phone); n != 9 {
+		t.Fatalf("stored %d inbound; want 9", n)
+	}
+}
