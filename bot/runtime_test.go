@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -16,13 +18,16 @@ import (
 	"github.com/rightsline/rightsline/store/storetest"
 )
 
+// quietLog keeps test and benchmark output readable.
+var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
+
 func newRuntime(t testing.TB, st *store.Store) *bot.Runtime {
 	t.Helper()
 	cat, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := bot.New(st, cat, bot.Config{})
+	rt, err := bot.New(st, cat, bot.Config{Log: quietLog})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package terminal_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -20,7 +22,7 @@ func TestTerminalConversationAndUpdates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := bot.New(st, cat, bot.Config{})
+	rt, err := bot.New(st, cat, bot.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func newSim(t *testing.T) *sim {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := bot.New(st, cat, bot.Config{})
+	rt, err := bot.New(st, cat, bot.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,155 @@
+package sms
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+	"github.com/rightsline/rightsline/store/storetest"
+)
+
+// TestOddInput: empty, media-only, the longest message Twilio delivers,
+// emoji, right-to-left text, control characters, invalid UTF-8 and SQL
+// all get a reply without error and are stored, on both backends (Postgres
+// refuses NUL in text; the channel drops it first).
+func TestOddInput(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		body     string
+		numMedia string
+		want     string // catalog ID of the whole reply, or "*"
+		stored   string // the text stored, if it differs from body
+	}{
+		{name: "empty", body: "", want: "sms.empty"},
+		{name: "spaces only", body: "  \n ", want: "sms.empty"},
+		{name: "media only", body: "", numMedia: "2", want: "sms.media_only"},
+		{name: "media with text", body: "my lease", numMedia: "1", want: "*"},
+		{name: "1600 characters", body: strings.Repeat("My landlord changed the locks. ", 52)[:1600], want: "*"},
+		{name: "emoji", body: "🏠🔑😢 help me 👍🏽", want: "*"},
+		{name: "right to left", body: "\u202bمرحبا، أحتاج مساعدة\u202c", want: "*"},
+		{name: "control characters", body: "he\x00llo\x1b[31m\r\nthere\x07", want: "*", stored: "hello[31m\nthere"},
+		{name: "invalid UTF-8", body: "caf\xe9 \xff", want: "*", stored: "caf\uFFFD \uFFFD"},
+		{name: "SQL", body: "'); DROP TABLE contacts; --", want: "*"},
+		{name: "only punctuation", body: "?!?", want: "*"},
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		t.Parallel()
+		f := newFixture(t, s, func(c *Config) { c.RateLimitPerMinute = 1000 })
+		for i, tc := range cases {
+			phone := "+120255502" + string(rune('0'+i/10)) + string(rune('0'+i%10))
+			f.setLang(phone, locales.English)
+			form := inbound(phone, tc.body, newSid())
+			if tc.numMedia != "" {
+				form.Set("NumMedia", tc.numMedia)
+				form.Set("MediaUrl0", "https://api.twilio.com/2010-04-01/Accounts/"+testAccount+"/Messages/x/Media/y")
+				form.Set("MediaContentType0", "image/jpeg")
+			}
+			rec := f.signed(InboundPath, form)
+			if rec.Code != 200 {
+				t.Fatalf("%s: status %d: %s", tc.name, rec.Code, rec.Body)
+			}
+			got := twimlMessages(t, rec.Body.String())
+			if tc.want == "*" {
+				if len(got) == 0 || got[0] == "" {
+					t.Fatalf("%s: no reply", tc.name)
+				}
+			} else if len(got) != 1 || got[0] != text(t, locales.English, tc.want) {
+				t.Fatalf("%s: replied %q; want %s", tc.name, got, tc.want)
+			}
+			c := f.contact(phone)
+			msgs, err := f.st.Transcript(t.Context(), c.ID, 0)
+			if err != nil || len(msgs) == 0 || msgs[0].Direction != store.DirectionIn {
+				t.Fatalf("%s: transcript %v, %v", tc.name, msgs, err)
+			}
+			want := tc.body
+			if tc.stored != "" {
+				want = tc.stored
+			}
+			if msgs[0].Body != want {
+				t.Fatalf("%s: stored %q; want %q", tc.name, msgs[0].Body, want)
+			}
+		}
+	})
+}
+
+func TestSplitMessage(t *testing.T) {
+	t.Parallel()
+	sentences := strings.Repeat("Your landlord must give written notice before an eviction. ", 60)
+	lines := strings.Repeat("1 Housing and repairs\n", 120)
+	chinese := strings.Repeat("房东必须先给你书面通知。", 300)
+	emoji := strings.Repeat("🏠", 2000)
+	oneWord := strings.Repeat("x", 4000)
+	cases := []struct {
+		name, in string
+		limit    int
+		parts    int
+		endWith  string
+	}{
+		{"short", "Hello.", 1600, 1, "."},
+		{"exactly the limit", strings.Repeat("a", 1600), 1600, 1, "a"},
+		{"sentences", sentences, 1600, 3, "."},
+		{"lines", lines, 1600, 2, "repairs"},
+		{"chinese", chinese, 1600, 3, "。"},
+		{"emoji count double", emoji, 1600, 3, "🏠"},
+		{"no boundary", oneWord, 1600, 3, "x"},
+		{"tiny limit", "ab", 1, 2, ""},
+	}
+	for _, tc := range cases {
+		parts := splitMessage(tc.in, tc.limit)
+		if len(parts) != tc.parts {
+			t.Errorf("%s: %d parts; want %d", tc.name, len(parts), tc.parts)
+		}
+		total := 0
+		for i, p := range parts {
+			if textLen(p) > tc.limit {
+				t.Errorf("%s: part %d is %d long", tc.name, i, textLen(p))
+			}
+			if !utf8.ValidString(p) {
+				t.Errorf("%s: part %d cut inside a character", tc.name, i)
+			}
+			if i < len(parts)-1 && tc.endWith != "" && !strings.HasSuffix(p, tc.endWith) {
+				t.Errorf("%s: part %d ends %q", tc.name, i, p[max(0, len(p)-12):])
+			}
+			total += len(strings.Join(strings.Fields(p), ""))
+		}
+		if want := len(strings.Join(strings.Fields(tc.in), "")); total != want {
+			t.Errorf("%s: parts hold %d bytes of text; want %d", tc.name, total, want)
+		}
+	}
+}
+
+// TestLongReplyBecomesSeveralMessages: a reply over 1600 characters is
+// sent as several <Message>s.
+func TestLongReplyBecomesSeveralMessages(t *testing.T) {
+	t.Parallel()
+	f := sqliteFixture(t, nil)
+	rec := newRecorder()
+	long := strings.Repeat("Information, not legal advice. ", 120)
+	f.h.writeTwiML(rec, []string{long})
+	got := twimlMessages(t, rec.Body.String())
+	if len(got) != 3 {
+		t.Fatalf("%d messages", len(got))
+	}
+	if strings.Join(got, " ") != strings.TrimSpace(long) {
+		t.Fatal("text lost or changed in splitting")
+	}
+}
+
+func TestClassify(t *testing.T) {
+	t.Parallel()
+	cases := map[string]keyword{
+		"STOP": kwStop, " stop ": kwStop, "Stop.": kwStop, "STOP!!": kwStop, "stopall": kwStop, "UnSubscribe": kwStop,
+		"cancel": kwStop, "end": kwStop, "quit": kwStop, "revoke": kwStop, "optout": kwStop,
+		"start": kwStart, "UNSTOP": kwStart, "yes": kwYes, "YES": kwYes, "help": kwHelp, "INFO": kwHelp,
+		"stop it": kwNone, "please stop": kwNone, "stopp": kwNone, "": kwNone, "parar": kwNone, "opt out": kwNone,
+		"hello": kwNone, "1": kwNone,
+	}
+	for in, want := range cases {
+		if got := classify(in); got != want {
+			t.Errorf("classify(%q) = %v; want %v", in, got, want)
+		}
+	}
+}
