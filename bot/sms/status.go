@@ -45,21 +45,21 @@ func (h *Handler) recordStatus(ctx context.Context, f statusForm) error {
 		h.log.Debug("sms: delivery status", "status", f.MessageStatus, "error_code", f.ErrorCode, "applied", applied)
 		return nil
 	}
-	var contactID int64
-	err = h.st.InTx(ctx, func(tx *store.Tx) error {
-		c, err := tx.ContactForUpdate(ctx, Channel, f.To)
-		if err != nil {
-			return err
-		}
-		contactID = c.ID
-		if c.OptedOut {
-			return nil
-		}
-		return tx.SetContactOptedOut(ctx, c.ID, true)
-	})
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	// Only a number we know: a callback must not create contacts.
+	c, err := h.st.ContactByAddress(ctx, Channel, f.To)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
-	h.log.Info("sms: Twilio reports the recipient unsubscribed; contact opted out", "contact", contactID)
+	if c.OptedOut {
+		return nil
+	}
+	err = h.st.InTx(ctx, func(tx *store.Tx) error { return tx.SetContactOptedOut(ctx, c.ID, true) })
+	if err != nil {
+		return err
+	}
+	h.log.Info("sms: Twilio reports the recipient unsubscribed; contact opted out", "contact", c.ID)
 	return nil
 }

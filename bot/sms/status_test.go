@@ -69,5 +69,8 @@ func TestStatusCallbacks(t *testing.T) {
 		if code := f.signed(StatusPath, statusCallback(newSid(), "failed", "21610", "+12025550399")).Code; code != 204 {
 			t.Fatalf("unknown number: %d", code)
 		}
+		if _, err := f.st.ContactByAddress(t.Context(), Channel, "+12025550399"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a status callback created a contact: %v", err)
+		}
 	})
 }
