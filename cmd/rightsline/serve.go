@@ -24,12 +24,14 @@ var mounts = []mountFunc{
 	mountSimulator,
 	mountDiscord,
 	mountConsole,
+	mountSMS,
 }
 
 // background lists long-running workers started with serve (the outbox
 // dispatcher, the Discord gateway). Each runs until ctx ends.
 var background = []func(ctx context.Context, a *app) error{
 	runDiscordGateway,
+	runOutbox,
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/rightsline/rightsline/bot/outbox"
+	"github.com/rightsline/rightsline/bot/sms"
+)
+
+// smsConfig is the Twilio part of the configuration.
+func smsConfig(cfg config) sms.Config {
+	return sms.Config{
+		AccountSID:          cfg.TwilioAccountSID,
+		AuthToken:           cfg.TwilioAuthToken,
+		From:                cfg.TwilioFrom,
+		MessagingServiceSID: cfg.TwilioMessagingServiceSID,
+		PublicBaseURL:       cfg.PublicBaseURL,
+		AdvancedOptOut:      cfg.TwilioAdvancedOptOut,
+		RateLimitPerMinute:  cfg.SMSRateLimitPerMinute,
+	}
+}
+
+// smsEnabled reports whether SMS is configured; a partial configuration
+// is an error that stops start-up, naming what is missing.
+func smsEnabled(cfg config) (bool, error) {
+	c := smsConfig(cfg)
+	if !c.Enabled() {
+		return false, nil
+	}
+	if err := c.Check(); err != nil {
+		return false, fmt.Errorf("%w (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID, and PUBLIC_BASE_URL; or none of the Twilio ones)", err)
+	}
+	return true, nil
+}
+
+// mountSMS serves POST /twilio/sms and POST /twilio/status when Twilio is
+// configured; otherwise it says so and both routes answer 404.
+func mountSMS(mux *http.ServeMux, a *app) error {
+	on, err := smsEnabled(a.cfg)
+	if err != nil {
+		return err
+	}
+	if !on {
+		a.log.Info("sms off: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (or TWILIO_MESSAGING_SERVICE_SID) are not set; /twilio/sms and /twilio/status answer 404")
+		return nil
+	}
+	h, err := sms.New(smsConfig(a.cfg), a.runtime, a.catalog, a.log)
+	if err != nil {
+		return err
+	}
+	h.Register(mux)
+	a.log.Info("sms on: Twilio webhooks at "+a.cfg.PublicBaseURL+sms.InboundPath+" and "+a.cfg.PublicBaseURL+sms.StatusPath,
+		"advanced_opt_out", a.cfg.TwilioAdvancedOptOut, "rate_limit_per_minute", a.cfg.SMSRateLimitPerMinute)
+	return nil
+}
+
+// runOutbox works the outbox (staff updates, reminders) until ctx ends,
+// with a Sender for each configured channel: SMS through Twilio's REST API
+// and Discord direct messages. Rows of a channel without a Sender wait.
+func runOutbox(ctx context.Context, a *app) error {
+	d := outbox.New(a.store, a.log)
+	on, err := smsEnabled(a.cfg)
+	if err != nil {
+		return err
+	}
+	if on {
+		s, err := sms.NewSender(smsConfig(a.cfg), nil)
+		if err != nil {
+			return err
+		}
+		d.Register(sms.Channel, s)
+	}
+	if err := registerDiscordSender(a, d); err != nil {
+		return err
+	}
+	if d.Channels() == 0 {
+		a.log.Info("outbox off: no channel can send (configure Twilio or Discord); queued messages wait")
+		return nil
+	}
+	a.log.Info("outbox on", "channels", d.Channels())
+	return d.Run(ctx)
+}
