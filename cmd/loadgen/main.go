@@ -1,0 +1,189 @@
+// Command loadgen drives a running Rightsline server the way Twilio would:
+// N phones, each having whole conversations (greeting, menus, answers,
+// MORE, BACK, HELP), every webhook correctly signed. It prints throughput,
+// p50/p95/p99 latency and errors. In the same run it starts a bare
+// baseline on loopback (a minimal net/http handler that checks the same
+// signature and makes the same number of database writes per request, in
+// one transaction, against the same database) and drives it with the same
+// load, then prints the ratio of the two.
+//
+// It only talks to loopback and is bounded in phones, rate and duration.
+//
+//	loadgen -url http://127.0.0.1:8080 -auth-token "$TWILIO_AUTH_TOKEN" \
+//	  -account-sid "$TWILIO_ACCOUNT_SID" -public-base-url "$PUBLIC_BASE_URL" \
+//	  -database-url "$DATABASE_URL" -phones 2000 -rate 500 -duration 20s
+//
+// -rate 0 sends as fast as -concurrency workers can (maximum throughput).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+)
+
+// Bounds: a load tool must not become a flood by a typo.
+const (
+	maxPhones      = 20000
+	maxRate        = 5000
+	maxDuration    = 10 * time.Minute
+	maxConcurrency = 4000
+)
+
+type options struct {
+	url           string
+	publicBaseURL string
+	authToken     string
+	accountSid    string
+	databaseURL   string
+	phones        int
+	rate          int
+	concurrency   int
+	duration      time.Duration
+	warmup        time.Duration
+	writes        int
+	skipBaseline  bool
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "base URL of the running server (loopback only)")
+	fs.StringVar(&o.publicBaseURL, "public-base-url", os.Getenv("PUBLIC_BASE_URL"), "the server's PUBLIC_BASE_URL, which signatures cover (default: -url)")
+	fs.StringVar(&o.authToken, "auth-token", os.Getenv("TWILIO_AUTH_TOKEN"), "the server's TWILIO_AUTH_TOKEN, to sign webhooks")
+	fs.StringVar(&o.accountSid, "account-sid", os.Getenv("TWILIO_ACCOUNT_SID"), "the server's TWILIO_ACCOUNT_SID")
+	fs.StringVar(&o.databaseURL, "database-url", os.Getenv("DATABASE_URL"), "the server's DATABASE_URL, for the baseline")
+	fs.IntVar(&o.phones, "phones", 2000, fmt.Sprintf("simulated phones (at most %d)", maxPhones))
+	fs.IntVar(&o.rate, "rate", 500, fmt.Sprintf("requests per second in all (at most %d); 0 = as fast as possible", maxRate))
+	fs.IntVar(&o.concurrency, "concurrency", 0, "requests in flight at most (default: 1000 with -rate, 32 without)")
+	fs.DurationVar(&o.duration, "duration", 20*time.Second, fmt.Sprintf("how long to measure each target (at most %s)", maxDuration))
+	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "load before measuring, not counted")
+	fs.IntVar(&o.writes, "baseline-writes", 3, "database writes per baseline request (the runtime makes 2 + one per reply)")
+	fs.BoolVar(&o.skipBaseline, "skip-baseline", false, "drive only the server")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	target := strings.TrimRight(o.url, "/") + "/twilio/sms"
+	fmt.Fprintf(stdout, "loadgen: %d phones, rate %s, concurrency %d, %s warm-up + %s per target\n",
+		o.phones, rateText(o.rate), o.concurrency, o.warmup, o.duration)
+	if per := float64(o.rate) * 60 / float64(o.phones); o.rate > 0 && per > 20 {
+		fmt.Fprintf(stdout, "note: each phone sends %.0f messages a minute; the server answers over SMS_RATE_LIMIT_PER_MINUTE (default 20) with its cheap rate-limit path: raise -phones or that setting\n", per)
+	}
+
+	app, err := drive(ctx, o, target, strings.TrimRight(o.publicBaseURL, "/")+"/twilio/sms", "app")
+	if err != nil {
+		return err
+	}
+	app.print(stdout, "rightsline")
+	if o.skipBaseline {
+		return nil
+	}
+	if o.databaseURL == "" {
+		return errors.New("-database-url (or DATABASE_URL) is needed for the baseline; or pass -skip-baseline")
+	}
+	bl, err := startBaseline(ctx, o)
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	defer bl.close()
+	base, err := drive(ctx, o, bl.url+"/twilio/sms", bl.url+"/twilio/sms", "base")
+	if err != nil {
+		return err
+	}
+	base.print(stdout, fmt.Sprintf("baseline (%d writes)", o.writes))
+	fmt.Fprintf(stdout, "ratio rightsline/baseline: throughput %.2f, p50 %.2fx, p99 %.2fx\n",
+		app.throughput()/base.throughput(), ratio(app.pct(50), base.pct(50)), ratio(app.pct(99), base.pct(99)))
+	return nil
+}
+
+func (o *options) check() error {
+	if o.authToken == "" {
+		return errors.New("-auth-token (or TWILIO_AUTH_TOKEN) is required: unsigned requests are refused")
+	}
+	if o.accountSid == "" {
+		return errors.New("-account-sid (or TWILIO_ACCOUNT_SID) is required")
+	}
+	if o.phones < 1 || o.phones > maxPhones {
+		return fmt.Errorf("-phones must be 1…%d", maxPhones)
+	}
+	if o.rate < 0 || o.rate > maxRate {
+		return fmt.Errorf("-rate must be 0…%d", maxRate)
+	}
+	if o.duration <= 0 || o.duration > maxDuration || o.warmup < 0 || o.warmup > maxDuration {
+		return fmt.Errorf("-duration must be positive and -warmup not negative, both at most %s", maxDuration)
+	}
+	if o.writes < 1 || o.writes > 20 {
+		return errors.New("-baseline-writes must be 1…20")
+	}
+	if o.concurrency == 0 {
+		o.concurrency = 32
+		if o.rate > 0 {
+			o.concurrency = min(1000, o.phones)
+		}
+	}
+	if o.concurrency < 1 || o.concurrency > maxConcurrency {
+		return fmt.Errorf("-concurrency must be 1…%d", maxConcurrency)
+	}
+	if o.concurrency > o.phones {
+		o.concurrency = o.phones // a phone waits for its reply
+	}
+	if err := loopbackOnly(o.url); err != nil {
+		return err
+	}
+	if o.publicBaseURL == "" {
+		o.publicBaseURL = o.url
+	}
+	return nil
+}
+
+// loopbackOnly refuses a target that is not this machine.
+func loopbackOnly(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("-url %q is not an http(s) URL", raw)
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("-url must be a loopback address (127.0.0.1, ::1 or localhost), not %q", host)
+	}
+	return nil
+}
+
+func rateText(r int) string {
+	if r == 0 {
+		return "unlimited"
+	}
+	return fmt.Sprintf("%d/s", r)
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
