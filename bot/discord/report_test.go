@@ -89,6 +89,22 @@ func TestSpanishReportIsRoutedAndConfirmed(t *testing.T) {
 			if !strings.Contains(r.Narrative, "cerradura") {
 				t.Errorf("narrative %q lost", r.Narrative)
 			}
+			// The commission's staff see it in their console queue; the
+			// staff of another commission do not.
+			queue, err := h.store.ConsoleQueue(t.Context(), store.QueueFilter{Scope: r.CommissionID, Status: "open", Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(queue) != 1 || queue[0].Reference != r.Reference || queue[0].Channel != Channel || queue[0].Lang != "es" {
+				t.Errorf("console queue of %s: %+v, want the Spanish Discord report %s", r.CommissionID, queue, r.Reference)
+			}
+			others, err := h.store.ConsoleQueue(t.Context(), store.QueueFilter{Scope: "pghchr", Status: "all", Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(others) != 0 {
+				t.Errorf("another commission's queue shows %+v", others)
+			}
 			contact, err := h.store.ContactByID(t.Context(), r.ContactID)
 			if err != nil || contact.Channel != Channel || contact.Address != maria.id {
 				t.Errorf("report's contact %+v (%v), want the member's Discord id", contact, err)
