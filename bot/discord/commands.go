@@ -72,10 +72,10 @@ func Commands(cat *locales.Catalog) ([]*discordgo.ApplicationCommand, error) {
 	return cmds, nil
 }
 
-// Register replaces the application's commands with Commands: globally, or
-// in one server when guildID is set (which takes effect at once; global
-// commands may take up to an hour to appear).
-func Register(ctx context.Context, s *discordgo.Session, appID, guildID string, cat *locales.Catalog) ([]*discordgo.ApplicationCommand, error) {
+// RegisterCommands replaces the application's commands with Commands:
+// globally, or in one server when guildID is set (which takes effect at
+// once; global commands may take up to an hour to appear).
+func RegisterCommands(ctx context.Context, s *discordgo.Session, appID, guildID string, cat *locales.Catalog) ([]*discordgo.ApplicationCommand, error) {
 	cmds, err := Commands(cat)
 	if err != nil {
 		return nil, err

@@ -79,7 +79,7 @@ func lower(s string) string { return strings.ToLower(s) }
 
 func TestRegisterPutsCommandsToDiscord(t *testing.T) {
 	h := newHarness(t, storetest.SQLite)
-	got, err := Register(context.Background(), h.session, testAppID, "800000000000000009", h.cat)
+	got, err := RegisterCommands(context.Background(), h.session, testAppID, "800000000000000009", h.cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,6 @@ package discord
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -112,33 +109,4 @@ func splitMessage(text string, n int) []string {
 		text = strings.TrimLeft(text[i:], "\n")
 	}
 	return parts
-}
-
-// SendDM sends text to a member in a direct message, opening the DM
-// channel first, and returns Discord's message id. Staff updates reach
-// members this way, through the outbox.
-func (b *Bot) SendDM(ctx context.Context, userID, text string) (string, error) {
-	ch, err := b.session.UserChannelCreate(userID, discordgo.WithContext(ctx))
-	if err != nil {
-		return "", fmt.Errorf("discord: open DM channel: %w", quiet(err))
-	}
-	var last string
-	for _, part := range splitMessage(text, maxContent) {
-		msg, err := b.session.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: part, AllowedMentions: noMentions()}, discordgo.WithContext(ctx))
-		if err != nil {
-			return "", fmt.Errorf("discord: send DM: %w", quiet(err))
-		}
-		last = msg.ID
-	}
-	return last, nil
-}
-
-// quiet strips the request URL from a transport error: an interaction
-// webhook's URL carries its token, which must not reach the logs.
-func quiet(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s %s: %w", ue.Op, "discord API", ue.Err)
-	}
-	return err
 }

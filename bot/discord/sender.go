@@ -51,3 +51,22 @@ func unreachable(err error) bool {
 	}
 	return false
 }
+
+// SendDM sends text to a member in a direct message, opening the DM
+// channel first, and returns Discord's message id. Staff updates reach
+// members this way, through the outbox.
+func (b *Bot) SendDM(ctx context.Context, userID, text string) (string, error) {
+	ch, err := b.session.UserChannelCreate(userID, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", fmt.Errorf("discord: open DM channel: %w", quiet(err))
+	}
+	var last string
+	for _, part := range splitMessage(text, maxContent) {
+		msg, err := b.session.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: part, AllowedMentions: noMentions()}, discordgo.WithContext(ctx))
+		if err != nil {
+			return "", fmt.Errorf("discord: send DM: %w", quiet(err))
+		}
+		last = msg.ID
+	}
+	return last, nil
+}

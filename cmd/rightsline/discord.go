@@ -145,7 +145,7 @@ func runDiscord(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	got, err := discord.Register(ctx, session, dc.AppID, *guild, cat)
+	got, err := discord.RegisterCommands(ctx, session, dc.AppID, *guild, cat)
 	if err != nil {
 		return err
 	}
