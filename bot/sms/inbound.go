@@ -96,23 +96,16 @@ func (h *Handler) receive(ctx context.Context, f inboundForm) ([]string, error) 
 		})
 	}
 
-	// Most contacts are opted in; this read saves running the engine (and
-	// storing replies never sent) for those who are not.
-	c, err := h.st.ContactByAddress(ctx, Channel, f.From)
-	switch {
-	case err == nil && c.OptedOut:
-		return h.direct(ctx, f, text, func(c store.Contact) verdict { return verdict{handled: true} })
-	case err != nil && !errors.Is(err, store.ErrNotFound):
-		return nil, err
-	}
-
+	// An opted-out contact is stopped by the gate (gate.go) inside the
+	// runtime's transaction, with no query of its own.
 	out, err := h.rt.Handle(ctx, bot.Inbound{Channel: Channel, Address: f.From, Text: text, ExternalID: f.MessageSid})
 	if err != nil {
 		return nil, err
 	}
 	if out.Contact.OptedOut {
-		// STOP was committed between the read above and the runtime's
-		// lock on the contact: honour it.
+		// The runtime runs interceptors only once it knows the contact's
+		// language; a contact whose very first message was STOP has none
+		// yet, and must still get nothing.
 		return nil, nil
 	}
 	if len(out.Replies) == 0 {

@@ -182,6 +182,9 @@ func TestOptOutHonouredOnBothBackends(t *testing.T) {
 		f := newFixture(t, s, nil)
 		phone := "+12025550123"
 		f.run(t, phone, locales.English, []step{{"hello", "*"}, {"STOP", "sms.stopped"}, {"1", ""}, {"UNSTOP", "sms.started"}})
+		// STOP as the very first message, before any conversation.
+		first := "+12025550126"
+		f.run(t, first, locales.English, []step{{"STOP", "sms.stopped"}, {"hello", ""}, {"menu", ""}, {"START", "sms.started"}, {"menu", "*"}})
 	})
 }
 

@@ -52,7 +52,9 @@ type Handler struct {
 
 // New returns the handler for cfg. cfg must be complete (see
 // [Config.Check]); the service mounts nothing when it is not, so the
-// routes answer 404.
+// routes answer 404. New puts an interceptor first on rt that keeps the
+// engine from answering SMS contacts who opted out; call it before rt
+// handles messages.
 func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*Handler, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
@@ -63,6 +65,7 @@ func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*
 	if log == nil {
 		log = slog.Default()
 	}
+	installGate(rt)
 	return &Handler{
 		cfg:       cfg,
 		rt:        rt,
