@@ -7,6 +7,8 @@ import (
 
 	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/bot/sms"
+	"github.com/rightsline/rightsline/bot/terminal"
+	"github.com/rightsline/rightsline/bot/web"
 )
 
 // smsConfig is the Twilio part of the configuration.
@@ -75,10 +77,10 @@ func runOutbox(ctx context.Context, a *app) error {
 	if err := registerDiscordSender(a, d); err != nil {
 		return err
 	}
-	if d.Channels() == 0 {
-		a.log.Info("outbox off: no channel can send (configure Twilio or Discord); queued messages wait")
-		return nil
-	}
+	// Simulator and terminal users read their stored conversation, so
+	// staff updates to them are always deliverable.
+	d.Register(web.Channel, web.Sender(a.store))
+	d.Register(terminal.Channel, web.Sender(a.store))
 	a.log.Info("outbox on", "channels", d.Channels())
 	return d.Run(ctx)
 }
