@@ -179,20 +179,43 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		sem := make(chan struct{}, max(1, d.Concurrency))
 		var wg sync.WaitGroup
 		var mu sync.Mutex
-		for _, row := range claim.Rows {
+		// One person's messages go out in the order they were queued: each
+		// address's rows are settled one after another (the claim returns
+		// them oldest first), different addresses in parallel.
+		for _, rows := range byAddress(claim.Rows) {
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				if err := d.settle(ctx, sender, claim.Token, row); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
+				for _, row := range rows {
+					if err := d.settle(ctx, sender, claim.Token, row); err != nil {
+						mu.Lock()
+						errs = append(errs, err)
+						mu.Unlock()
+					}
 				}
 			})
 		}
 		wg.Wait()
 	}
 	return total, errors.Join(errs...)
+}
+
+// byAddress groups rows by recipient, keeping their order within a group
+// and the order of first appearance between groups.
+func byAddress(rows []store.Outbound) [][]store.Outbound {
+	index := map[string]int{}
+	var groups [][]store.Outbound
+	for _, r := range rows {
+		key := r.Channel + "\x00" + r.Address
+		i, ok := index[key]
+		if !ok {
+			i = len(groups)
+			index[key] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], r)
+	}
+	return groups
 }
 
 // lease covers the worst case of a batch: every send taking SendTimeout,
