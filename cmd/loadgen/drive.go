@@ -50,6 +50,18 @@ func (p *phone) next() string {
 	return msg
 }
 
+// newPhones makes n phones with fictional numbers, fresh for each run and
+// target so every run starts new conversations: +1, the target's digit,
+// the run, the index. Each starts at a different conversation.
+func newPhones(n, targetDigit int) []*phone {
+	run := mathrand.IntN(10000)
+	out := make([]*phone, n)
+	for i := range out {
+		out[i] = &phone{number: fmt.Sprintf("+1%d%04d%05d", targetDigit, run, i), conv: i}
+	}
+	return out
+}
+
 // result collects one target's measurements.
 type result struct {
 	mu        sync.Mutex
@@ -57,6 +69,19 @@ type result struct {
 	errors    map[string]int
 	elapsed   time.Duration
 	late      int // requests whose scheduled time had passed before a worker was free
+}
+
+func newResult() *result { return &result{errors: map[string]int{}} }
+
+// merge adds another slice of measurements of the same target.
+func (r *result) merge(o *result) {
+	r.latencies = append(r.latencies, o.latencies...)
+	slices.Sort(r.latencies)
+	for k, n := range o.errors {
+		r.errors[k] += n
+	}
+	r.elapsed += o.elapsed
+	r.late += o.late
 }
 
 func (r *result) add(d time.Duration, errKind string) {
@@ -106,7 +131,7 @@ func ms(d time.Duration) string {
 
 // drive runs the load against target (signing for signedURL), a warm-up
 // first, and returns the measured part.
-func drive(ctx context.Context, o options, target, signedURL, tag string) (*result, error) {
+func drive(ctx context.Context, o options, phones []*phone, duration, warmup time.Duration, target, signedURL string) (*result, error) {
 	client := &http.Client{
 		Timeout: 30 * time.Second,
 		Transport: &http.Transport{
@@ -118,16 +143,9 @@ func drive(ctx context.Context, o options, target, signedURL, tag string) (*resu
 	}
 	defer client.CloseIdleConnections()
 
-	run := mathrand.IntN(10000)
-	tagDigit := 1
-	if tag == "base" {
-		tagDigit = 2
-	}
-	idle := make(chan *phone, o.phones)
-	for i := range o.phones {
-		// Fictional numbers, fresh for each run and target, so every run
-		// starts new conversations: +1, the target, the run, the index.
-		idle <- &phone{number: fmt.Sprintf("+1%d%04d%05d", tagDigit, run, i), conv: i}
+	idle := make(chan *phone, len(phones))
+	for _, p := range phones {
+		idle <- p
 	}
 
 	var measuring struct {
@@ -135,7 +153,7 @@ func drive(ctx context.Context, o options, target, signedURL, tag string) (*resu
 		on bool
 		r  *result
 	}
-	res := &result{errors: map[string]int{}}
+	res := newResult()
 	measuring.r = res
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -167,8 +185,8 @@ func drive(ctx context.Context, o options, target, signedURL, tag string) (*resu
 	}
 
 	begin := time.Now()
-	measureAt := begin.Add(o.warmup)
-	end := measureAt.Add(o.duration)
+	measureAt := begin.Add(warmup)
+	end := measureAt.Add(duration)
 	var late int
 	func() {
 		defer close(jobs)
@@ -207,10 +225,6 @@ func drive(ctx context.Context, o options, target, signedURL, tag string) (*resu
 	}()
 	wg.Wait()
 	res.elapsed = time.Since(measureAt)
-	if res.elapsed > o.duration {
-		// The last requests finish after the end; count their time.
-		res.elapsed = max(o.duration, res.elapsed)
-	}
 	res.late = late
 	slices.Sort(res.latencies)
 	return res, ctx.Err()

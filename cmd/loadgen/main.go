@@ -51,6 +51,7 @@ type options struct {
 	warmup        time.Duration
 	writes        int
 	skipBaseline  bool
+	rounds        int
 }
 
 func main() {
@@ -74,10 +75,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.phones, "phones", 2000, fmt.Sprintf("simulated phones (at most %d)", maxPhones))
 	fs.IntVar(&o.rate, "rate", 500, fmt.Sprintf("requests per second in all (at most %d); 0 = as fast as possible", maxRate))
 	fs.IntVar(&o.concurrency, "concurrency", 0, "requests in flight at most (default: 1000 with -rate, 32 without)")
-	fs.DurationVar(&o.duration, "duration", 20*time.Second, fmt.Sprintf("how long to measure each target (at most %s)", maxDuration))
+	fs.DurationVar(&o.duration, "duration", 20*time.Second, fmt.Sprintf("how long to measure each target, in all rounds (at most %s)", maxDuration))
 	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "load before measuring, not counted")
 	fs.IntVar(&o.writes, "baseline-writes", 3, "database writes per baseline request (the runtime makes 2 + one per reply)")
 	fs.BoolVar(&o.skipBaseline, "skip-baseline", false, "drive only the server")
+	fs.IntVar(&o.rounds, "rounds", 3, "alternate server and baseline this many times, -duration/rounds each, so a busy machine weighs on both alike")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -91,12 +93,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "note: each phone sends %.0f messages a minute; the server answers over SMS_RATE_LIMIT_PER_MINUTE (default 20) with its cheap rate-limit path: raise -phones or that setting\n", per)
 	}
 
-	app, err := drive(ctx, o, target, strings.TrimRight(o.publicBaseURL, "/")+"/twilio/sms", "app")
-	if err != nil {
-		return err
-	}
-	app.print(stdout, "rightsline")
 	if o.skipBaseline {
+		app, err := drive(ctx, o, newPhones(o.phones, 1), o.duration, o.warmup, target, o.signedURL())
+		if err != nil {
+			return err
+		}
+		app.print(stdout, "rightsline")
 		return nil
 	}
 	if o.databaseURL == "" {
@@ -107,10 +109,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("baseline: %w", err)
 	}
 	defer bl.close()
-	base, err := drive(ctx, o, bl.url+"/twilio/sms", bl.url+"/twilio/sms", "base")
-	if err != nil {
-		return err
+	app, base := newResult(), newResult()
+	appPhones, basePhones := newPhones(o.phones, 1), newPhones(o.phones, 2)
+	slice := o.duration / time.Duration(o.rounds)
+	for round := range o.rounds {
+		warm := time.Duration(0)
+		if round == 0 {
+			warm = o.warmup
+		}
+		r, err := drive(ctx, o, appPhones, slice, warm, target, o.signedURL())
+		if err != nil {
+			return err
+		}
+		app.merge(r)
+		r, err = drive(ctx, o, basePhones, slice, warm, bl.url+"/twilio/sms", bl.url+"/twilio/sms")
+		if err != nil {
+			return err
+		}
+		base.merge(r)
 	}
+	app.print(stdout, "rightsline")
 	base.print(stdout, fmt.Sprintf("baseline (%d writes)", o.writes))
 	fmt.Fprintf(stdout, "ratio rightsline/baseline: throughput %.2f, p50 %.2fx, p99 %.2fx\n",
 		app.throughput()/base.throughput(), ratio(app.pct(50), base.pct(50)), ratio(app.pct(99), base.pct(99)))
@@ -132,6 +150,9 @@ func (o *options) check() error {
 	}
 	if o.duration <= 0 || o.duration > maxDuration || o.warmup < 0 || o.warmup > maxDuration {
 		return fmt.Errorf("-duration must be positive and -warmup not negative, both at most %s", maxDuration)
+	}
+	if o.rounds < 1 || o.rounds > 20 {
+		return errors.New("-rounds must be 1…20")
 	}
 	if o.writes < 1 || o.writes > 20 {
 		return errors.New("-baseline-writes must be 1…20")
@@ -172,6 +193,11 @@ func loopbackOnly(raw string) error {
 		return fmt.Errorf("-url must be a loopback address (127.0.0.1, ::1 or localhost), not %q", host)
 	}
 	return nil
+}
+
+// signedURL is the webhook URL as the server signs it.
+func (o *options) signedURL() string {
+	return strings.TrimRight(o.publicBaseURL, "/") + "/twilio/sms"
 }
 
 func rateText(r int) string {

@@ -43,7 +43,7 @@ func TestSignMatchesTwilioValidator(t *testing.T) {
 
 func TestOptionsBounds(t *testing.T) {
 	t.Parallel()
-	base := options{url: "http://127.0.0.1:8080", authToken: "x", accountSid: "AC1", phones: 10, rate: 10, duration: 1, writes: 3}
+	base := options{url: "http://127.0.0.1:8080", authToken: "x", accountSid: "AC1", phones: 10, rate: 10, duration: 1, writes: 3, rounds: 1}
 	if err := base.check(); err != nil {
 		t.Fatal(err)
 	}
