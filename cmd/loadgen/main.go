@@ -5,7 +5,7 @@
 // baseline on loopback (a minimal net/http handler that checks the same
 // signature and makes the same number of database writes per request, in
 // one transaction, against the same database) and drives it with the same
-// load, then prints the ratio of the two.
+// load, alternating the two in rounds, then prints the ratio of the two.
 //
 // It only talks to loopback and is bounded in phones, rate and duration.
 //
