@@ -95,7 +95,7 @@ func restError(err error) error {
 	}
 	e := fmt.Errorf("sms: twilio HTTP %d, error %d", te.Status, te.Code)
 	switch {
-	case te.Code == 21610:
+	case te.Code == errUnsubscribedCode:
 		return fmt.Errorf("%w: %w", e, outbox.ErrOptedOut)
 	case te.Code == errInvalidTo, te.Code == errNotMobile, te.Code == errRegionNotAllowed:
 		return outbox.Permanent(e)

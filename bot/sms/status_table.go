@@ -22,7 +22,8 @@ var statusRank = map[string]int{
 const (
 	// errUnsubscribed: the recipient replied STOP; Twilio refuses to send
 	// to them until they reply START.
-	errUnsubscribed = "21610"
+	errUnsubscribed     = "21610"
+	errUnsubscribedCode = 21610
 	// errInvalidTo and friends can never succeed, so retrying is waste.
 	errInvalidTo        = 21211
 	errNotMobile        = 21614
