@@ -155,7 +155,7 @@ func (h *Handler) direct(ctx context.Context, f inboundForm, text string, decide
 // stored the first time. handled is false when decide passed the message
 // on; nothing is stored then.
 func (h *Handler) directMaybe(ctx context.Context, f inboundForm, text string, decide func(store.Contact) verdict) (replies []string, handled bool, err error) {
-	duplicate := false
+	duplicate, optedOut := false, false
 	var contactID int64
 	err = h.st.InTx(ctx, func(tx *store.Tx) error {
 		replies, handled, duplicate = nil, false, false
@@ -163,7 +163,7 @@ func (h *Handler) directMaybe(ctx context.Context, f inboundForm, text string, d
 		if err != nil {
 			return err
 		}
-		contactID = c.ID
+		contactID, optedOut = c.ID, c.OptedOut
 		v := decide(c)
 		if !v.handled {
 			return nil
@@ -202,6 +202,12 @@ func (h *Handler) directMaybe(ctx context.Context, f inboundForm, text string, d
 	})
 	if err != nil {
 		return nil, false, err
+	}
+	// A retry of anything but the STOP itself gets nothing once the
+	// contact has opted out; a retried STOP gets its confirmation again,
+	// since Twilio may never have received the first answer.
+	if duplicate && optedOut && classify(text) != kwStop {
+		return nil, true, nil
 	}
 	if duplicate {
 		_, stored, err := h.st.InboundByExternalID(ctx, Channel, f.MessageSid)

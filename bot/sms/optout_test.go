@@ -213,3 +213,28 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("stored %d inbound; want 9", n)
 	}
 }
+
+// TestRetryAfterStopSendsNothing: Twilio retries a HELP that was answered
+// before the person sent STOP; the retry gets nothing. A retried STOP gets
+// its confirmation again.
+func TestRetryAfterStopSendsNothing(t *testing.T) {
+	t.Parallel()
+	f := sqliteFixture(t, nil)
+	phone := "+12025550127"
+	help := inbound(phone, "HELP", newSid())
+	if got := twimlMessages(t, f.signed(InboundPath, help).Body.String()); len(got) != 1 {
+		t.Fatalf("help: %q", got)
+	}
+	stop := inbound(phone, "STOP", newSid())
+	first := twimlMessages(t, f.signed(InboundPath, stop).Body.String())
+	if got := twimlMessages(t, f.signed(InboundPath, help).Body.String()); len(got) != 0 {
+		t.Fatalf("retried help after STOP answered %q", got)
+	}
+	again := twimlMessages(t, f.signed(InboundPath, stop).Body.String())
+	if len(first) != 1 || len(again) != 1 || first[0] != again[0] {
+		t.Fatalf("retried STOP: %q then %q", first, again)
+	}
+	if n := f.inboundCount(phone); n != 2 {
+		t.Fatalf("stored %d inbound; want 2", n)
+	}
+}
