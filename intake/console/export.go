@@ -88,16 +88,7 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request, s *session) err
 
 // exportReport downloads one report as CSV.
 func (c *Console) exportReport(w http.ResponseWriter, r *http.Request, s *session) error {
-	ctx := r.Context()
-	var rep store.Report
-	err := c.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		rep, err = loadReport(ctx, tx, r, s)
-		if err != nil {
-			return err
-		}
-		return auditReport(ctx, tx, r, s, "report.export", rep.ID, "csv")
-	})
+	rep, err := c.readReport(r, s, "report.export", "csv")
 	if err != nil {
 		return err
 	}

@@ -47,15 +47,7 @@ type updateOption struct {
 // in the same transaction that reads the report, before the page is sent.
 func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) error {
 	ctx := r.Context()
-	var rep store.Report
-	err := c.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		rep, err = loadReport(ctx, tx, r, s)
-		if err != nil {
-			return err
-		}
-		return auditReport(ctx, tx, r, s, "report.view", rep.ID, "")
-	})
+	rep, err := c.readReport(r, s, "report.view", "")
 	if err != nil {
 		return err
 	}

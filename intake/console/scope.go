@@ -76,6 +76,21 @@ func loadReport(ctx context.Context, tx *store.Tx, r *http.Request, s *session) 
 	return rep, nil
 }
 
+// readReport reads the request's report for viewing and records the read
+// in the audit log, in one transaction: no report is read unaudited.
+func (c *Console) readReport(r *http.Request, s *session, action, detail string) (store.Report, error) {
+	ctx := r.Context()
+	var rep store.Report
+	err := c.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if rep, err = loadReport(ctx, tx, r, s); err != nil {
+			return err
+		}
+		return auditReport(ctx, tx, r, s, action, rep.ID, detail)
+	})
+	return rep, err
+}
+
 // auditReport writes the audit entry of an action on a report in tx.
 func auditReport(ctx context.Context, tx *store.Tx, r *http.Request, s *session, action string, reportID int64, detail string) error {
 	return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, ReportID: reportID, Detail: detail, IP: clientIP(r)})
