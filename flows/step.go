@@ -102,12 +102,7 @@ func (s *stepper) firstContact(text string) error {
 		return nil
 	}
 	s.quiet = true
-	before := len(s.replies)
-	if err := s.handle(text); err != nil {
-		return err
-	}
-	_ = before
-	return nil
+	return s.handle(text)
 }
 
 func (s *stepper) reset() {
