@@ -132,16 +132,25 @@ func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
 		if err != nil {
 			return err
 		}
-		if conv.Lang != "" {
-			for _, ic := range r.Interceptors {
-				replies, handled, err := ic.Intercept(ctx, tx, c, conv.Lang, in.Text)
-				if err != nil {
-					return err
-				}
-				if handled {
-					out.Replies, out.Lang = replies, conv.Lang
-					return r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, replies)
-				}
+		// Commands such as STOP work from the very first message, before a
+		// language is chosen: they answer in the language the text is in,
+		// or in English.
+		lang := conv.Lang
+		if lang == "" {
+			if l, ok := locales.Detect(in.Text); ok {
+				lang = l
+			} else {
+				lang = locales.English
+			}
+		}
+		for _, ic := range r.Interceptors {
+			replies, handled, err := ic.Intercept(ctx, tx, c, lang, in.Text)
+			if err != nil {
+				return err
+			}
+			if handled {
+				out.Replies, out.Lang = replies, lang
+				return r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, replies)
 			}
 		}
 		res, err := r.Engine.Step(conv, flows.Input{Text: in.Text, At: in.At})

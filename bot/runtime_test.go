@@ -223,3 +223,36 @@ func BenchmarkRuntimeHandle(b *testing.B) {
 		})
 	}
 }
+
+// pinger answers PING in any state: a stand-in for STOP and STATUS.
+type pinger struct{ langs []locales.Lang }
+
+func (p *pinger) Intercept(_ context.Context, _ *store.Tx, _ store.Contact, lang locales.Lang, text string) ([]flows.Reply, bool, error) {
+	if !strings.EqualFold(strings.TrimSpace(text), "ping") && text != "ping, por favor" {
+		return nil, false, nil
+	}
+	p.langs = append(p.langs, lang)
+	return []flows.Reply{{ID: "pong", Text: "pong"}}, true, nil
+}
+
+// Interceptors answer even the very first message, before any language
+// was chosen, in the language the text is written in.
+func TestRuntimeInterceptsFirstMessage(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	rt := newRuntime(t, st)
+	p := &pinger{}
+	rt.Interceptors = append([]bot.Interceptor{p}, rt.Interceptors...)
+	ctx := context.Background()
+	for i, text := range []string{"PING", "ping, por favor"} {
+		out, err := rt.Handle(ctx, bot.Inbound{Channel: "sms", Address: fmt.Sprintf("+1202555020%d", i), Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bot.JoinReplies(out.Replies) != "pong" {
+			t.Fatalf("%q: replies %q", text, bot.JoinReplies(out.Replies))
+		}
+	}
+	if len(p.langs) != 2 || p.langs[0] != locales.English || p.langs[1] != locales.Spanish {
+		t.Fatalf("languages seen: %v", p.langs)
+	}
+}
