@@ -115,7 +115,7 @@ func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
 	var out Outcome
 	err := r.Store.InTx(ctx, func(tx *store.Tx) error {
 		out = Outcome{}
-		c, err := tx.ContactForUpdate(ctx, in.Channel, in.Address)
+		c, state, err := tx.ConversationForUpdate(ctx, in.Channel, in.Address)
 		if err != nil {
 			return err
 		}
@@ -128,10 +128,7 @@ func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
 			}
 			return err
 		}
-		conv, err := r.load(ctx, tx, c, in)
-		if err != nil {
-			return err
-		}
+		conv := r.decode(c, state, in)
 		// Commands such as STOP work from the very first message, before a
 		// language is chosen: they answer in the language the text is in,
 		// or in English.
@@ -170,11 +167,11 @@ func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
 				}
 			}
 		}
-		state, err := json.Marshal(res.Conv)
+		saved, err := json.Marshal(res.Conv)
 		if err != nil {
 			return err
 		}
-		if err := tx.SaveConversation(ctx, c.ID, state, in.At); err != nil {
+		if err := tx.SaveConversation(ctx, c.ID, saved, in.At); err != nil {
 			return err
 		}
 		if err := r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, res.Replies); err != nil {
@@ -200,37 +197,31 @@ func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
 }
 
 func (r *Runtime) storeReplies(ctx context.Context, tx *store.Tx, contactID int64, inMsg store.Message, channel string, replies []flows.Reply) error {
-	for _, rep := range replies {
-		m := store.Message{ContactID: contactID, Direction: "out", Channel: channel, Body: rep.Text, InReplyTo: inMsg.ID, Status: "reply"}
-		if err := tx.InsertMessage(ctx, &m); err != nil {
-			return err
-		}
+	msgs := make([]store.Message, len(replies))
+	for i, rep := range replies {
+		msgs[i] = store.Message{ContactID: contactID, Direction: store.DirectionOut, Channel: channel, Body: rep.Text, InReplyTo: inMsg.ID, Status: "reply"}
 	}
-	return nil
+	return tx.InsertReplies(ctx, msgs)
 }
 
-// load returns the saved conversation, or a new one in the contact's or
-// the channel's language.
-func (r *Runtime) load(ctx context.Context, tx *store.Tx, c store.Contact, in Inbound) (flows.Conversation, error) {
+// decode returns the saved conversation, or a new one in the contact's or
+// the channel's language when state is nil.
+func (r *Runtime) decode(c store.Contact, state []byte, in Inbound) flows.Conversation {
 	var conv flows.Conversation
-	buf, err := tx.LoadConversation(ctx, c.ID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	if state == nil {
 		if l, ok := locales.ParseLang(c.Lang); ok {
 			conv.Lang = l
 		} else if in.Lang != "" {
 			conv.Lang = in.Lang
 		}
-		return conv, nil
-	case err != nil:
-		return conv, err
+		return conv
 	}
-	if err := json.Unmarshal(buf, &conv); err != nil {
+	if err := json.Unmarshal(state, &conv); err != nil {
 		// A state we cannot read must not lock the person out: start again.
 		r.log().Warn("unreadable conversation state; starting again", "contact", c.ID, "err", err)
 		conv = flows.Conversation{Lang: locales.Lang(c.Lang)}
 	}
-	return conv, nil
+	return conv
 }
 
 func (r *Runtime) now() time.Time {

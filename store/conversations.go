@@ -37,3 +37,46 @@ func (tx *Tx) SaveConversation(ctx context.Context, contactID int64, state []byt
 	}
 	return nil
 }
+
+// ConversationForUpdate is ContactForUpdate and LoadConversation, for the
+// runtime's per-message transaction: it finds or creates the contact, holds
+// it (and its conversation) until the transaction ends, and returns its
+// saved conversation state, nil when it has none. A contact with a
+// conversation, the usual case, costs one round trip.
+func (tx *Tx) ConversationForUpdate(ctx context.Context, channel, address string) (Contact, []byte, error) {
+	if channel == "" || address == "" {
+		return Contact{}, nil, errors.New("store: ConversationForUpdate: channel and address must not be empty")
+	}
+	c, state, err := scanContactState(tx.queryRow(ctx, "ContactConversationForUpdate", channel, address))
+	if err == nil {
+		if state == nil {
+			state = []byte{}
+		}
+		return c, state, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return Contact{}, nil, fmt.Errorf("store: lock contact: %w", err)
+	}
+	// A new contact, or one without a conversation yet: lock (or create)
+	// the contact first, then read the conversation in a statement of its
+	// own, which sees whatever a transaction that held the lock saved.
+	if c, err = tx.ContactForUpdate(ctx, channel, address); err != nil {
+		return Contact{}, nil, err
+	}
+	state, err = tx.LoadConversation(ctx, c.ID)
+	if errors.Is(err, ErrNotFound) {
+		return c, nil, nil
+	}
+	return c, state, err
+}
+
+func scanContactState(row *sql.Row) (Contact, []byte, error) {
+	var c Contact
+	var state []byte
+	err := row.Scan(&c.ID, &c.Channel, &c.Address, &c.Lang, &c.OptedOut,
+		timeDest{&c.CreatedAt}, timeDest{&c.UpdatedAt}, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Contact{}, nil, ErrNotFound
+	}
+	return c, state, err
+}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -168,4 +170,51 @@ func (s *Store) messages(ctx context.Context, name string, args ...any) ([]Messa
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// InsertReplies stores outbound messages, all in one statement, and sets
+// each one's CreatedAt; their IDs are not read back. They must all be
+// outbound without provider ids: replies are not deduplicated (the inbound
+// message they answer is).
+func (tx *Tx) InsertReplies(ctx context.Context, msgs []Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	const cols = 8
+	var b strings.Builder
+	b.WriteString(query(tx.store.dialect, "InsertMessagesPrefix"))
+	b.WriteByte('\n')
+	args := make([]any, 0, cols*len(msgs))
+	at := normTime(tx.store.clock())
+	for i := range msgs {
+		m := &msgs[i]
+		if m.Direction != DirectionOut || m.ExternalID != "" || m.Channel == "" {
+			return errors.New("store: InsertReplies: only outbound messages with a channel and no provider id")
+		}
+		if m.CreatedAt.IsZero() {
+			m.CreatedAt = at
+		}
+		m.CreatedAt = normTime(m.CreatedAt)
+		var reply sql.NullInt64
+		if m.InReplyTo != 0 {
+			reply = sql.NullInt64{Int64: m.InReplyTo, Valid: true}
+		}
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteByte('(')
+		for c := 1; c <= cols; c++ {
+			if c > 1 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(i*cols + c))
+		}
+		b.WriteByte(')')
+		args = append(args, m.ContactID, m.Direction, m.Channel, m.Body, sql.NullString{}, reply, m.Status, tx.time(m.CreatedAt))
+	}
+	if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("store: insert replies: %w", err)
+	}
+	return nil
 }

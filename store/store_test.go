@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -482,6 +483,33 @@ func TestContractInjectionStoredVerbatim(t *testing.T) {
 // process, in effect), and no update is lost.
 func TestContractConcurrentContact(t *testing.T) {
 	t.Parallel()
+	// lockers are the two ways to take a contact for a read-modify-write:
+	// ContactForUpdate then LoadConversation, or ConversationForUpdate.
+	lockers := map[string]func(ctx context.Context, tx *store.Tx, addr string) (store.Contact, []byte, error){
+		"two-step": func(ctx context.Context, tx *store.Tx, addr string) (store.Contact, []byte, error) {
+			c, err := tx.ContactForUpdate(ctx, "sms", addr)
+			if err != nil {
+				return c, nil, err
+			}
+			raw, err := tx.LoadConversation(ctx, c.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return c, nil, nil
+			}
+			return c, raw, err
+		},
+		"one-step": func(ctx context.Context, tx *store.Tx, addr string) (store.Contact, []byte, error) {
+			return tx.ConversationForUpdate(ctx, "sms", addr)
+		},
+	}
+	for mode, lock := range lockers {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			concurrentContact(t, "+15550007-"+mode, lock)
+		})
+	}
+}
+
+func concurrentContact(t *testing.T, addr string, lock func(ctx context.Context, tx *store.Tx, addr string) (store.Contact, []byte, error)) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		t.Parallel()
 		ctx := t.Context()
@@ -504,17 +532,12 @@ func TestContractConcurrentContact(t *testing.T) {
 				<-start
 				errs <- st.InTx(ctx, func(tx *store.Tx) error {
 					attempts.Add(1)
-					c, err := tx.ContactForUpdate(ctx, "sms", "+15550007")
+					c, raw, err := lock(ctx, tx, addr)
 					if err != nil {
 						return err
 					}
 					var cur state
-					raw, err := tx.LoadConversation(ctx, c.ID)
-					switch {
-					case errors.Is(err, store.ErrNotFound):
-					case err != nil:
-						return err
-					default:
+					if raw != nil {
 						if err := json.Unmarshal(raw, &cur); err != nil {
 							return err
 						}
@@ -538,7 +561,7 @@ func TestContractConcurrentContact(t *testing.T) {
 				t.Fatalf("transaction failed: %v", err)
 			}
 		}
-		c, err := s.ContactByAddress(ctx, "sms", "+15550007")
+		c, err := s.ContactByAddress(ctx, "sms", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -790,4 +813,59 @@ func TestOpenPostgresMissingSchema(t *testing.T) {
 	if !strings.Contains(err.Error(), "search_path") {
 		t.Fatalf("err = %v; want it to point at search_path", err)
 	}
+}
+
+// TestContractInsertReplies stores a step's replies in one statement, in
+// order, with their fields intact, and refuses anything but replies.
+func TestContractInsertReplies(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		var c store.Contact
+		in := store.Message{Direction: store.DirectionIn, Channel: "sms", Body: "hola", ExternalID: "SM-replies"}
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			if c, err = tx.ContactForUpdate(ctx, "sms", "+15550099"); err != nil {
+				return err
+			}
+			in.ContactID = c.ID
+			if err := tx.InsertMessage(ctx, &in); err != nil {
+				return err
+			}
+			replies := []store.Message{
+				{ContactID: c.ID, Direction: store.DirectionOut, Channel: "sms", Body: "uno", InReplyTo: in.ID, Status: "reply"},
+				{ContactID: c.ID, Direction: store.DirectionOut, Channel: "sms", Body: "dos '); DROP TABLE messages;--", InReplyTo: in.ID, Status: "reply"},
+				{ContactID: c.ID, Direction: store.DirectionOut, Channel: "sms", Body: "tres", InReplyTo: in.ID, Status: "reply"},
+			}
+			if err := tx.InsertReplies(ctx, replies); err != nil {
+				return err
+			}
+			if replies[0].CreatedAt.IsZero() {
+				t.Error("CreatedAt not set")
+			}
+			bad := []store.Message{{ContactID: c.ID, Direction: store.DirectionIn, Channel: "sms", Body: "x"}}
+			if err := tx.InsertReplies(ctx, bad); err == nil {
+				t.Error("an inbound message was accepted as a reply")
+			}
+			return tx.InsertReplies(ctx, nil)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := s.InboundByExternalID(ctx, "sms", "SM-replies")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bodies []string
+		for _, m := range got {
+			if m.InReplyTo != in.ID || m.Status != "reply" || m.ContactID != c.ID {
+				t.Fatalf("reply stored as %+v", m)
+			}
+			bodies = append(bodies, m.Body)
+		}
+		if strings.Join(bodies, "|") != "uno|dos '); DROP TABLE messages;--|tres" {
+			t.Fatalf("replies = %q", bodies)
+		}
+	})
 }

@@ -80,3 +80,18 @@ ORDER BY id;
 
 -- name: SetMessageStatus
 UPDATE messages SET status = $3 WHERE channel = $1 AND external_id = $2;
+
+-- name: ContactConversationForUpdate
+-- ContactForUpdate and LoadConversation in one round trip, for a contact
+-- that has a conversation (no row otherwise: the caller then takes the
+-- two-step path). Postgres overrides this to lock both rows.
+SELECT c.id, c.channel, c.address, c.lang, c.opted_out, c.created_at, c.updated_at, conv.state
+FROM contacts c
+JOIN conversations conv ON conv.contact_id = c.id
+WHERE c.channel = $1 AND c.address = $2;
+
+-- name: InsertMessagesPrefix
+-- InsertReplies appends one "($1, …, $8)" group a message to this prefix,
+-- so one statement stores all the replies of a step.
+INSERT INTO messages (contact_id, direction, channel, body, external_id, in_reply_to, status, created_at)
+VALUES
