@@ -31,7 +31,7 @@ func BenchmarkInbound(b *testing.B) {
 					i++
 					req := httptest.NewRequest(http.MethodPost, InboundPath, strings.NewReader(form.Encode()))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					req.Header.Set("X-Twilio-Signature", sign(testToken, testBase+InboundPath, form))
+					req.Header.Set("X-Twilio-Signature", Sign(testToken, testBase+InboundPath, form))
 					rec := httptest.NewRecorder()
 					f.mux.ServeHTTP(rec, req)
 					if rec.Code != 200 {

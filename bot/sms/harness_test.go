@@ -1,9 +1,6 @@
 package sms
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -12,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -85,27 +81,6 @@ func newFixture(t testing.TB, st *store.Store, mod func(*Config)) *fixture {
 	return f
 }
 
-// sign computes X-Twilio-Signature: base64(HMAC-SHA1(token, URL + every
-// POST field name and value, sorted by name)).
-func sign(token, fullURL string, form url.Values) string {
-	keys := make([]string, 0, len(form))
-	for k := range form {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString(fullURL)
-	for _, k := range keys {
-		for _, v := range form[k] {
-			b.WriteString(k)
-			b.WriteString(v)
-		}
-	}
-	m := hmac.New(sha1.New, []byte(token))
-	m.Write([]byte(b.String()))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
 // post sends a raw form to path with the given signature header ("" for
 // none) and returns the recorded response.
 func (f *fixture) post(path string, form url.Values, sig string) *httptest.ResponseRecorder {
@@ -123,7 +98,7 @@ func (f *fixture) post(path string, form url.Values, sig string) *httptest.Respo
 // signed posts form to path, correctly signed.
 func (f *fixture) signed(path string, form url.Values) *httptest.ResponseRecorder {
 	f.t.Helper()
-	return f.post(path, form, sign(testToken, testBase+path, form))
+	return f.post(path, form, Sign(testToken, testBase+path, form))
 }
 
 var sidSeq atomic.Int64

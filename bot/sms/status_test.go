@@ -37,7 +37,7 @@ func TestStatusCallbacks(t *testing.T) {
 		for _, st := range steps {
 			var code int
 			if st.forge {
-				code = f.post(StatusPath, st.form, sign("wrong", testBase+StatusPath, st.form)).Code
+				code = f.post(StatusPath, st.form, Sign("wrong", testBase+StatusPath, st.form)).Code
 			} else {
 				code = f.signed(StatusPath, st.form).Code
 			}

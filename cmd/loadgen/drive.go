@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha1"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -17,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/rightsline/rightsline/bot/sms"
 )
 
 // conversations are whole exchanges a resident might have, in several
@@ -244,7 +243,7 @@ func send(ctx context.Context, c *http.Client, target, signedURL string, o optio
 		return "request"
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", sign(o.authToken, signedURL, form))
+	req.Header.Set("X-Twilio-Signature", sms.Sign(o.authToken, signedURL, form))
 	resp, err := c.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -263,27 +262,6 @@ func send(ctx context.Context, c *http.Client, target, signedURL string, o optio
 		return "not-twiml"
 	}
 	return ""
-}
-
-// sign is Twilio's X-Twilio-Signature: base64(HMAC-SHA1(token, URL +
-// every POST field name and value, sorted by name)).
-func sign(token, fullURL string, form url.Values) string {
-	keys := make([]string, 0, len(form))
-	for k := range form {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString(fullURL)
-	for _, k := range keys {
-		for _, v := range form[k] {
-			b.WriteString(k)
-			b.WriteString(v)
-		}
-	}
-	m := hmac.New(sha1.New, []byte(token))
-	m.Write([]byte(b.String()))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
 func randomHex(n int) string {

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/rightsline/rightsline/bot/sms"
 	"github.com/twilio/twilio-go/client"
 )
 
@@ -27,7 +28,7 @@ func TestSignMatchesTwilioValidator(t *testing.T) {
 	t.Parallel()
 	form := url.Values{"Body": {"hola 🏠"}, "From": {"+15551234567"}, "MessageSid": {"SM0123"}}
 	u := "http://127.0.0.1:8080/twilio/sms"
-	sig := sign("token", u, form)
+	sig := sms.Sign("token", u, form)
 	v := client.NewRequestValidator("token")
 	params := map[string]string{}
 	for k, vs := range form {
