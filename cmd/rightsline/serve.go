@@ -98,7 +98,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		go func() { done <- bg(workCtx, a) }()
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "database", a.store.Dialect().String())
-	fmt.Fprintf(stdout, "Rightsline is running. Chat simulator: http://%s/try   Staff console: http://%s/console\n", displayAddr(ln.Addr()), displayAddr(ln.Addr()))
+	addr := displayAddr(ln.Addr())
+	fmt.Fprintf(stdout, "Rightsline is running. Chat simulator: http://%s/try   Staff console: http://%s/console\n", addr, addr)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
@@ -123,12 +124,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	return nil
 }
 
+// displayAddr is the address a person on this machine opens: localhost
+// when listening on every interface (":8080").
 func displayAddr(a net.Addr) string {
-	tcp, ok := a.(*net.TCPAddr)
-	if !ok || tcp.IP.IsUnspecified() {
-		if ok {
-			return fmt.Sprintf("localhost:%d", tcp.Port)
-		}
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", tcp.Port)
 	}
 	return a.String()
 }
