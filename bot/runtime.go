@@ -120,7 +120,7 @@ func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
 			return err
 		}
 		out.Contact = c
-		inMsg := store.Message{ContactID: c.ID, Direction: "in", Channel: in.Channel, Body: in.Text, ExternalID: in.ExternalID, Status: "received"}
+		inMsg := store.Message{ContactID: c.ID, Direction: store.DirectionIn, Channel: in.Channel, Body: in.Text, ExternalID: in.ExternalID, Status: "received"}
 		if err := tx.InsertMessage(ctx, &inMsg); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
 				out.Duplicate = true
