@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -61,20 +60,7 @@ func TestStaffAddPrintsOneTimePassword(t *testing.T) {
 // returning what it printed.
 func serveOnce(t *testing.T, dbURL string, production bool) string {
 	t.Helper()
-	cfg, err := loadConfig(func(k string) (string, bool) {
-		if k == "DATABASE_URL" {
-			return dbURL, true
-		}
-		return "", false
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Production = production
-	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newTestApp(t, dbURL, production)
 	defer a.Close()
 	var out bytes.Buffer
 	a.stdout = &out

@@ -38,19 +38,7 @@ func TestDiscordRegisterPrintsLocalizedCommands(t *testing.T) {
 // Without Discord settings the route is absent (404) and the outbox gets no
 // Discord sender; with only some of them, serve refuses to start.
 func TestDiscordIsOffUnlessFullyConfigured(t *testing.T) {
-	cfg, err := loadConfig(func(k string) (string, bool) {
-		if k == "DATABASE_URL" {
-			return "sqlite:" + filepath.Join(t.TempDir(), "d.db"), true
-		}
-		return "", false
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(t.Context(), cfg, newLogger(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newTestApp(t, "sqlite:"+filepath.Join(t.TempDir(), "d.db"), false)
 	defer a.Close()
 	mux := http.NewServeMux()
 	if err := mountDiscord(mux, a); err != nil {

@@ -15,19 +15,7 @@ import (
 // start-up naming what is missing; a full one mounts routes that refuse
 // unsigned requests.
 func TestSMSIsOffUnlessConfigured(t *testing.T) {
-	cfg, err := loadConfig(func(k string) (string, bool) {
-		if k == "DATABASE_URL" {
-			return "sqlite:" + filepath.Join(t.TempDir(), "s.db"), true
-		}
-		return "", false
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(t.Context(), cfg, newLogger(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newTestApp(t, "sqlite:"+filepath.Join(t.TempDir(), "s.db"), false)
 	defer a.Close()
 
 	mux := http.NewServeMux()
