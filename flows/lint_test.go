@@ -37,7 +37,7 @@ func lintCatalog(t *testing.T, en map[string]string, edit func(l locales.Lang, i
 		for id, text := range all {
 			m := &locales.Message{ID: id, Text: text}
 			if l != locales.Source {
-				m.SourceHash = locales.SourceHash(text)
+				m.SourceHash = locales.SourceHash("", text)
 				m.Review = locales.ReviewDraft
 			}
 			if edit != nil {
@@ -313,7 +313,7 @@ func TestLintFindsStrayQuoteAndStaleHash(t *testing.T) {
 			m.Text = "It\u2019s the answer."
 		}
 		if l == locales.Korean && id == "m.more" {
-			m.SourceHash = locales.SourceHash("older English")
+			m.SourceHash = locales.SourceHash("", "older English")
 		}
 		return m
 	})

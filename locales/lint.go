@@ -145,6 +145,12 @@ func Lint(c *Catalog) []Problem {
 			}
 			ps = append(ps, lintMessage(m, en)...)
 		}
+		for _, id := range sortedKeys(c.reviews[l]) {
+			if _, ok := c.messages[l][id]; !ok {
+				ps = append(ps, Problem{File: "locales/" + ReviewFile(l), Lang: l, ID: id, Check: CheckReview, Warning: true,
+					Msg: "a review of a message that does not exist in this language: remove its table"})
+			}
+		}
 	}
 	SortProblems(ps)
 	return ps
@@ -164,13 +170,15 @@ func lintMessage(m, en *Message) []Problem {
 		}
 		switch {
 		case m.SourceHash == "":
-			ps = append(ps, m.problem(CheckNoHash, fmt.Sprintf("no hash: add hash = %q once the text matches the English", SourceHash(en.Text))))
-		case m.SourceHash != SourceHash(en.Text):
-			ps = append(ps, m.problem(CheckStale, fmt.Sprintf("the English changed since this was translated (now %q): update the translation, then `rightsline i18n hash --lang %s --id %s`", clip(en.Text, 80), m.Lang, m.ID)))
+			ps = append(ps, m.problem(CheckNoHash, fmt.Sprintf("no hash: add hash = %q once the text matches the English", en.Hash())))
+		case m.SourceHash == SourceHash("", en.Text) && en.Description != "":
+			ps = append(ps, m.problem(CheckStale, "the hash is of the English text alone, not go-i18n's hash of description and text: run `go run ./cmd/rightsline i18n migrate`"))
+		case m.SourceHash != en.Hash():
+			ps = append(ps, m.problem(CheckStale, fmt.Sprintf("the English (text or description) changed since this was translated (now %q): update the translation, then `rightsline i18n hash --lang %s --id %s`", clip(en.Text, 80), m.Lang, m.ID)))
 		}
-		if m.Review != ReviewDraft && m.Review != ReviewReviewed {
-			ps = append(ps, m.problem(CheckReview, fmt.Sprintf("review is %q: it must be %q (awaiting community review) or %q", m.Review, ReviewDraft, ReviewReviewed)))
-		}
+	}
+	if m.InlineReview {
+		ps = append(ps, m.problem(CheckReview, fmt.Sprintf("the review key belongs in locales/%s, not in the catalog (goi18n merge refuses it): run `go run ./cmd/rightsline i18n migrate`", ReviewFile(m.Lang))))
 	}
 	if IsKeywordList(m.ID) {
 		for _, w := range strings.Split(m.Text, ",") {

@@ -10,16 +10,19 @@ import (
 	"strconv"
 	"strings"
 	"testing/fstest"
+	"time"
 )
 
 // RefreshHashes is the way out of lint's "stale" finding: once a person
 // has checked (or fixed) the translations ids of language l against the
-// current English, it records the English text's hash in each, and sets
-// review when it is not empty (ReviewReviewed after a community review,
-// ReviewDraft after our own fix). dir is the source folder of the catalog
-// files (locales/); the files are edited in place, line by line, so
-// comments and order stay as they were. It returns the files changed.
-func RefreshHashes(dir string, l Lang, ids []string, review string) ([]string, error) {
+// current English, it records the English message's hash in each, and,
+// when review is not empty, the review status in the sidecar
+// (ReviewReviewed by a community reviewer named by, at time at;
+// ReviewDraft after our own fix, which drops the record). dir is the
+// source folder of the catalog files (locales/); the files are edited in
+// place, line by line, so comments and order stay as they were. It
+// returns the files changed.
+func RefreshHashes(dir string, l Lang, ids []string, review, by string, at time.Time) ([]string, error) {
 	if l == Source {
 		return nil, errors.New("locales: English is the source; it has no hash")
 	}
@@ -40,7 +43,27 @@ func RefreshHashes(dir string, l Lang, ids []string, review string) ([]string, e
 		if !ok {
 			return nil, fmt.Errorf("locales: %q has no %s translation to confirm; write one in %s first", id, l, translationFile(en.File, l))
 		}
-		edits[m.File] = append(edits[m.File], &Message{ID: id, SourceHash: SourceHash(en.Text), Review: review})
+		edits[m.File] = append(edits[m.File], &Message{ID: id, SourceHash: en.Hash(), Text: m.Text})
+	}
+	rs := Reviews{}
+	for id, r := range cat.reviews[l] {
+		rs[id] = r
+	}
+	if review != "" {
+		for _, ms := range edits {
+			for _, m := range ms {
+				switch review {
+				case ReviewReviewed:
+					r := ReviewRecord{Status: ReviewReviewed, By: by, Text: TextHash(m.Text)}
+					if !at.IsZero() {
+						r.At = at.UTC().Format(time.RFC3339)
+					}
+					rs[m.ID] = r
+				case ReviewDraft:
+					delete(rs, m.ID)
+				}
+			}
+		}
 	}
 	// Edit every file in memory and load the whole catalog from the result
 	// before writing anything, so a bad edit leaves the files as they were.
@@ -55,12 +78,13 @@ func RefreshHashes(dir string, l Lang, ids []string, review string) ([]string, e
 			return nil, err
 		}
 		for _, m := range edits[name] {
-			if buf, err = SetMessageFields(buf, m.ID, m.SourceHash, m.Review); err != nil {
+			if buf, err = SetMessageFields(buf, m.ID, m.SourceHash); err != nil {
 				return nil, fmt.Errorf("locales: %s: %w", name, err)
 			}
 		}
 		overlay[name] = &fstest.MapFile{Data: buf}
 	}
+	overlay[ReviewFile(l)] = &fstest.MapFile{Data: rs.Encode(l)}
 	if _, _, err := LoadFS(overlay, true); err != nil {
 		return nil, fmt.Errorf("locales: the edit would break the catalog (%w); nothing written", err)
 	}
@@ -71,6 +95,15 @@ func RefreshHashes(dir string, l Lang, ids []string, review string) ([]string, e
 			return changed, err
 		}
 		changed = append(changed, path)
+	}
+	if review != "" {
+		path, did, err := writeReviews(dir, l, rs)
+		if err != nil {
+			return changed, err
+		}
+		if did {
+			changed = append(changed, path)
+		}
 	}
 	return changed, nil
 }
@@ -84,11 +117,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// SetMessageFields sets hash (and review, when not empty) of message id in
-// a catalog file's text, replacing the lines that exist and adding those
-// that do not just under the message's header. A message in the short form
-// (id = "text") becomes a table at the end of the file, its text as it was.
-func SetMessageFields(buf []byte, id, hash, review string) ([]byte, error) {
+// SetMessageFields sets the hash of message id in a catalog file's text,
+// replacing the line if there is one and adding it just under the
+// message's header if not. A message in the short form (id = "text")
+// becomes a table at the end of the file, its text as it was.
+func SetMessageFields(buf []byte, id, hash string) ([]byte, error) {
 	lines := strings.SplitAfter(string(buf), "\n")
 	start := -1
 	for i, line := range lines {
@@ -99,7 +132,7 @@ func SetMessageFields(buf []byte, id, hash, review string) ([]byte, error) {
 		}
 	}
 	if start < 0 {
-		return promoteShortForm(lines, id, hash, review)
+		return promoteShortForm(lines, id, hash)
 	}
 	end := len(lines)
 	for i := start + 1; i < len(lines); i++ {
@@ -108,7 +141,7 @@ func SetMessageFields(buf []byte, id, hash, review string) ([]byte, error) {
 			break
 		}
 	}
-	set := []struct{ key, value string }{{"hash", hash}, {"review", review}}
+	set := []struct{ key, value string }{{"hash", hash}}
 	var add []string
 	for _, kv := range set {
 		if kv.value == "" {
@@ -143,9 +176,9 @@ func isKeyLine(line, key string) bool {
 }
 
 // promoteShortForm turns the top-level line id = "text" (a value may span
-// lines in a multi-line string) into a table with hash and review, moved
-// to the end of the file: in TOML, top-level keys cannot follow a table.
-func promoteShortForm(lines []string, id, hash, review string) ([]byte, error) {
+// lines in a multi-line string) into a table with hash, moved to the end
+// of the file: in TOML, top-level keys cannot follow a table.
+func promoteShortForm(lines []string, id, hash string) ([]byte, error) {
 	for i, line := range lines {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(t, "[") {
@@ -173,9 +206,6 @@ func promoteShortForm(lines []string, id, hash, review string) ([]byte, error) {
 			raw += "\n"
 		}
 		table := fmt.Sprintf("\n[%s]\nhash = %q\n", strconv.Quote(id), hash)
-		if review != "" {
-			table += fmt.Sprintf("review = %q\n", review)
-		}
 		table += "other = " + raw
 		rest := append(append([]string{}, lines[:i]...), lines[j+1:]...)
 		out := strings.Join(rest, "")

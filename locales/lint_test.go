@@ -17,7 +17,7 @@ func fixture(t *testing.T, en map[string]string, edit func(l Lang, id string, m 
 		for id, text := range en {
 			m := &Message{ID: id, Text: text}
 			if l != Source {
-				m.SourceHash = SourceHash(text)
+				m.SourceHash = SourceHash("", text)
 				m.Review = ReviewDraft
 			}
 			if edit != nil {
@@ -32,6 +32,9 @@ func fixture(t *testing.T, en map[string]string, edit func(l Lang, id string, m 
 			t.Fatal(err)
 		}
 		fsys[string(l)+".toml"] = &fstest.MapFile{Data: buf}
+		if l != Source {
+			fsys[ReviewFile(l)] = &fstest.MapFile{Data: EncodeReviews(l, msgs)}
+		}
 	}
 	cat, _, err := LoadFS(fsys, true)
 	if err != nil {
@@ -94,11 +97,9 @@ func TestLintFindsStaleAndUnhashed(t *testing.T) {
 	cat := fixture(t, map[string]string{"a.x": "Call 911 now.", "a.y": "Hi"}, func(l Lang, id string, m *Message) *Message {
 		switch {
 		case l == Spanish && id == "a.x":
-			m.SourceHash = SourceHash("Call 911.") // translated from an older English text
+			m.SourceHash = SourceHash("", "Call 911.") // translated from an older English text
 		case l == French && id == "a.y":
 			m.SourceHash = ""
-		case l == Amharic && id == "a.y":
-			m.Review = "ok"
 		}
 		return m
 	})
@@ -110,11 +111,33 @@ func TestLintFindsStaleAndUnhashed(t *testing.T) {
 	if !strings.Contains(stale[0].Msg, "i18n hash --lang es --id a.x") {
 		t.Errorf("stale should say how to refresh: %s", stale[0].Msg)
 	}
-	if nh := only(ps, CheckNoHash); len(nh) != 1 || nh[0].Lang != French || !strings.Contains(nh[0].Msg, SourceHash("Hi")) {
+	if nh := only(ps, CheckNoHash); len(nh) != 1 || nh[0].Lang != French || !strings.Contains(nh[0].Msg, SourceHash("", "Hi")) {
 		t.Fatalf("no-hash: got %v", nh)
 	}
-	if rv := only(ps, CheckReview); len(rv) != 1 || rv[0].Lang != Amharic {
+}
+
+// A review key in a catalog file (the format before the sidecar, which
+// goi18n merge refuses) is an error that names the fix.
+func TestLintAsksToMigrateAnInlineReview(t *testing.T) {
+	fsys := fstest.MapFS{"en.toml": {Data: []byte("[\"a.x\"]\nother = \"Hi\"\n")}}
+	for _, l := range All[1:] {
+		body := "[\"a.x\"]\nhash = \"" + SourceHash("", "Hi") + "\"\nother = \"Hi\"\n"
+		if l == Amharic {
+			body = "[\"a.x\"]\nhash = \"" + SourceHash("", "Hi") + "\"\nreview = \"draft\"\nother = \"Hi\"\n"
+		}
+		fsys[string(l)+".toml"] = &fstest.MapFile{Data: []byte(body)}
+	}
+	cat, _, err := LoadFS(fsys, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv := only(Lint(cat), CheckReview)
+	if len(rv) != 1 || rv[0].Lang != Amharic || !strings.Contains(rv[0].Msg, "i18n migrate") {
 		t.Fatalf("review: got %v", rv)
+	}
+	fsys[ReviewFile(French)] = &fstest.MapFile{Data: []byte("[\"a.x\"]\nstatus = \"ok\"\ntext = \"x\"\n")}
+	if _, _, err := LoadFS(fsys, true); err == nil || !strings.Contains(err.Error(), "review/fr.toml") {
+		t.Errorf("an unknown review status must stop the load, naming the file: %v", err)
 	}
 }
 

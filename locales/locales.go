@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"text/template/parse"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -25,7 +26,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed *.toml
+//go:embed *.toml review/*.toml
 var files embed.FS
 
 // Lang is a supported language tag, as used in file names and stored on
@@ -94,12 +95,24 @@ type Message struct {
 	ID   string
 	Lang Lang
 	Text string
-	// SourceHash is the hash of the English text this translation was made
-	// from ("sha1-" and hex). Empty in English.
+	// SourceHash is the hash of the English message this translation was
+	// made from, as go-i18n computes it (see SourceHash). Empty in English.
 	SourceHash string
 	// Review is "draft" for machine or staff drafts awaiting community
-	// review, "reviewed" once a community reviewer has approved it.
+	// review, "reviewed" once a community reviewer has approved this text.
+	// It comes from the review sidecar (review/<lang>.toml), never from the
+	// catalog file; empty in English.
 	Review string
+	// ReviewedBy and ReviewedAt say who approved the text and when (zero
+	// when unknown or not reviewed).
+	ReviewedBy string
+	ReviewedAt time.Time
+	// ReviewOutdated is set when a reviewer approved an earlier text of
+	// this translation: it was edited since, so it is a draft again.
+	ReviewOutdated bool
+	// InlineReview is set when the catalog file itself carries a review
+	// key, the format before the sidecar: lint asks for `i18n migrate`.
+	InlineReview bool
 	// Description tells translators where and how the message is used.
 	Description string
 	// File is the catalog file the message was read from.
@@ -138,6 +151,8 @@ type Catalog struct {
 	// hot path renders them without allocating.
 	static map[Lang]map[string]string
 	ids    []string
+	// reviews are the sidecar records as read, per language.
+	reviews map[Lang]Reviews
 }
 
 // ErrMissing is returned when a message does not exist in a language.
@@ -166,6 +181,7 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 		localizers: make(map[Lang]*i18n.Localizer),
 		messages:   make(map[Lang]map[string]*Message),
 		static:     make(map[Lang]map[string]string),
+		reviews:    make(map[Lang]Reviews),
 	}
 	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	names, err := fs.Glob(fsys, "*.toml")
@@ -205,6 +221,20 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 			}
 			m.File = name
 			c.messages[l][id] = m
+		}
+	}
+	for _, l := range All[1:] {
+		rs, err := readReviews(fsys, l)
+		if err != nil {
+			return nil, nil, fmt.Errorf("locales: %s: %w", ReviewFile(l), err)
+		}
+		c.reviews[l] = rs
+		for id, m := range c.messages[l] {
+			if r, ok := rs[id]; ok {
+				applyReview(m, &r)
+			} else if !m.InlineReview || m.Review == "" {
+				applyReview(m, nil)
+			}
 		}
 	}
 	for _, l := range All {
@@ -275,7 +305,11 @@ func readMeta(buf []byte, l Lang) (map[string]*Message, error) {
 			m.Text = v
 		case map[string]any:
 			field := func(k string) string { s, _ := v[k].(string); return s }
-			m.Text, m.SourceHash, m.Review, m.Description = field("other"), field("hash"), field("review"), field("description")
+			m.Text, m.SourceHash, m.Description = field("other"), field("hash"), field("description")
+			if r, ok := v["review"]; ok {
+				m.InlineReview = true
+				m.Review, _ = r.(string)
+			}
 		default:
 			return nil, fmt.Errorf("message %q: want a string or a table, got %T", id, v)
 		}
@@ -346,11 +380,19 @@ func Fold(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
-// SourceHash is the hash recorded in a translation of English text s.
-func SourceHash(s string) string {
-	sum := sha1.Sum([]byte(s))
-	return "sha1-" + hex.EncodeToString(sum[:])
+// SourceHash is the hash a translation records of the English message it
+// was made from: go-i18n's own (goi18n merge), SHA-1 over the English
+// description followed by the text. A changed description therefore makes
+// the translations stale too, as it does in goi18n.
+func SourceHash(description, text string) string {
+	h := sha1.New()
+	h.Write([]byte(description))
+	h.Write([]byte(text))
+	return "sha1-" + hex.EncodeToString(h.Sum(nil))
 }
+
+// Hash is SourceHash of this (English) message.
+func (m *Message) Hash() string { return SourceHash(m.Description, m.Text) }
 
 // TemplateVars lists the template fields ({{.Name}}) used in text, sorted.
 func TemplateVars(text string) ([]string, error) {
@@ -403,7 +445,8 @@ func TemplateVars(text string) ([]string, error) {
 }
 
 // EncodeTOML writes messages in the catalog's file format; used by tools
-// that add or refresh translations.
+// that add or refresh translations. Review status is not part of it (see
+// EncodeReviews).
 func EncodeTOML(msgs []*Message) ([]byte, error) {
 	var b bytes.Buffer
 	sort.Slice(msgs, func(i, j int) bool { return msgs[i].ID < msgs[j].ID })
@@ -415,10 +458,25 @@ func EncodeTOML(msgs []*Message) ([]byte, error) {
 		if m.SourceHash != "" {
 			fmt.Fprintf(&b, "hash = %q\n", m.SourceHash)
 		}
-		if m.Review != "" {
-			fmt.Fprintf(&b, "review = %q\n", m.Review)
-		}
 		fmt.Fprintf(&b, "other = %q\n\n", m.Text)
 	}
 	return b.Bytes(), nil
+}
+
+// EncodeReviews writes the review sidecar of language l for messages whose
+// Review is set to reviewed (by ReviewedBy at ReviewedAt): what a test or
+// a tool that builds a catalog in memory puts at ReviewFile(l).
+func EncodeReviews(l Lang, msgs []*Message) []byte {
+	rs := Reviews{}
+	for _, m := range msgs {
+		if m.Review != ReviewReviewed {
+			continue
+		}
+		r := ReviewRecord{Status: ReviewReviewed, By: m.ReviewedBy, Text: TextHash(m.Text)}
+		if !m.ReviewedAt.IsZero() {
+			r.At = m.ReviewedAt.UTC().Format(time.RFC3339)
+		}
+		rs[m.ID] = r
+	}
+	return rs.Encode(l)
 }

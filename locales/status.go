@@ -48,7 +48,7 @@ func Status(c *Catalog) []LangStatus {
 			case m.SourceHash == "":
 				s.Unhashed++
 				s.UnhashedIDs = append(s.UnhashedIDs, id)
-			case m.SourceHash != SourceHash(c.messages[Source][id].Text):
+			case m.SourceHash != c.messages[Source][id].Hash():
 				s.Stale++
 				s.StaleIDs = append(s.StaleIDs, id)
 			default:

@@ -10,7 +10,7 @@ func TestStatusCounts(t *testing.T) {
 	cat := fixture(t, map[string]string{"a.one": "One", "a.two": "Two", "a.three": "Three"}, func(l Lang, id string, m *Message) *Message {
 		switch {
 		case l == Spanish && id == "a.one":
-			m.SourceHash = SourceHash("Uno")
+			m.SourceHash = SourceHash("", "Uno")
 		case l == Spanish && id == "a.two":
 			m.Review = ReviewReviewed
 		case l == Spanish && id == "a.three":

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/flows"
@@ -61,16 +62,21 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
-// runI18n holds the translation tools: status and hash.
+// runI18n holds the translation tools: status, hash and migrate.
 func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	usage := func() {
 		fmt.Fprintln(stderr, `Usage:
   rightsline i18n status [-v]
       a table per language: complete, stale, missing, draft and reviewed
-  rightsline i18n hash --lang L --id ID[,ID...] [--review draft|reviewed] [--dir locales]
+  rightsline i18n hash --lang L --id ID[,ID...] [--review draft|reviewed --by NAME] [--dir locales]
       after checking a stale translation against the current English (and
-      fixing it), record the English text's hash so lint stops flagging it;
-      --review reviewed marks it approved by a community reviewer`)
+      fixing it), record the English message's hash so lint stops flagging it;
+      --review reviewed --by NAME records (in locales/review/L.toml) that NAME
+      approved it now
+  rightsline i18n migrate [--dir locales]
+      bring the catalog files to the format goi18n merge reads: review keys
+      out to locales/review/<lang>.toml, hashes in go-i18n's form; a no-op
+      when nothing is left to do (run it after resolving a merge conflict)`)
 	}
 	if len(args) == 0 {
 		usage()
@@ -95,12 +101,13 @@ func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		lang := fs.String("lang", "", "the translation's language (es, zh-Hans, …)")
 		ids := fs.String("id", "", "message IDs, comma-separated")
 		review := fs.String("review", "", "also set review: draft or reviewed")
+		by := fs.String("by", "", "with --review reviewed: the reviewer's name")
 		dir := fs.String("dir", "locales", "the catalog's source folder")
 		if err := fs.Parse(args[1:]); err != nil {
 			return errUsage
 		}
 		l, ok := locales.ParseLang(*lang)
-		if !ok || *ids == "" {
+		if !ok || *ids == "" || (*review == locales.ReviewReviewed && strings.TrimSpace(*by) == "") {
 			usage()
 			return errUsage
 		}
@@ -110,7 +117,7 @@ func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 				list = append(list, id)
 			}
 		}
-		changed, err := locales.RefreshHashes(*dir, l, list, *review)
+		changed, err := locales.RefreshHashes(*dir, l, list, *review, strings.TrimSpace(*by), time.Now())
 		for _, f := range changed {
 			fmt.Fprintln(stdout, "updated", f)
 		}
@@ -118,6 +125,24 @@ func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return err
 		}
 		fmt.Fprintln(stdout, "The catalog is embedded: rebuild (go build, go run) to use the new hashes.")
+		return nil
+	case "migrate":
+		fs := flag.NewFlagSet("i18n migrate", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		dir := fs.String("dir", "locales", "the catalog's source folder")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+			return errUsage
+		}
+		changed, err := locales.Migrate(*dir)
+		for _, f := range changed {
+			fmt.Fprintln(stdout, "updated", f)
+		}
+		if err != nil {
+			return err
+		}
+		if len(changed) == 0 {
+			fmt.Fprintln(stdout, "i18n migrate: nothing to do")
+		}
 		return nil
 	}
 	usage()

@@ -42,19 +42,27 @@ func TestI18nHashRecordsTheEnglishHash(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, l := range locales.All[1:] {
-		body := "[\"a.x\"]\nreview = \"draft\"\nother = \"Hola\"\n"
+		body := "[\"a.x\"]\nother = \"Hola\"\n"
 		if err := os.WriteFile(filepath.Join(dir, string(l)+".toml"), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var out, errOut bytes.Buffer
 	err := dispatch(context.Background(), []string{"i18n", "hash", "--lang", "es", "--id", "a.x", "--review", "reviewed", "--dir", dir}, nil, &out, &errOut)
+	if !errors.Is(err, errUsage) {
+		t.Errorf("--review reviewed without --by is a usage error, got %v", err)
+	}
+	err = dispatch(context.Background(), []string{"i18n", "hash", "--lang", "es", "--id", "a.x", "--review", "reviewed", "--by", "Ana R.", "--dir", dir}, nil, &out, &errOut)
 	if err != nil {
 		t.Fatalf("%v: %s", err, errOut.String())
 	}
 	buf, _ := os.ReadFile(filepath.Join(dir, "es.toml"))
-	if want := "hash = \"" + locales.SourceHash("Hello") + "\"\nreview = \"reviewed\"\n"; !strings.Contains(string(buf), want) {
+	if want := "hash = \"" + locales.SourceHash("", "Hello") + "\"\n"; !strings.Contains(string(buf), want) || strings.Contains(string(buf), "review") {
 		t.Fatalf("es.toml:\n%s", buf)
+	}
+	side, _ := os.ReadFile(filepath.Join(dir, "review", "es.toml"))
+	if !strings.Contains(string(side), "status = \"reviewed\"\nby = \"Ana R.\"\nat = \"") {
+		t.Fatalf("review/es.toml:\n%s", side)
 	}
 	err = dispatch(context.Background(), []string{"i18n", "hash", "--lang", "xx", "--id", "a.x"}, nil, &out, &errOut)
 	if !errors.Is(err, errUsage) {

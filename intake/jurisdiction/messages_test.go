@@ -28,7 +28,7 @@ func TestTraitAndPlaceMessagesExist(t *testing.T) {
 				}
 				if l != locales.English {
 					en, _ := cat.Lookup(locales.English, id)
-					if m.Review != "draft" || m.SourceHash != locales.SourceHash(en.Text) {
+					if m.Review != "draft" || m.SourceHash != en.Hash() {
 						t.Errorf("%s %s: review %q hash %q; want draft and the English hash", l, id, m.Review, m.SourceHash)
 					}
 				}
