@@ -35,6 +35,7 @@ var ErrReferenceTaken = fmt.Errorf("intake: report reference already taken, retr
 var referencePrefixes = map[string]string{
 	jurisdiction.DC:           "DC",
 	jurisdiction.Pittsburgh:   "PGH",
+	jurisdiction.Allegheny:    "ALG",
 	jurisdiction.Hawaii:       "HI",
 	jurisdiction.Eugene:       "EUG",
 	jurisdiction.MountainView: "MV",

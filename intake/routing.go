@@ -3,11 +3,13 @@ package intake
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/rightsline/rightsline/intake/jurisdiction"
 	"github.com/rightsline/rightsline/locales"
 )
 
@@ -16,11 +18,14 @@ var routingFile []byte
 
 // Commission is an agency that reviews reports in the staff console.
 type Commission struct {
-	ID           string   `yaml:"id"`
-	Name         string   `yaml:"name"`
-	Jurisdiction string   `yaml:"jurisdiction"`
-	Contact      string   `yaml:"contact"`
-	Languages    []string `yaml:"languages"`
+	ID           string `yaml:"id"`
+	Name         string `yaml:"name"`
+	Jurisdiction string `yaml:"jurisdiction"`
+	Contact      string `yaml:"contact"`
+	// Reviewed is the month ("2026-11") the contact was last checked;
+	// residents see it beside the contact.
+	Reviewed  string   `yaml:"reviewed"`
+	Languages []string `yaml:"languages"`
 	// Deadlines are the filing time limits the commission applies.
 	Deadlines []string `yaml:"deadlines"`
 }
@@ -31,6 +36,8 @@ type Referral struct {
 	ID      string `yaml:"id"`
 	Name    string `yaml:"name"`
 	Contact string `yaml:"contact"`
+	// Reviewed is the month the contact was last checked.
+	Reviewed string `yaml:"reviewed"`
 }
 
 // DeadlineRule is one filing time limit, counted from the incident date.
@@ -159,6 +166,9 @@ func ParseRouting(buf []byte) (*Routing, error) {
 		if c.ID == "" || c.Name == "" || c.Jurisdiction == "" {
 			return nil, fmt.Errorf("commission %q needs id, name and jurisdiction", c.ID)
 		}
+		if c.Contact != "" && !validMonth(c.Reviewed) {
+			return nil, fmt.Errorf("commission %q: a contact needs reviewed: YYYY-MM (got %q)", c.ID, c.Reviewed)
+		}
 		if _, dup := r.commissions[c.ID]; dup {
 			return nil, fmt.Errorf("commission %q twice", c.ID)
 		}
@@ -176,6 +186,9 @@ func ParseRouting(buf []byte) (*Routing, error) {
 		if f.ID == "" || f.Name == "" {
 			return nil, fmt.Errorf("referral %q needs id and name", f.ID)
 		}
+		if f.Contact != "" && !validMonth(f.Reviewed) {
+			return nil, fmt.Errorf("referral %q: a contact needs reviewed: YYYY-MM (got %q)", f.ID, f.Reviewed)
+		}
 		if _, dup := r.referrals[f.ID]; dup {
 			return nil, fmt.Errorf("referral %q twice", f.ID)
 		}
@@ -191,6 +204,9 @@ func ParseRouting(buf []byte) (*Routing, error) {
 			return nil, fmt.Errorf("rule id %q is taken", ru.ID)
 		}
 		seenRule[ru.ID] = true
+		if _, ok := jurisdiction.ByID(ru.Jurisdiction); !ok {
+			return nil, fmt.Errorf("rule %q: unknown jurisdiction %q (see jurisdiction/jurisdictions.yaml)", ru.ID, ru.Jurisdiction)
+		}
 		if ru.Commission == "" && ru.Referral == "" {
 			return nil, fmt.Errorf("rule %q goes nowhere: give commission or referral", ru.ID)
 		}
@@ -237,6 +253,11 @@ func ParseRouting(buf []byte) (*Routing, error) {
 	return r, nil
 }
 
+func validMonth(s string) bool {
+	_, err := time.Parse("2006-01", s)
+	return err == nil
+}
+
 // DefaultRouting returns the embedded routing data.
 func DefaultRouting() *Routing { return routing }
 
@@ -244,18 +265,17 @@ func DefaultRouting() *Routing { return routing }
 // the embedded routing data.
 func Route(jurisdiction, category string) Decision { return routing.Route(jurisdiction, category) }
 
-// Route decides where a report of category from jurisdiction goes. An
-// unknown category is routed as Other.
-func (r *Routing) Route(jurisdiction, category string) Decision {
+// Route decides where a report of category from place goes: the rule of
+// the place itself, else of the next wider place that has one (Mountain
+// View → California, Pittsburgh → Allegheny County → Pennsylvania), else
+// the default for the category. An unknown category is routed as Other.
+func (r *Routing) Route(place, category string) Decision {
 	if !ValidCategory(category) {
 		category = Other
 	}
-	for _, ru := range r.rules {
-		if ru.Jurisdiction != jurisdiction {
-			continue
-		}
-		for _, c := range ru.Categories {
-			if c == category {
+	for _, j := range jurisdiction.Chain(place) {
+		for _, ru := range r.rules {
+			if ru.Jurisdiction == j.ID && slices.Contains(ru.Categories, category) {
 				return Decision{CommissionID: ru.Commission, Rule: ru.ID, Reason: ru.Reason, Referral: ru.Referral, Deadlines: r.deadlineRules(ru.Deadlines)}
 			}
 		}

@@ -9,85 +9,164 @@ import (
 )
 
 // TestRouteTable pins where every seeded place × category goes, looked up
-// from a ZIP code as a resident would give it.
+// from a ZIP code or a place name as a resident would give it, and the
+// staff deadline for an incident on 2026-01-01 ("" when no limit is known).
 func TestRouteTable(t *testing.T) {
 	type want struct {
-		commission, rule, referral string
+		commission, rule, referral, deadline string
 	}
+	const (
+		oneYear  = "2027-01-01"
+		days180  = "2026-06-30"
+		days300  = "2026-10-28"
+		none     = ""
+		incident = "2026-01-01"
+	)
+	var (
+		homeless = want{"", "default/homelessness", "", none}
+		other    = want{"", "default/other", "", none}
+		adaGov   = want{"", "default/government", "doj-ada", days180}
+	)
 	places := []struct {
-		name, zip string
-		want      map[string]want
+		name, where string
+		want        map[string]want
 	}{
 		{"DC", "20001", map[string]want{
-			intake.Housing:      {"dc-ohr", "dc/housing", ""},
-			intake.Homelessness: {"dc-ohr", "dc/other", ""},
-			intake.Employment:   {"dc-ohr", "dc/employment", ""},
-			intake.PublicPlace:  {"dc-ohr", "dc/other", ""},
-			intake.Government:   {"dc-ohr", "dc/other", ""},
-			intake.Other:        {"dc-ohr", "dc/other", ""},
+			intake.Housing:      {"dc-ohr", "dc/housing", "", oneYear},
+			intake.Homelessness: {"dc-ohr", "dc/other", "", oneYear},
+			intake.Employment:   {"dc-ohr", "dc/employment", "", days300},
+			intake.PublicPlace:  {"dc-ohr", "dc/other", "", oneYear},
+			intake.Government:   {"dc-ohr", "dc/other", "", oneYear},
+			intake.Other:        {"dc-ohr", "dc/other", "", oneYear},
 		}},
-		{"Pittsburgh", "15213", map[string]want{
-			intake.Housing:      {"pghchr", "pittsburgh/housing-public", ""},
-			intake.Homelessness: {"", "default/homelessness", ""},
-			intake.Employment:   {"pghchr", "pittsburgh/employment", ""},
-			intake.PublicPlace:  {"pghchr", "pittsburgh/housing-public", ""},
-			intake.Government:   {"", "default/government", "doj-ada"},
-			intake.Other:        {"", "default/other", ""},
+		{"City of Pittsburgh", "15213", map[string]want{
+			intake.Housing:      {"pghchr", "pittsburgh/housing-public", "", oneYear},
+			intake.Homelessness: homeless,
+			intake.Employment:   {"pghchr", "pittsburgh/employment", "", days300},
+			intake.PublicPlace:  {"pghchr", "pittsburgh/housing-public", "", oneYear},
+			intake.Government:   adaGov,
+			intake.Other:        other,
 		}},
-		{"Hawaii", "96813", map[string]want{
-			intake.Housing:      {"hcrc", "hawaii/housing-public-government", ""},
-			intake.Homelessness: {"", "default/homelessness", ""},
-			intake.Employment:   {"hcrc", "hawaii/employment", ""},
-			intake.PublicPlace:  {"hcrc", "hawaii/housing-public-government", ""},
-			intake.Government:   {"hcrc", "hawaii/housing-public-government", ""},
-			intake.Other:        {"", "default/other", ""},
+		// Mt. Lebanon is outside the city: never PghCHR.
+		{"Mt. Lebanon (15228)", "15228", map[string]want{
+			intake.Housing:      {"", "allegheny/housing-public", "achrc", oneYear},
+			intake.Homelessness: homeless,
+			intake.Employment:   {"", "allegheny/employment", "achrc", days300},
+			intake.PublicPlace:  {"", "allegheny/housing-public", "achrc", oneYear},
+			intake.Government:   adaGov,
+			intake.Other:        other,
+		}},
+		{"Mt Lebanon (by name)", "Mt Lebanon", map[string]want{
+			intake.Housing:    {"", "allegheny/housing-public", "achrc", oneYear},
+			intake.Employment: {"", "allegheny/employment", "achrc", days300},
+		}},
+		{"Philadelphia", "19103", map[string]want{
+			intake.Housing:      {"", "pa/housing-public", "phrc", days180},
+			intake.Homelessness: homeless,
+			intake.Employment:   {"", "pa/employment", "phrc", days180},
+			intake.PublicPlace:  {"", "pa/housing-public", "phrc", days180},
+			intake.Government:   adaGov,
+			intake.Other:        other,
+		}},
+		{"Hawaii (Hilo)", "96720", map[string]want{
+			intake.Housing:      {"hcrc", "hawaii/housing-public-government", "", days180},
+			intake.Homelessness: homeless,
+			intake.Employment:   {"hcrc", "hawaii/employment", "", days180},
+			intake.PublicPlace:  {"hcrc", "hawaii/housing-public-government", "", days180},
+			intake.Government:   {"hcrc", "hawaii/housing-public-government", "", days180},
+			intake.Other:        other,
 		}},
 		{"Eugene", "97401", map[string]want{
-			intake.Housing:      {"eugene-hrni", "eugene/housing-public", "boli"},
-			intake.Homelessness: {"", "default/homelessness", ""},
-			intake.Employment:   {"eugene-hrni", "eugene/employment", "boli"},
-			intake.PublicPlace:  {"eugene-hrni", "eugene/housing-public", "boli"},
-			intake.Government:   {"", "default/government", "doj-ada"},
-			intake.Other:        {"", "default/other", ""},
+			intake.Housing:      {"eugene-hrni", "eugene/housing-public", "boli", oneYear},
+			intake.Homelessness: homeless,
+			intake.Employment:   {"eugene-hrni", "eugene/employment", "boli", days300},
+			intake.PublicPlace:  {"eugene-hrni", "eugene/housing-public", "boli", oneYear},
+			intake.Government:   adaGov,
+			intake.Other:        other,
+		}},
+		{"Portland, OR", "97201", map[string]want{
+			intake.Housing:      {"", "or/housing-public", "boli", oneYear},
+			intake.Homelessness: homeless,
+			intake.Employment:   {"", "or/employment", "boli", days300},
+			intake.PublicPlace:  {"", "or/housing-public", "boli", oneYear},
+			intake.Government:   adaGov,
+			intake.Other:        other,
 		}},
 		{"Mountain View", "94041", map[string]want{
-			intake.Housing:      {"ca-crd", "mountain-view/housing-public", ""},
-			intake.Homelessness: {"", "default/homelessness", ""},
-			intake.Employment:   {"ca-crd", "mountain-view/employment", ""},
-			intake.PublicPlace:  {"ca-crd", "mountain-view/housing-public", ""},
-			intake.Government:   {"", "default/government", "doj-ada"},
-			intake.Other:        {"", "default/other", ""},
+			intake.Housing:      {"ca-crd", "mountain-view/housing-public", "", oneYear},
+			intake.Homelessness: homeless,
+			intake.Employment:   {"ca-crd", "mountain-view/employment", "", days300},
+			intake.PublicPlace:  {"ca-crd", "mountain-view/housing-public", "", oneYear},
+			intake.Government:   adaGov,
+			intake.Other:        other,
 		}},
-		// Texas: no local commission in our data → default queue and the
-		// federal agency for the category.
+		{"Los Angeles", "90012", map[string]want{
+			intake.Housing:      {"ca-crd", "ca/housing-public", "", oneYear},
+			intake.Homelessness: homeless,
+			intake.Employment:   {"ca-crd", "ca/employment", "", days300},
+			intake.PublicPlace:  {"ca-crd", "ca/housing-public", "", oneYear},
+			intake.Government:   adaGov,
+			intake.Other:        other,
+		}},
+		// Texas: no state or local agency in our data → default queue and
+		// the federal agency for the category.
 		{"Austin, TX (federal)", "78701", map[string]want{
-			intake.Housing:      {"", "default/housing", "hud"},
-			intake.Homelessness: {"", "default/homelessness", ""},
-			intake.Employment:   {"", "default/employment", "eeoc"},
-			intake.PublicPlace:  {"", "default/public-place", "doj-crt"},
-			intake.Government:   {"", "default/government", "doj-ada"},
-			intake.Other:        {"", "default/other", ""},
-		}},
-		// Pennsylvania outside Pittsburgh: its state agency is not in our
-		// facts, so federal referral.
-		{"Philadelphia", "19103", map[string]want{
-			intake.Housing:    {"", "default/housing", "hud"},
-			intake.Employment: {"", "default/employment", "eeoc"},
+			intake.Housing:      {"", "default/housing", "hud", oneYear},
+			intake.Homelessness: homeless,
+			intake.Employment:   {"", "default/employment", "eeoc", days180},
+			intake.PublicPlace:  {"", "default/public-place", "doj-crt", none},
+			intake.Government:   adaGov,
+			intake.Other:        other,
 		}},
 	}
 	for _, p := range places {
-		j, ok := jurisdiction.Lookup(p.zip)
+		j, ok := jurisdiction.Lookup(p.where)
 		if !ok {
-			t.Fatalf("%s: ZIP %s not found", p.name, p.zip)
+			t.Fatalf("%s: %q not found", p.name, p.where)
 		}
 		for cat, w := range p.want {
 			d := intake.Route(j.ID, cat)
-			if d.CommissionID != w.commission || d.Rule != w.rule || d.Referral != w.referral {
-				t.Errorf("%s (%s) × %s = {%q %q %q}, want {%q %q %q}", p.name, j.ID, cat,
-					d.CommissionID, d.Rule, d.Referral, w.commission, w.rule, w.referral)
+			date, _ := d.Deadline(incident)
+			if d.CommissionID != w.commission || d.Rule != w.rule || d.Referral != w.referral || date != w.deadline {
+				t.Errorf("%s (%s) × %s = {%q %q %q %q}, want {%q %q %q %q}", p.name, j.ID, cat,
+					d.CommissionID, d.Rule, d.Referral, date, w.commission, w.rule, w.referral, w.deadline)
 			}
 			if d.Reason == "" {
 				t.Errorf("%s × %s: no reason", p.name, cat)
+			}
+		}
+	}
+}
+
+// Every seeded place is in the table above, for every category, so a new
+// place cannot be added without its routing test.
+func TestRouteTableCoversEverySeededPlace(t *testing.T) {
+	tested := map[string]bool{"dc": true, "pittsburgh-pa": true, "allegheny-pa": true, "pa": true, "hi": true,
+		"eugene-or": true, "or": true, "mountain-view-ca": true, "ca": true, "federal": true}
+	for _, j := range jurisdiction.All() {
+		if !tested[j.ID] {
+			t.Errorf("jurisdiction %s has no row in TestRouteTable", j.ID)
+		}
+	}
+}
+
+// A resident anywhere in California, Oregon or Pennsylvania with a work
+// or housing complaint reaches the state's agency.
+func TestEveryStateWithAnAgencyIsReached(t *testing.T) {
+	for _, c := range []struct{ where, agency string }{
+		{"90012", "ca-crd"}, {"95814", "ca-crd"}, {"Oakland", "ca-crd"}, {"Sunnyvale", "ca-crd"}, {"94035", "ca-crd"},
+		{"97201", "boli"}, {"97477", "boli"}, {"Springfield OR", "boli"}, {"Portland", "boli"},
+		{"19103", "phrc"}, {"17101", "phrc"}, {"16501", "phrc"}, {"15106", "phrc"},
+		{"15228", "achrc"}, {"Wilkinsburg PA", "achrc"}, {"Allegheny County", "achrc"},
+	} {
+		j, _ := jurisdiction.Lookup(c.where)
+		for _, cat := range []string{intake.Housing, intake.Employment, intake.PublicPlace} {
+			d := intake.Route(j.ID, cat)
+			if d.CommissionID != c.agency && d.Referral != c.agency {
+				t.Errorf("%s (%s) × %s → %+v; want %s", c.where, j.ID, cat, d, c.agency)
+			}
+			if d.CommissionID == "pghchr" {
+				t.Errorf("%s sent to PghCHR", c.where)
 			}
 		}
 	}
@@ -168,6 +247,8 @@ defaults:
 		"goes nowhere":       base + "rules: [{id: a, jurisdiction: dc, categories: [housing], reason: x}]",
 		"unknown deadline":   base + "rules: [{id: a, jurisdiction: dc, categories: [housing], commission: c1, deadlines: [d9], reason: x}]",
 		"unknown field":      base + "rulez: []",
+		"unknown place":      base + "rules: [{id: a, jurisdiction: atlantis, categories: [housing], commission: c1, reason: x}]",
+		"contact, no date":   strings.Replace(base, "{id: r1, name: R1}", "{id: r1, name: R1, contact: x.gov}", 1),
 		"missing default":    strings.Replace(base, "  - {category: other, reason: x}\n", "", 1),
 	}
 	for name, src := range bad {
@@ -195,7 +276,7 @@ func TestReferences(t *testing.T) {
 		}
 		seen[ref] = true
 	}
-	for jur, prefix := range map[string]string{"pittsburgh-pa": "PGH-", "hi": "HI-", "eugene-or": "EUG-", "mountain-view-ca": "MV-", "federal": "US-", "": "US-", "nowhere": "US-"} {
+	for jur, prefix := range map[string]string{"pittsburgh-pa": "PGH-", "allegheny-pa": "ALG-", "pa": "PA-", "hi": "HI-", "eugene-or": "EUG-", "mountain-view-ca": "MV-", "federal": "US-", "": "US-", "nowhere": "US-"} {
 		ref, _ := intake.NewReference(nil, jur)
 		if !strings.HasPrefix(ref, prefix) {
 			t.Errorf("%q: reference %q, want prefix %s", jur, ref, prefix)

@@ -19,10 +19,12 @@ import (
 
 // Well-known jurisdiction IDs.
 const (
-	Federal      = "federal"
-	DC           = "dc"
-	Eugene       = "eugene-or"
-	Pittsburgh   = "pittsburgh-pa"
+	Federal    = "federal"
+	DC         = "dc"
+	Eugene     = "eugene-or"
+	Pittsburgh = "pittsburgh-pa"
+	// Allegheny is Allegheny County outside the City of Pittsburgh.
+	Allegheny    = "allegheny-pa"
 	MountainView = "mountain-view-ca"
 	Hawaii       = "hi"
 	Oregon       = "or"
@@ -60,6 +62,17 @@ type entry struct {
 	Traits []string `yaml:"traits"`
 	Names  []string `yaml:"names"`
 	ZIPs   []string `yaml:"zips"`
+	// MixedZIPs are ZIP codes partly inside this city: Lookup gives the
+	// wider jurisdiction of their range and CityLineOf names this city, so
+	// the flow asks the resident which side they are on.
+	MixedZIPs []string `yaml:"mixed_zips"`
+}
+
+// stateEntry is a state named by postal abbreviation or full name.
+type stateEntry struct {
+	ID    string   `yaml:"id"`
+	Abbr  []string `yaml:"abbr"`
+	Names []string `yaml:"names"`
 }
 
 type zipRange struct {
@@ -73,10 +86,13 @@ type placeName struct {
 }
 
 type table struct {
-	order  []string
-	byID   map[string]Jurisdiction
-	ranges []zipRange  // narrowest first
-	names  []placeName // longest first
+	order      []string
+	byID       map[string]Jurisdiction
+	ranges     []zipRange        // narrowest first
+	names      []placeName       // longest first
+	mixed      map[string]string // ZIP → the city it is partly inside
+	stateAbbr  map[string]string // "OR" → "or"; other states → federal
+	stateNames []placeName       // "oregon", "maine"
 }
 
 var data = mustParse(dataFile)
@@ -94,14 +110,15 @@ func mustParse(buf []byte) *table {
 // list of its own.
 func parse(buf []byte) (*table, error) {
 	var doc struct {
-		Jurisdictions []entry `yaml:"jurisdictions"`
+		Jurisdictions []entry      `yaml:"jurisdictions"`
+		States        []stateEntry `yaml:"states"`
 	}
 	dec := yaml.NewDecoder(strings.NewReader(string(buf)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&doc); err != nil {
 		return nil, err
 	}
-	t := &table{byID: map[string]Jurisdiction{}}
+	t := &table{byID: map[string]Jurisdiction{}, mixed: map[string]string{}, stateAbbr: map[string]string{}}
 	entries := map[string]entry{}
 	for _, e := range doc.Jurisdictions {
 		if e.ID == "" || e.Name == "" {
@@ -141,21 +158,47 @@ func parse(buf []byte) (*table, error) {
 		}
 		t.byID[id] = Jurisdiction{ID: id, Name: e.Name, Parent: e.Parent, Traits: traits}
 		for _, r := range e.ZIPs {
-			lo, hi, ok := strings.Cut(r, "-")
+			a, b, ok := parseRange(r)
 			if !ok {
-				hi = lo
-			}
-			a, err1 := strconv.Atoi(lo)
-			b, err2 := strconv.Atoi(hi)
-			if err1 != nil || err2 != nil || len(lo) != 5 || len(hi) != 5 || a > b {
 				return nil, fmt.Errorf("%s: bad zip range %q", id, r)
 			}
 			t.ranges = append(t.ranges, zipRange{lo: a, hi: b, id: id})
+		}
+		for _, z := range e.MixedZIPs {
+			if a, b, ok := parseRange(z); !ok || a != b {
+				return nil, fmt.Errorf("%s: bad mixed zip %q (one ZIP each)", id, z)
+			}
+			if prev, dup := t.mixed[z]; dup {
+				return nil, fmt.Errorf("mixed zip %s in %s and %s", z, prev, id)
+			}
+			t.mixed[z] = id
 		}
 		for _, n := range e.Names {
 			if f := foldName(n); f != "" {
 				t.names = append(t.names, placeName{name: f, id: id})
 			}
+		}
+	}
+	for z, city := range t.mixed {
+		if n, _ := strconv.Atoi(z); t.lookupZIPNumber(n).ID == city {
+			return nil, fmt.Errorf("mixed zip %s is also in a range of %s: a mixed ZIP must fall to the wider place", z, city)
+		}
+	}
+	for _, st := range doc.States {
+		if _, ok := t.byID[st.ID]; !ok {
+			return nil, fmt.Errorf("state %v: unknown jurisdiction %q", st.Abbr, st.ID)
+		}
+		for _, a := range st.Abbr {
+			if len(a) != 2 || strings.ToUpper(a) != a {
+				return nil, fmt.Errorf("state abbreviation %q: two capital letters", a)
+			}
+			if _, dup := t.stateAbbr[a]; dup {
+				return nil, fmt.Errorf("state abbreviation %q twice", a)
+			}
+			t.stateAbbr[a] = st.ID
+		}
+		for _, n := range st.Names {
+			t.stateNames = append(t.stateNames, placeName{name: foldName(n), id: st.ID})
 		}
 	}
 	sort.SliceStable(t.ranges, func(i, j int) bool {
@@ -178,16 +221,58 @@ func Lookup(zipOrCity string) (Jurisdiction, bool) {
 	if folded == "" {
 		return Jurisdiction{}, false
 	}
-	if id, ok := data.lookupName(folded); ok {
+	state, stated := data.namedState(zipOrCity, folded)
+	id, ok := data.lookupName(folded, state)
+	switch {
+	case ok:
 		return data.byID[id], true
+	case stated:
+		return data.byID[state], true
 	}
 	return Jurisdiction{}, false
 }
 
+// CityLineOf reports whether zip crosses the line of a city with its own
+// commission, and which: for "15235" it returns "pittsburgh-pa". Lookup
+// gives such a ZIP the wider place (Allegheny County), and the flow asks
+// the resident whether they are inside the city.
+func CityLineOf(zip string) (city string, ok bool) {
+	city, ok = data.mixed[zip]
+	return city, ok
+}
+
+// namedState finds a state named in the text: a postal abbreviation as the
+// last word after a place, written in capitals or after a comma
+// ("Springfield OR", "hilo, hi"), or a state's full name ("Portland,
+// Maine"). It returns the state's jurisdiction ID (federal for states
+// without their own).
+func (t *table) namedState(raw, folded string) (string, bool) {
+	words := strings.Fields(folded)
+	if len(words) >= 2 {
+		last := strings.ToUpper(words[len(words)-1])
+		if id, ok := t.stateAbbr[last]; ok {
+			trimmed := strings.TrimRight(raw, " .!?")
+			capitals := strings.HasSuffix(trimmed, last)
+			afterComma := strings.HasSuffix(strings.TrimRight(strings.TrimSuffix(strings.ToUpper(trimmed), last), " "), ",")
+			if capitals || afterComma {
+				return id, true
+			}
+		}
+	}
+	for _, n := range t.stateNames {
+		if _, ok := findName(folded, n.name); ok {
+			return n.id, true
+		}
+	}
+	return "", false
+}
+
 // lookupName finds the place named in folded text. A match inside a longer
-// match is dropped ("华盛顿" inside "华盛顿州", the state); of the rest the
-// narrowest place wins ("Eugene, Oregon" is Eugene), then the longest name.
-func (t *table) lookupName(folded string) (string, bool) {
+// match is dropped ("华盛顿" inside "华盛顿州", the state), and so is a place
+// outside the state the text names, when it names one ("Portland, Maine");
+// of the rest the narrowest place wins ("Eugene, Oregon" is Eugene), then
+// the longest name.
+func (t *table) lookupName(folded, state string) (string, bool) {
 	type match struct {
 		start, end, depth int
 		id                string
@@ -207,7 +292,7 @@ func (t *table) lookupName(folded string) (string, bool) {
 				break
 			}
 		}
-		if inside {
+		if inside || (state != "" && !inState(m.id, state)) {
 			continue
 		}
 		if best < 0 || m.depth > found[best].depth || (m.depth == found[best].depth && m.end-m.start > found[best].end-found[best].start) {
@@ -220,14 +305,53 @@ func (t *table) lookupName(folded string) (string, bool) {
 	return found[best].id, true
 }
 
+// parseRange reads "15213" or "15200-15299".
+func parseRange(r string) (lo, hi int, ok bool) {
+	a, b, dash := strings.Cut(r, "-")
+	if !dash {
+		b = a
+	}
+	x, err1 := strconv.Atoi(a)
+	y, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || len(a) != 5 || len(b) != 5 || x > y {
+		return 0, 0, false
+	}
+	return x, y, true
+}
+
 func (t *table) lookupZIP(zip string) Jurisdiction {
 	n, _ := strconv.Atoi(zip)
-	for _, r := range t.ranges {
-		if n >= r.lo && n <= r.hi {
-			return t.byID[r.id]
+	return t.lookupZIPNumber(n)
+}
+
+// lookupZIPNumber takes the narrowest range holding n (a city's ZIPs win
+// over its county's and its state's).
+func (t *table) lookupZIPNumber(n int) Jurisdiction {
+	best := -1
+	for i, r := range t.ranges {
+		if n >= r.lo && n <= r.hi && (best < 0 || r.hi-r.lo < t.ranges[best].hi-t.ranges[best].lo) {
+			best = i
 		}
 	}
+	if best >= 0 {
+		return t.byID[t.ranges[best].id]
+	}
 	return t.byID[Federal]
+}
+
+// inState reports whether place id lies in state: its chain holds the
+// state, or, for a state without its own jurisdiction (federal), the
+// place is federal too.
+func inState(id, state string) bool {
+	if state == Federal {
+		return id == Federal
+	}
+	for _, j := range Chain(id) {
+		if j.ID == state {
+			return true
+		}
+	}
+	return false
 }
 
 // ByID returns the jurisdiction with the given ID.

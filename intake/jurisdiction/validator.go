@@ -14,7 +14,15 @@ const (
 	ValidatorName = "jurisdiction"
 	// ZIPValidatorName stores the ZIP code found in the same answer.
 	ZIPValidatorName = "jurisdiction_zip"
+	// CityLineValidatorName stores the city whose line the answer's ZIP
+	// crosses ("pittsburgh-pa"), so the flow can ask which side.
+	CityLineValidatorName = "jurisdiction_city_line"
 )
+
+// CityLineVar is the conversation variable CityLineValidator fills: the
+// flows ask "inside the City of Pittsburgh?" while it is set, and clear it
+// with the answer.
+const CityLineVar = "city_line"
 
 // UnknownKeywords is the keyword list of answers such as "don't know" or
 // "skip": the resident is then treated under federal law, which applies
@@ -56,8 +64,22 @@ func ZIPValidator() flows.Validator {
 	}
 }
 
-// Validators returns both validators under their names, ready to merge into
-// flows.Options.Validators.
+// CityLineValidator accepts text holding a ZIP code that crosses a city
+// line and stores the city (CityLineOf); it refuses every other answer, so
+// `also: {city_line: jurisdiction_city_line}` clears the variable when no
+// question is needed.
+func CityLineValidator() flows.Validator {
+	return func(input string, _ locales.Lang, _ time.Time, _ *locales.Catalog) (string, bool) {
+		zip, ok := FindZIP(input)
+		if !ok {
+			return "", false
+		}
+		return CityLineOf(zip)
+	}
+}
+
+// Validators returns the three validators under their names, ready to
+// merge into flows.Options.Validators.
 func Validators() map[string]flows.Validator {
-	return map[string]flows.Validator{ValidatorName: Validator(), ZIPValidatorName: ZIPValidator()}
+	return map[string]flows.Validator{ValidatorName: Validator(), ZIPValidatorName: ZIPValidator(), CityLineValidatorName: CityLineValidator()}
 }
