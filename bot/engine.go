@@ -1,46 +1,43 @@
 package bot
 
 import (
-	"io"
+	"context"
 	"log/slog"
 	"maps"
 	"time"
 
 	"github.com/rightsline/rightsline/flows"
-	"github.com/rightsline/rightsline/intake"
-	"github.com/rightsline/rightsline/intake/jurisdiction"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
 
-// NewEngine builds the conversation engine with every validator, choice
-// source and action the flows use. The service and the tests both build
-// their engine here, so a transcript test runs exactly what residents get.
-func NewEngine(cat *locales.Catalog, idle time.Duration) (*flows.Engine, error) {
-	return flows.New(cat, engineOptions(idle, intake.Config{Catalog: cat}))
+// Extension is one domain package's additions to the runtime: the
+// validators, choice sources and actions its flows name, the handler that
+// persists its events, and interceptors that work in every state.
+// intake.Extension is the one the service runs; cmd/rightsline wires it.
+type Extension struct {
+	Engine       flows.Options
+	Events       EventHandler
+	Interceptors []Interceptor
 }
 
-func engineOptions(idle time.Duration, ic intake.Config) flows.Options {
+// NewEngine builds the conversation engine with every extension's
+// validators, choice sources and actions. The service and the tests both
+// build their engine here, so a transcript test runs exactly what
+// residents get.
+func NewEngine(cat *locales.Catalog, idle time.Duration, exts ...Extension) (*flows.Engine, error) {
 	opts := flows.Options{
 		Idle:          idle,
 		Validators:    map[string]flows.Validator{},
 		ChoiceSources: map[string]flows.ChoiceSource{},
 		Actions:       map[string]flows.ActionFunc{},
 	}
-	for _, ext := range extensions(ic) {
-		maps.Copy(opts.Validators, ext.Validators)
-		maps.Copy(opts.ChoiceSources, ext.ChoiceSources)
-		maps.Copy(opts.Actions, ext.Actions)
+	for _, ext := range exts {
+		maps.Copy(opts.Validators, ext.Engine.Validators)
+		maps.Copy(opts.ChoiceSources, ext.Engine.ChoiceSources)
+		maps.Copy(opts.Actions, ext.Engine.Actions)
 	}
-	return opts
-}
-
-// extensions lists the domain packages' additions to the engine.
-func extensions(ic intake.Config) []flows.Options {
-	return []flows.Options{
-		{Validators: jurisdiction.Validators()}, // content: ZIP/city → jurisdiction (+ zip)
-		intake.EngineOptionsWith(ic),            // intake: place, optional answers, traits list, summary, submit_report
-	}
+	return flows.New(cat, opts)
 }
 
 // Config configures New.
@@ -51,24 +48,40 @@ type Config struct {
 	Log  *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Rand is the randomness for report references; nil is crypto/rand.
-	// Transcript tests pass a fixed reader so references repeat.
-	Rand io.Reader
+	// Extensions are the domain packages' additions (intake.Extension).
+	Extensions []Extension
 }
 
-// New builds the runtime the service runs: the engine with every domain
-// extension, and the domain's event handling. cmd/rightsline and the
-// transcript tests both call it.
+// New builds the runtime: the engine with every extension, their event
+// handlers and their interceptors. cmd/rightsline and the tests both call
+// it; channels then Register themselves.
 func New(st *store.Store, cat *locales.Catalog, cfg Config) (*Runtime, error) {
-	eng, err := flows.New(cat, engineOptions(cfg.Idle, intake.Config{Catalog: cat, Rand: cfg.Rand}))
+	eng, err := NewEngine(cat, cfg.Idle, cfg.Extensions...)
 	if err != nil {
 		return nil, err
 	}
-	reports := intake.NewService(st, cat)
-	rt := &Runtime{
-		Store: st, Engine: eng, Log: cfg.Log, Now: cfg.Now,
-		Events:       reports,                // a filed report is stored in the step's transaction
-		Interceptors: []Interceptor{reports}, // STATUS <reference> in any state
+	rt := &Runtime{Store: st, Engine: eng, Log: cfg.Log, Now: cfg.Now}
+	var handlers eventHandlers
+	for _, ext := range cfg.Extensions {
+		if ext.Events != nil {
+			handlers = append(handlers, ext.Events)
+		}
+		rt.Interceptors = append(rt.Interceptors, ext.Interceptors...)
+	}
+	if len(handlers) > 0 {
+		rt.Events = handlers
 	}
 	return rt, nil
+}
+
+// eventHandlers passes every event to each handler in turn.
+type eventHandlers []EventHandler
+
+func (hs eventHandlers) HandleEvent(ctx context.Context, tx *store.Tx, c store.Contact, channel string, ev flows.Event) error {
+	for _, h := range hs {
+		if err := h.HandleEvent(ctx, tx, c, channel, ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }

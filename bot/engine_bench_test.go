@@ -6,6 +6,7 @@ import (
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 )
 
@@ -17,7 +18,7 @@ func BenchmarkEngineStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	eng, err := bot.NewEngine(cat, 0)
+	eng, err := bot.NewEngine(cat, 0, intake.Extension(nil, intake.Config{Catalog: cat}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,8 +1,12 @@
-// Package bot is the runtime every channel shares: it finds the contact,
-// loads the conversation, steps the engine and commits the inbound message,
-// the new state, the outbound replies and any report in one transaction,
-// before the channel sends a single reply. The channels live in
-// subpackages (bot/sms, bot/discord, bot/web, bot/terminal).
+// Package bot is the runtime every channel shares, and the only door into
+// a conversation: a channel checks size, signature and shape, turns the
+// request into one typed Inbound message, calls Runtime.Handle, and renders
+// the Outcome. Handle finds the contact, cleans the text, runs the
+// channel's interceptors (STOP, HELP, the rate-limit notice …), checks a
+// click against the state it was offered in, steps the engine and commits
+// the inbound message, the new state, the replies and any report in one
+// transaction, before the channel sends a single reply. The channels live
+// in subpackages (bot/sms, bot/discord, bot/web, bot/terminal).
 package bot
 
 import (
@@ -15,16 +19,16 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/flows"
-	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
 
-// Inbound is one message from a person on a channel.
+// Inbound is one thing a person did on a channel. Exactly one of Text,
+// Choice, Word, Flow or Command says what; an Inbound with none of them is
+// an empty typed message.
 type Inbound struct {
 	Channel string // "sms", "discord", "web", "terminal"
 	Address string // phone number, Discord user ID, simulator session …
-	Text    string
 	// ExternalID is the provider's message ID (Twilio MessageSid, Discord
 	// interaction ID). A repeated ExternalID is answered with the replies
 	// stored the first time and runs nothing again.
@@ -33,6 +37,31 @@ type Inbound struct {
 	// locale, --lang); used only for a new conversation.
 	Lang locales.Lang
 	At   time.Time
+
+	// Text is what the person typed (or wrote in a form). The runtime
+	// cleans it (see locales.Clean) and caps it at the channel's MaxText
+	// before anything is stored.
+	Text string
+	// Choice is the key of a choice picked from a button or select menu.
+	Choice string
+	// Word is a global word picked from a button (flows.WordMenu …).
+	Word string
+	// Flow starts a flow at its first state, as /report does ("intake");
+	// a conversation already in that flow is asked its question again.
+	Flow string
+	// Command is a channel command for the interceptors ("status" for
+	// /status), with its argument.
+	Command, Arg string
+	// Media is the number of attachments (an MMS photo).
+	Media int
+
+	// State, when set, is the state the person answered (the state a
+	// button, select menu or form was offered in). If the conversation
+	// has moved on, nothing runs: the Outcome is Stale.
+	State string
+	// Defaults are conversation variables set unless the conversation
+	// already has them: a Discord server's jurisdiction.
+	Defaults map[string]string
 }
 
 // Outcome is what the channel sends back.
@@ -44,40 +73,152 @@ type Outcome struct {
 	// Duplicate is set when the message was seen before; Replies are then
 	// those stored the first time.
 	Duplicate bool
+	// Stale is set when the message answered a state the conversation has
+	// left (a click on an old message); Replies hold the channel's stale
+	// notice and Prompt what the conversation asks now.
+	Stale bool
+	// Intercepted is set when an interceptor answered instead of the
+	// engine (Prompt is then empty).
+	Intercepted bool
 	// Events are what the step produced (reports filed, language changes).
 	Events []flows.Event
 }
 
 // EventHandler persists what an engine event asks for (a report) inside
-// the step's transaction, and may add replies' template data (a report
-// reference) before the channel sees them.
+// the step's transaction. An error that wraps ErrRetry makes the runtime
+// run the whole message again (up to three times).
 type EventHandler interface {
 	HandleEvent(ctx context.Context, tx *store.Tx, c store.Contact, channel string, ev flows.Event) error
 }
 
-// Interceptor answers a message before the conversation engine sees it:
-// commands that work the same in every state, such as STATUS <reference>.
-// It runs inside the message's transaction, after the inbound message is
-// stored. handled false passes the message on to the engine.
-type Interceptor interface {
-	Intercept(ctx context.Context, tx *store.Tx, c store.Contact, lang locales.Lang, text string) (replies []flows.Reply, handled bool, err error)
+// ErrRetry, wrapped in an error from an EventHandler, means "nothing was
+// stored; run the step again": a new report's random reference collided
+// with a stored one, and the next run draws another.
+var ErrRetry = errors.New("bot: run the step again")
+
+// Turn is what an interceptor sees of one inbound message, inside the
+// runtime's transaction with the contact locked.
+type Turn struct {
+	Tx      *store.Tx
+	Contact store.Contact
+	// Lang is the conversation's language; before one is chosen, the
+	// language the text is written in, or English.
+	Lang locales.Lang
+	// In is the message, its Text already cleaned and capped.
+	In Inbound
+	// State is the conversation's current state ("" for a new one).
+	State string
+	cat   *locales.Catalog
 }
 
-// Runtime steps conversations and stores them.
+// Reply renders message id in the turn's language.
+func (t *Turn) Reply(id string, data map[string]string) (flows.Reply, error) {
+	text, err := t.cat.Text(t.Lang, id, data)
+	return flows.Reply{ID: id, Text: text}, err
+}
+
+// Verdict is an interceptor's decision.
+type Verdict struct {
+	// Handled stops the message here: the engine does not run and the
+	// conversation is not changed. false passes it on.
+	Handled bool
+	// Replies are sent (and stored) instead of the engine's.
+	Replies []flows.Reply
+	// Status is stored on the inbound message ("rate_limited"); "" means
+	// "received".
+	Status string
+}
+
+// Interceptor answers a message before the conversation engine sees it:
+// channel words (STOP, HELP, the rate-limit notice, an empty SMS) and
+// commands that work the same in every state (STATUS <reference>). It runs
+// inside the message's transaction and may change the contact through
+// t.Tx; a repeated ExternalID rolls back whatever it did. It must have no
+// other effects: the transaction may run again on contention.
+type Interceptor interface {
+	Intercept(ctx context.Context, t *Turn) (Verdict, error)
+}
+
+// InterceptorFunc adapts a function to Interceptor.
+type InterceptorFunc func(ctx context.Context, t *Turn) (Verdict, error)
+
+// Intercept implements Interceptor.
+func (f InterceptorFunc) Intercept(ctx context.Context, t *Turn) (Verdict, error) { return f(ctx, t) }
+
+// Channel is what a channel registers with the runtime.
+type Channel struct {
+	Name string
+	// MaxText caps inbound text, as Count measures it; longer text is cut
+	// (between characters) before it is stored. 0 means DefaultMaxText.
+	MaxText int
+	// Count measures text for MaxText; nil counts characters.
+	Count locales.Counter
+	// Interceptors run first, in order, before the runtime's own.
+	Interceptors []Interceptor
+	// Stale is the message ID answered to a click on an old message; ""
+	// means flows.MsgNotUnderstood.
+	Stale string
+}
+
+// DefaultMaxText is the inbound cap of a channel that sets none: more
+// than any one SMS (1600) or Discord message (2000 characters).
+const DefaultMaxText = 4000
+
+// Runtime steps conversations and stores them. Configure it (Register,
+// Interceptors) before it handles messages; Handle is then safe for
+// concurrent use.
 type Runtime struct {
 	Store  *store.Store
 	Engine *flows.Engine
 	Log    *slog.Logger
 	// Events handles engine events; nil ignores them.
 	Events EventHandler
-	// Interceptors answer before the engine, in order.
+	// Interceptors answer before the engine, after the channel's own, for
+	// every channel (STATUS <reference>).
 	Interceptors []Interceptor
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	channels map[string]Channel
 }
+
+// Register adds (or replaces) a channel's settings and interceptors. A
+// channel that never registers gets the defaults.
+func (r *Runtime) Register(ch Channel) {
+	if r.channels == nil {
+		r.channels = map[string]Channel{}
+	}
+	r.channels[ch.Name] = ch
+}
+
+func (r *Runtime) channel(name string) Channel {
+	ch, ok := r.channels[name]
+	if !ok {
+		ch.Name = name
+	}
+	if ch.MaxText <= 0 {
+		ch.MaxText = DefaultMaxText
+	}
+	if ch.Count == nil {
+		ch.Count = locales.Runes
+	}
+	if ch.Stale == "" {
+		ch.Stale = flows.MsgNotUnderstood
+	}
+	return ch
+}
+
+// StatusStale is stored on an inbound click that answered a state the
+// conversation had left; it was answered with the channel's stale notice
+// and changed nothing.
+const StatusStale = "stale"
 
 // ErrEmptyAddress is returned for an inbound message without an address.
 var ErrEmptyAddress = errors.New("bot: inbound message has no address")
+
+// errDuplicate aborts the transaction of a message seen before, undoing
+// what interceptors did; Handle then answers from the store.
+var errDuplicate = errors.New("bot: message seen before")
 
 // Handle runs one inbound message through the conversation and returns the
 // replies to send. Everything is committed before it returns: a caller that
@@ -91,13 +232,14 @@ func (r *Runtime) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 		in.At = r.now()
 	}
 	in.At = in.At.UTC()
+	ch := r.channel(in.Channel)
+	in.Text = locales.Truncate(locales.Clean(in.Text), ch.MaxText, ch.Count)
+	in.Arg = locales.Truncate(locales.Clean(in.Arg), ch.MaxText, ch.Count)
 	var out Outcome
 	var err error
-	// A new report reference can collide with a stored one (1 in 2^40 a
-	// pair); the step then runs again and draws another.
 	for attempt := 0; attempt < 3; attempt++ {
-		out, err = r.handleOnce(ctx, in)
-		if !errors.Is(err, intake.ErrReferenceTaken) {
+		out, err = r.handleOnce(ctx, ch, in)
+		if !errors.Is(err, ErrRetry) {
 			break
 		}
 	}
@@ -106,12 +248,13 @@ func (r *Runtime) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 	}
 	r.log().LogAttrs(ctx, slog.LevelInfo, "message handled",
 		slog.String("channel", in.Channel), slog.Int64("contact", out.Contact.ID),
-		slog.Bool("duplicate", out.Duplicate), slog.Int("replies", len(out.Replies)),
+		slog.Bool("duplicate", out.Duplicate), slog.Bool("stale", out.Stale),
+		slog.Bool("intercepted", out.Intercepted), slog.Int("replies", len(out.Replies)),
 		slog.String("lang", string(out.Lang)), slog.String("state", out.Prompt.State))
 	return out, nil
 }
 
-func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
+func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outcome, error) {
 	var out Outcome
 	err := r.Store.InTx(ctx, func(tx *store.Tx) error {
 		out = Outcome{}
@@ -120,18 +263,10 @@ func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
 			return err
 		}
 		out.Contact = c
-		inMsg := store.Message{ContactID: c.ID, Direction: store.DirectionIn, Channel: in.Channel, Body: in.Text, ExternalID: in.ExternalID, Status: "received"}
-		if err := tx.InsertMessage(ctx, &inMsg); err != nil {
-			if errors.Is(err, store.ErrDuplicate) {
-				out.Duplicate = true
-				return nil
-			}
-			return err
-		}
 		conv := r.decode(c, state, in)
-		// Commands such as STOP work from the very first message, before a
-		// language is chosen: they answer in the language the text is in,
-		// or in English.
+		// Channel words such as STOP work from the very first message,
+		// before a language is chosen: they answer in the language the
+		// text is in, or in English.
 		lang := conv.Lang
 		if lang == "" {
 			if l, ok := locales.Detect(in.Text); ok {
@@ -140,17 +275,48 @@ func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
 				lang = locales.English
 			}
 		}
-		for _, ic := range r.Interceptors {
-			replies, handled, err := ic.Intercept(ctx, tx, c, lang, in.Text)
+		turn := &Turn{Tx: tx, Contact: c, Lang: lang, In: in, State: conv.State, cat: r.Engine.Catalog()}
+		v, err := r.intercept(ctx, ch, turn)
+		if err != nil {
+			return err
+		}
+		stale := !v.Handled && in.State != "" && in.State != conv.State
+		status := v.Status
+		switch {
+		case stale:
+			status = StatusStale
+		case status == "":
+			status = "received"
+		}
+		inMsg := store.Message{ContactID: c.ID, Direction: store.DirectionIn, Channel: in.Channel, Body: r.describe(in, lang), ExternalID: in.ExternalID, Status: status}
+		if err := tx.InsertMessage(ctx, &inMsg); err != nil {
+			if errors.Is(err, store.ErrDuplicate) {
+				return errDuplicate
+			}
+			return err
+		}
+		if v.Handled {
+			out.Replies, out.Lang, out.Intercepted = v.Replies, lang, true
+			return r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, v.Replies)
+		}
+		if stale {
+			rep, err := turn.Reply(ch.Stale, nil)
 			if err != nil {
 				return err
 			}
-			if handled {
-				out.Replies, out.Lang = replies, lang
-				return r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, replies)
+			out.Replies, out.Lang, out.Stale = []flows.Reply{rep}, lang, true
+			out.Prompt = r.Engine.Prompt(conv)
+			return r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, out.Replies)
+		}
+		for k, val := range in.Defaults {
+			if conv.Vars == nil {
+				conv.Vars = map[string]string{}
+			}
+			if conv.Vars[k] == "" {
+				conv.Vars[k] = val
 			}
 		}
-		res, err := r.Engine.Step(conv, flows.Input{Text: in.Text, At: in.At})
+		res, err := r.Engine.Step(conv, flows.Input{Text: in.Text, Choice: in.Choice, Word: in.Word, Flow: in.Flow, At: in.At})
 		if err != nil {
 			return err
 		}
@@ -180,20 +346,60 @@ func (r *Runtime) handleOnce(ctx context.Context, in Inbound) (Outcome, error) {
 		out.Replies, out.Prompt, out.Lang, out.Events = res.Replies, res.Prompt, res.Conv.Lang, res.Events
 		return nil
 	})
+	if errors.Is(err, errDuplicate) {
+		return r.stored(ctx, in, out.Contact)
+	}
 	if err != nil {
 		return Outcome{}, err
 	}
-	if out.Duplicate {
-		_, stored, err := r.Store.InboundByExternalID(ctx, in.Channel, in.ExternalID)
-		if err != nil {
-			return Outcome{}, err
+	return out, nil
+}
+
+// intercept runs the channel's interceptors, then the runtime's.
+func (r *Runtime) intercept(ctx context.Context, ch Channel, t *Turn) (Verdict, error) {
+	for _, list := range [][]Interceptor{ch.Interceptors, r.Interceptors} {
+		for _, ic := range list {
+			v, err := ic.Intercept(ctx, t)
+			if err != nil || v.Handled {
+				return v, err
+			}
 		}
-		for _, m := range stored {
-			out.Replies = append(out.Replies, flows.Reply{ID: "stored", Text: m.Body})
-		}
-		out.Lang = locales.Lang(out.Contact.Lang)
+	}
+	return Verdict{}, nil
+}
+
+// stored answers a message seen before with the replies stored for it.
+func (r *Runtime) stored(ctx context.Context, in Inbound, c store.Contact) (Outcome, error) {
+	out := Outcome{Contact: c, Duplicate: true, Lang: locales.Lang(c.Lang)}
+	_, msgs, err := r.Store.InboundByExternalID(ctx, in.Channel, in.ExternalID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	for _, m := range msgs {
+		out.Replies = append(out.Replies, flows.Reply{ID: "stored", Text: m.Body})
 	}
 	return out, nil
+}
+
+// describe is the inbound message as stored for staff to read: what was
+// typed, or what was clicked written as the person would type it.
+func (r *Runtime) describe(in Inbound, lang locales.Lang) string {
+	switch {
+	case in.Choice != "":
+		return in.Choice
+	case in.Word != "":
+		if list, ok := flows.WordList(in.Word); ok {
+			if kw := r.Engine.Catalog().Keyword(lang, list); kw != "" {
+				return kw
+			}
+		}
+		return in.Word
+	case in.Flow != "":
+		return "/" + in.Flow
+	case in.Command != "":
+		return strings.TrimSpace("/" + in.Command + " " + in.Arg)
+	}
+	return in.Text
 }
 
 func (r *Runtime) storeReplies(ctx context.Context, tx *store.Tx, contactID int64, inMsg store.Message, channel string, replies []flows.Reply) error {
@@ -222,6 +428,42 @@ func (r *Runtime) decode(c store.Contact, state []byte, in Inbound) flows.Conver
 		conv = flows.Conversation{Lang: locales.Lang(c.Lang)}
 	}
 	return conv
+}
+
+// View is what a channel may show about a conversation without stepping
+// it: the language to answer in and what it asks now.
+type View struct {
+	// Lang is the conversation's language, else the contact's, else the
+	// given fallback.
+	Lang locales.Lang
+	// Prompt is what the conversation waits for; empty before it starts.
+	Prompt flows.Prompt
+	// Started is false for a person with no conversation yet.
+	Started bool
+}
+
+// View reads a conversation without locking or changing it: what a
+// channel needs to decide how to show something (the language of a form).
+// It never decides what is stored; Handle does.
+func (r *Runtime) View(ctx context.Context, channel, address string, fallback locales.Lang) (View, error) {
+	v := View{Lang: fallback}
+	buf, err := r.Store.ConversationState(ctx, channel, address)
+	if errors.Is(err, store.ErrNotFound) {
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	var conv flows.Conversation
+	if json.Unmarshal(buf, &conv) != nil {
+		return v, nil // Handle starts such a conversation again
+	}
+	if conv.Lang != "" {
+		v.Lang = conv.Lang
+	}
+	v.Started = conv.State != ""
+	v.Prompt = r.Engine.Prompt(conv)
+	return v, nil
 }
 
 func (r *Runtime) now() time.Time {

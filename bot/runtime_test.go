@@ -13,6 +13,7 @@ import (
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
@@ -27,7 +28,7 @@ func newRuntime(t testing.TB, st *store.Store) *bot.Runtime {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := bot.New(st, cat, bot.Config{Log: quietLog})
+	rt, err := bot.New(st, cat, bot.Config{Log: quietLog, Extensions: []bot.Extension{intake.Extension(st, intake.Config{Catalog: cat})}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,12 +228,13 @@ func BenchmarkRuntimeHandle(b *testing.B) {
 // pinger answers PING in any state: a stand-in for STOP and STATUS.
 type pinger struct{ langs []locales.Lang }
 
-func (p *pinger) Intercept(_ context.Context, _ *store.Tx, _ store.Contact, lang locales.Lang, text string) ([]flows.Reply, bool, error) {
+func (p *pinger) Intercept(_ context.Context, t *bot.Turn) (bot.Verdict, error) {
+	text := t.In.Text
 	if !strings.EqualFold(strings.TrimSpace(text), "ping") && text != "ping, por favor" {
-		return nil, false, nil
+		return bot.Verdict{}, nil
 	}
-	p.langs = append(p.langs, lang)
-	return []flows.Reply{{ID: "pong", Text: "pong"}}, true, nil
+	p.langs = append(p.langs, t.Lang)
+	return bot.Verdict{Handled: true, Replies: []flows.Reply{{ID: "pong", Text: "pong"}}}, nil
 }
 
 // Interceptors answer even the very first message, before any language

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store/storetest"
 )
@@ -71,7 +72,8 @@ func runTranscript(t *testing.T, cat *locales.Catalog, src string) string {
 	st := storetest.Open(t, "sqlite")
 	clock := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 	// A fixed random source makes report references repeat run to run.
-	rt, err := bot.New(st, cat, bot.Config{Log: quietLog, Now: func() time.Time { return clock }, Rand: rand.NewChaCha8([32]byte{})})
+	rt, err := bot.New(st, cat, bot.Config{Log: quietLog, Now: func() time.Time { return clock },
+		Extensions: []bot.Extension{intake.Extension(st, intake.Config{Catalog: cat, Rand: rand.NewChaCha8([32]byte{})})}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,11 +46,43 @@ type Conversation struct {
 	Turns int `json:"turns"`
 }
 
-// Input is one inbound message.
+// Input is one inbound message: what the person did. At most one of Text,
+// Choice, Word and Flow is set; none is an empty message.
 type Input struct {
+	// Text is what the person typed.
 	Text string
+	// Choice is the key of a choice of the current state picked from a
+	// button or menu (for a dynamic list, its number; for a question that
+	// collects an answer, the answer, as yes/no buttons give it).
+	Choice string
+	// Word is a global word picked from a button: WordMenu, WordBack …
+	Word string
+	// Flow starts a flow at its start state (/report starts "intake"); a
+	// conversation already in it is asked its current question again.
+	Flow string
 	At   time.Time
 }
+
+// Global words, as Input.Word names them.
+const (
+	WordMenu     = "menu"
+	WordBack     = "back"
+	WordHelp     = "help"
+	WordLanguage = "language"
+	WordRestart  = "restart"
+	WordSource   = "source"
+	WordMore     = "more"
+	WordDone     = "done"
+)
+
+var wordLists = map[string]string{
+	WordMenu: kwMenu, WordBack: kwBack, WordHelp: kwHelp, WordLanguage: kwLanguage,
+	WordRestart: kwRestart, WordSource: kwSource, WordMore: kwMore, WordDone: kwDone,
+}
+
+// WordList returns the keyword list of a global word: what a person types
+// for it.
+func WordList(word string) (string, bool) { l, ok := wordLists[word]; return l, ok }
 
 // Reply is one outbound message, rendered in the conversation's language.
 type Reply struct {
@@ -232,8 +264,10 @@ func (e *Engine) Step(conv Conversation, in Input) (Result, error) {
 	if s.conv.Vars == nil {
 		s.conv.Vars = map[string]string{}
 	}
-	text := cleanInput(in.Text)
-	err := s.run(text)
+	// The runtime cleans and caps every message before it is stored; the
+	// engine does it again for callers that step it directly.
+	in.Text = strings.TrimSpace(locales.Truncate(locales.Clean(in.Text), maxInput, locales.Runes))
+	err := s.run(in)
 	s.conv.LastActive = in.At
 	s.conv.Turns++
 	if err != nil {
@@ -242,30 +276,9 @@ func (e *Engine) Step(conv Conversation, in Input) (Result, error) {
 	return Result{Replies: s.replies, Conv: s.conv, Events: s.events, Prompt: s.prompt()}, nil
 }
 
-// cleanInput drops control characters (keeping line breaks), invalid UTF-8
-// and surrounding space, and bounds the length.
-func cleanInput(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == '\uFFFD' || (r < 0x20 && r != '\n') || r == 0x7f {
-			clean = false
-			break
-		}
-	}
-	if !clean {
-		s = strings.Map(func(r rune) rune {
-			if r == '\uFFFD' || (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f {
-				return -1
-			}
-			if r == '\t' {
-				return ' '
-			}
-			return r
-		}, strings.ToValidUTF8(s, ""))
-	}
-	s = strings.TrimSpace(s)
-	if len(s) > maxInput {
-		s = strings.ToValidUTF8(s[:maxInput], "")
-	}
-	return s
+// Prompt is what conv waits for now, without stepping it: what a channel
+// shows (buttons, a form) for a saved conversation.
+func (e *Engine) Prompt(conv Conversation) Prompt {
+	s := stepper{e: e, conv: conv}
+	return s.prompt()
 }

@@ -59,9 +59,9 @@ type stepper struct {
 	quiet   bool // the first message after a restart: no "not understood"
 }
 
-func (s *stepper) run(text string) error {
+func (s *stepper) run(in Input) error {
 	if s.conv.State == "" {
-		return s.firstContact(text)
+		return s.firstContact(in)
 	}
 	if _, ok := s.e.c.states[s.conv.State]; !ok {
 		// The flow files changed under a saved conversation.
@@ -76,13 +76,35 @@ func (s *stepper) run(text string) error {
 		s.conv.State = StateMenu
 		s.quiet = true
 	}
-	return s.handle(text)
+	return s.input(in)
+}
+
+// input handles one message in the current state.
+func (s *stepper) input(in Input) error {
+	switch {
+	case in.Word != "":
+		list, ok := wordLists[in.Word]
+		if !ok {
+			return fmt.Errorf("flows: unknown global word %q", in.Word)
+		}
+		if list == kwDone {
+			return s.handle(s.e.cat.Keyword(s.conv.Lang, kwDone))
+		}
+		return s.global(list)
+	case in.Flow != "":
+		return s.startFlow(in.Flow)
+	case in.Choice != "":
+		return s.pick(in.Choice)
+	}
+	return s.handle(in.Text)
 }
 
 // firstContact starts a conversation: pick the language (given by the
-// channel, or detected from the text), welcome, then treat the text as if
-// sent at the menu so "my landlord changed the locks" is answered at once.
-func (s *stepper) firstContact(text string) error {
+// channel, or detected from the text), welcome, then treat the message as
+// if sent at the menu so "my landlord changed the locks" is answered at
+// once.
+func (s *stepper) firstContact(in Input) error {
+	text := in.Text
 	if s.conv.Lang == "" {
 		l, ok := s.e.detect(text)
 		if !ok {
@@ -98,11 +120,59 @@ func (s *stepper) firstContact(text string) error {
 	if err := s.enter(StateWelcome); err != nil {
 		return err
 	}
+	switch {
+	case in.Word == WordMenu:
+		return nil // the welcome shows the menu
+	case in.Word != "" || in.Flow != "":
+		return s.input(in)
+	case in.Choice != "":
+		return nil // no question was asked yet
+	}
 	if text == "" || s.e.index.isGreeting(text) {
 		return nil
 	}
 	s.quiet = true
 	return s.handle(text)
+}
+
+// startFlow enters flow at its start, unless the conversation is already
+// in it: then the current question is asked again and no answer is lost.
+func (s *stepper) startFlow(flow string) error {
+	f, ok := s.e.c.flows[flow]
+	if !ok {
+		return fmt.Errorf("flows: unknown flow %q", flow)
+	}
+	if strings.HasPrefix(s.conv.State, flow+".") {
+		return s.reprompt(s.e.c.states[s.conv.State])
+	}
+	return s.enter(flow + "." + f.Start)
+}
+
+// pick answers the current state with the choice key, as a button does.
+func (s *stepper) pick(key string) error {
+	st := s.e.c.states[s.conv.State]
+	switch {
+	case st.Collect != nil:
+		return s.handle(key)
+	case st.ChoicesFrom != "":
+		if i, err := strconv.Atoi(key); err == nil {
+			dyn := s.e.reg.choiceSources[st.ChoicesFrom](&s.conv)
+			if i >= 1 && i <= len(dyn) {
+				s.conv.Vars[dyn[i-1].Var] = dyn[i-1].Value
+				return s.next(st)
+			}
+		}
+	default:
+		for i := range st.Choices {
+			if st.Choices[i].Key == key {
+				return s.choose(st, &st.Choices[i])
+			}
+		}
+	}
+	if err := s.say(MsgNotUnderstood); err != nil {
+		return err
+	}
+	return s.reprompt(st)
 }
 
 func (s *stepper) reset() {
@@ -220,7 +290,7 @@ func (s *stepper) collect(st *State, text, folded string) error {
 			joined = prev + "\n" + text
 		}
 		if c.Max > 0 && locales.Chars(joined) > c.Max {
-			s.conv.Vars[c.Var] = truncateRunes(joined, c.Max)
+			s.conv.Vars[c.Var] = locales.Truncate(joined, c.Max, locales.Runes)
 			if err := s.sayWith(MsgTooLong, map[string]string{"max": strconv.Itoa(c.Max)}); err != nil {
 				return err
 			}
@@ -231,7 +301,7 @@ func (s *stepper) collect(st *State, text, folded string) error {
 	}
 	v, ok := s.e.reg.validators[c.Type](text, s.conv.Lang, s.now, s.e.cat)
 	if ok && c.Max > 0 && locales.Chars(v) > c.Max {
-		v = truncateRunes(v, c.Max)
+		v = locales.Truncate(v, c.Max, locales.Runes)
 		if err := s.sayWith(MsgTooLong, map[string]string{"max": strconv.Itoa(c.Max)}); err != nil {
 			return err
 		}
@@ -459,15 +529,4 @@ func (s *stepper) prompt() Prompt {
 		}
 	}
 	return p
-}
-
-func truncateRunes(s string, n int) string {
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos]
-		}
-		i++
-	}
-	return s
 }

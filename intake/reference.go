@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/intake/jurisdiction"
 	"github.com/rightsline/rightsline/store"
 )
@@ -26,9 +27,10 @@ const referenceLen = 6
 var ReferencePattern = regexp.MustCompile(`\b[A-Z]{2,3}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}\b`)
 
 // ErrReferenceTaken is returned when a new report's random reference is
-// already used. It wraps store.ErrDuplicate. Nothing was stored: running
-// the whole step again draws a new reference.
-var ErrReferenceTaken = fmt.Errorf("intake: report reference already taken, retry: %w", store.ErrDuplicate)
+// already used. It wraps bot.ErrRetry, so the runtime runs the whole step
+// again and draws a new reference, and store.ErrDuplicate. Nothing was
+// stored.
+var ErrReferenceTaken = fmt.Errorf("intake: report reference already taken: %w (%w)", bot.ErrRetry, store.ErrDuplicate)
 
 // referencePrefixes are the readable jurisdiction prefixes. A jurisdiction
 // not listed uses "US".

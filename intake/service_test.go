@@ -232,12 +232,12 @@ func TestStatusOwnAndOthers(t *testing.T) {
 	}); err != nil || !handled || !strings.Contains(reply, "검토 중") {
 		t.Fatalf("StatusReplyTx: %q %v %v", reply, handled, err)
 	}
-	var replies []flows.Reply
+	var v bot.Verdict
 	if err := st.InTx(ctx, func(tx *store.Tx) error {
-		replies, handled, err = r.svc.Intercept(ctx, tx, stranger, locales.French, "statut "+fixedRef)
+		v, err = r.svc.Intercept(ctx, &bot.Turn{Tx: tx, Contact: stranger, Lang: locales.French, In: bot.Inbound{Text: "statut " + fixedRef}})
 		return err
-	}); err != nil || !handled || len(replies) != 1 || replies[0].ID != intake.StatusReplyID || strings.Contains(replies[0].Text, fixedRef[3:]) {
-		t.Fatalf("Intercept for a stranger: %v %v %v", replies, handled, err)
+	}); err != nil || !v.Handled || len(v.Replies) != 1 || v.Replies[0].ID != intake.StatusReplyID || strings.Contains(v.Replies[0].Text, fixedRef[3:]) {
+		t.Fatalf("Intercept for a stranger: %+v %v", v, err)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/rightsline/rightsline/flows"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
@@ -50,18 +49,32 @@ func (s *Service) statusReply(ctx context.Context, db reportReader, contact stor
 	if !ok {
 		return "", false, nil
 	}
+	ref := strings.TrimSpace(rest)
+	if ref != "" {
+		if _, err := ParseReference(ref); err != nil {
+			return "", false, nil // "status of my apartment is …": not for us
+		}
+	}
+	return s.statusOf(ctx, db, contact, lang, ref)
+}
+
+// statusOf answers a status request for reference ref, or for the
+// contact's latest reports when ref is "". A reference that is not one
+// gets the same "not found" as another person's.
+func (s *Service) statusOf(ctx context.Context, db reportReader, contact store.Contact, lang locales.Lang, ref string) (reply string, handled bool, err error) {
 	if _, ok := locales.ParseLang(string(lang)); !ok {
 		lang = locales.English
 	}
-	if strings.TrimSpace(rest) == "" {
+	if ref == "" {
 		reply, err := s.listStatus(ctx, db, contact, lang)
 		return reply, err == nil, err
 	}
-	ref, err := ParseReference(rest)
+	parsed, err := ParseReference(ref)
 	if err != nil {
-		return "", false, nil // "status of my apartment is …": not for us
+		reply, err := s.cat.Text(lang, "intake.status.not_found", nil)
+		return reply, err == nil, err
 	}
-	r, err := db.ReportByReference(ctx, ref)
+	r, err := db.ReportByReference(ctx, parsed)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && r.ContactID != contact.ID) {
 		reply, err := s.cat.Text(lang, "intake.status.not_found", nil)
 		return reply, err == nil, err
@@ -141,13 +154,3 @@ func isCJK(w string) bool {
 // StatusReplyID is the message ID of a STATUS answer in the runtime's
 // replies.
 const StatusReplyID = "intake.status.reply"
-
-// Intercept implements bot.Interceptor: it answers STATUS <reference>
-// before the engine, in any state, inside the message's transaction.
-func (s *Service) Intercept(ctx context.Context, tx *store.Tx, c store.Contact, lang locales.Lang, text string) ([]flows.Reply, bool, error) {
-	reply, handled, err := s.StatusReplyTx(ctx, tx, c, lang, text)
-	if err != nil || !handled {
-		return nil, false, err
-	}
-	return []flows.Reply{{ID: StatusReplyID, Text: reply}}, true, nil
-}

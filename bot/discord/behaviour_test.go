@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,8 +29,13 @@ func TestClickOnOldMessageIsRefused(t *testing.T) {
 	if want := h.bot.text("en", "discord.stale", nil); resp.Data.Content != want {
 		t.Errorf("content %q, want %q", resp.Data.Content, want)
 	}
-	if n := countRows(t, h, "messages"); n != before {
-		t.Errorf("a stale click stored %d messages", n-before)
+	// The click is kept (as stale, with its notice) and changed nothing:
+	// the buttons are still those of the housing menu.
+	if n := countRows(t, h, "messages"); n != before+2 {
+		t.Errorf("a stale click stored %d messages, want 2 (the click and the notice)", n-before)
+	}
+	if cs := controls(resp.Data); len(cs) == 0 || !strings.HasPrefix(cs[0].ID, customID(kindSelect, "housing.menu")) {
+		t.Errorf("after a stale click: controls %v, want the housing menu's", cs)
 	}
 	// A custom id we never made is answered, not an error.
 	resp = response(t, h.do(alice.click(h, "something-else")))
@@ -91,8 +97,11 @@ func TestModalCollectsTypedAnswers(t *testing.T) {
 	if got.Data.Content != h.bot.text("zh-Hant", "discord.stale", nil) {
 		t.Errorf("stale modal: %q", got.Data.Content)
 	}
-	if countRows(t, h, "messages") != before {
-		t.Error("a stale modal was stored")
+	if n := countRows(t, h, "messages"); n != before+2 {
+		t.Errorf("a stale modal stored %d messages, want 2 (the answer, kept, and the notice)", n-before)
+	}
+	if conv := h.conversation(t, carol.id); conv.State != flows.StateMenu || conv.Vars["zip"] != "" {
+		t.Errorf("a stale modal changed the conversation: %+v", conv)
 	}
 }
 
@@ -198,9 +207,9 @@ func TestSetupNeedsManageServer(t *testing.T) {
 	if !strings.Contains(resp.Data.Content, h.bot.text("es", "main.menu", nil)) {
 		t.Errorf("new member in a Spanish server got %q", resp.Data.Content)
 	}
-	conv, ok, err := h.bot.current(t.Context(), eve.id)
-	if err != nil || !ok || conv.Vars[jurisdictionVar] != "dc" || conv.Lang != "es" {
-		t.Errorf("conversation %+v (ok %v, err %v), want lang es and jurisdiction dc", conv, ok, err)
+	conv := h.conversation(t, eve.id)
+	if conv.Vars[jurisdictionVar] != "dc" || conv.Lang != "es" {
+		t.Errorf("conversation %+v, want lang es and jurisdiction dc", conv)
 	}
 	// A member whose Discord is in Korean keeps Korean.
 	kim := member{id: "730000000000000004", locale: "ko", guild: guild}
@@ -299,14 +308,26 @@ func TestReportAgainWhileFilingKeepsTheAnswers(t *testing.T) {
 	}
 	response(t, h.do(m.click(h, choice, "1")))
 	again := response(t, h.do(m.command(h, cmdReport)))
-	conv, _, err := h.bot.current(t.Context(), m.id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conv := h.conversation(t, m.id)
 	if conv.State != "intake.what" || conv.Vars["category"] != "housing" {
 		t.Errorf("after /report again: state %q, category %q; want still at intake.what with housing", conv.State, conv.Vars["category"])
 	}
 	if !strings.Contains(again.Data.Content, h.bot.text("en", "intake.ask.what", nil)) {
 		t.Errorf("/report again showed %q, want the current question", again.Data.Content)
 	}
+}
+
+// conversation is the member's saved conversation, read from the store
+// as the runtime saved it.
+func (h *harness) conversation(t *testing.T, user string) flows.Conversation {
+	t.Helper()
+	var conv flows.Conversation
+	buf, err := h.store.ConversationState(t.Context(), Channel, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(buf, &conv); err != nil {
+		t.Fatal(err)
+	}
+	return conv
 }

@@ -114,8 +114,9 @@ type Bot struct {
 	pending sync.WaitGroup
 }
 
-// New returns the Discord bot. session is the REST (and gateway) client
-// from NewSession; the runtime's store also holds the servers' settings.
+// New returns the Discord bot and registers the Discord channel with rt.
+// session is the REST (and gateway) client from NewSession; the runtime's
+// store also holds the servers' settings.
 func New(cfg Config, rt *bot.Runtime, session *discordgo.Session, log *slog.Logger) (*Bot, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
@@ -124,6 +125,7 @@ func New(cfg Config, rt *bot.Runtime, session *discordgo.Session, log *slog.Logg
 	if log == nil {
 		log = slog.Default()
 	}
+	rt.Register(channel())
 	return &Bot{
 		rt:           rt,
 		store:        rt.Store,

@@ -2,12 +2,12 @@ package discord
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/locales"
 )
 
 // RunGateway connects the session to Discord's gateway for direct messages
@@ -77,7 +77,7 @@ func (b *Bot) OnMessageCreate(s *discordgo.Session, m *discordgo.MessageCreate) 
 		}
 		return
 	}
-	for _, part := range splitMessage(bot.JoinReplies(out.Replies), maxContent) {
+	for _, part := range locales.Split(bot.JoinReplies(out.Replies), maxContent, locales.Runes) {
 		if _, err := s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{Content: part, AllowedMentions: noMentions()}, discordgo.WithContext(ctx)); err != nil {
 			// The replies are stored; the member gets them by sending
 			// anything again (the conversation repeats its prompt).
@@ -85,28 +85,4 @@ func (b *Bot) OnMessageCreate(s *discordgo.Session, m *discordgo.MessageCreate) 
 			return
 		}
 	}
-}
-
-// splitMessage cuts text into parts of at most n characters, at blank
-// lines or line breaks where it can.
-func splitMessage(text string, n int) []string {
-	var parts []string
-	for text != "" {
-		if len([]rune(text)) <= n {
-			parts = append(parts, text)
-			break
-		}
-		r := []rune(text)
-		cut := string(r[:n])
-		i := strings.LastIndex(cut, "\n\n")
-		if i <= 0 {
-			i = strings.LastIndex(cut, "\n")
-		}
-		if i <= 0 {
-			i = len(cut)
-		}
-		parts = append(parts, strings.TrimRight(text[:i], "\n"))
-		text = strings.TrimLeft(text[i:], "\n")
-	}
-	return parts
 }

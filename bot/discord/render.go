@@ -3,7 +3,6 @@ package discord
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -57,30 +56,6 @@ func parseCustomID(id string) (kind, state, arg string, ok bool) {
 		arg = parts[3]
 	}
 	return parts[1], parts[2], arg, true
-}
-
-// globalWords maps a word button to the keyword list the engine matches.
-var globalWords = map[string]string{
-	"menu":   "kw.global.menu",
-	"back":   "kw.global.back",
-	"more":   "kw.global.more",
-	"source": "kw.global.source",
-	"done":   "kw.done",
-}
-
-// word returns the text a word button sends: the word as the member would
-// type it in their language, so the transcript staff read makes sense.
-func (b *Bot) word(lang locales.Lang, name string) (string, bool) {
-	list, ok := globalWords[name]
-	if !ok {
-		return "", false
-	}
-	for _, l := range []locales.Lang{lang, locales.English} {
-		if kws := b.cat.Keywords(l, list); len(kws) > 0 {
-			return kws[0], true
-		}
-	}
-	return "", false
 }
 
 // text renders one of the catalog's messages, falling back to English
@@ -238,16 +213,4 @@ func (b *Bot) modal(lang locales.Lang, state string) *discordgo.InteractionRespo
 }
 
 // clip shortens s to at most n characters, ending with "…" if cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	i := 0
-	for pos := range s {
-		if i == n-1 {
-			return s[:pos] + "…"
-		}
-		i++
-	}
-	return s
-}
+func clip(s string, n int) string { return locales.Clip(s, n, locales.Runes) }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/rightsline/rightsline/locales"
+
 	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/store"
 )
@@ -61,7 +63,7 @@ func (b *Bot) SendDM(ctx context.Context, userID, text string) (string, error) {
 		return "", fmt.Errorf("discord: open DM channel: %w", quiet(err))
 	}
 	var last string
-	for _, part := range splitMessage(text, maxContent) {
+	for _, part := range locales.Split(text, maxContent, locales.Runes) {
 		msg, err := b.session.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: part, AllowedMentions: noMentions()}, discordgo.WithContext(ctx))
 		if err != nil {
 			return "", fmt.Errorf("discord: send DM: %w", quiet(err))

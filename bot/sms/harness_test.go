@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
@@ -67,7 +68,7 @@ func newFixture(t testing.TB, st *store.Store, mod func(*Config)) *fixture {
 		mod(&cfg)
 	}
 	log := slog.New(slog.DiscardHandler)
-	rt, err := bot.New(st, testCatalog, bot.Config{Log: log})
+	rt, err := bot.New(st, testCatalog, bot.Config{Log: log, Extensions: []bot.Extension{intake.Extension(st, intake.Config{Catalog: testCatalog})}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,13 @@
 package sms
 
 import (
+	"context"
 	"strings"
 	"unicode"
+
+	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/locales"
 )
 
 // keyword is what a single-word message means to the channel before the
@@ -40,4 +45,117 @@ func classify(text string) keyword {
 		return kwNone
 	}
 	return keywords[strings.ToLower(w)]
+}
+
+// channel is what SMS registers with the runtime: Twilio's length counter
+// and cap, and the channel words, in the order that matters. The opt-out
+// keywords always work, even for a sender over the rate limit; an
+// opted-out contact gets nothing but the answer to START; only then does
+// the conversation engine run. All of them run inside the runtime's one
+// transaction, under its lock on the contact, so a STOP committed a moment
+// earlier is always seen.
+func (h *Handler) channel() bot.Channel {
+	return bot.Channel{
+		Name:    Channel,
+		MaxText: MaxMessage,
+		Count:   locales.UTF16,
+		Interceptors: []bot.Interceptor{
+			bot.InterceptorFunc(h.keyword),
+			bot.InterceptorFunc(h.rateLimit),
+			bot.InterceptorFunc(empty),
+			bot.InterceptorFunc(optedOut),
+		},
+	}
+}
+
+// keyword answers STOP, START, YES (for a contact who opted out) and HELP.
+func (h *Handler) keyword(ctx context.Context, t *bot.Turn) (bot.Verdict, error) {
+	c := t.Contact
+	switch classify(t.In.Text) {
+	case kwStop:
+		if c.OptedOut {
+			return bot.Verdict{Handled: true}, nil // confirmed once already
+		}
+		if err := t.Tx.SetContactOptedOut(ctx, c.ID, true); err != nil {
+			return bot.Verdict{}, err
+		}
+		return h.keywordReply(t, "sms.stopped")
+	case kwStart:
+		if c.OptedOut {
+			if err := t.Tx.SetContactOptedOut(ctx, c.ID, false); err != nil {
+				return bot.Verdict{}, err
+			}
+		}
+		return h.keywordReply(t, "sms.started")
+	case kwYes:
+		if !c.OptedOut {
+			return bot.Verdict{}, nil // an answer to a question: the engine's
+		}
+		if err := t.Tx.SetContactOptedOut(ctx, c.ID, false); err != nil {
+			return bot.Verdict{}, err
+		}
+		return h.keywordReply(t, "sms.started")
+	case kwHelp:
+		if c.OptedOut {
+			return bot.Verdict{Handled: true}, nil
+		}
+		return reply(t, "sms.help", "")
+	}
+	return bot.Verdict{}, nil
+}
+
+// keywordReply answers id unless Twilio's Advanced Opt-Out answers the
+// keywords itself.
+func (h *Handler) keywordReply(t *bot.Turn, id string) (bot.Verdict, error) {
+	if h.cfg.AdvancedOptOut {
+		return bot.Verdict{Handled: true}, nil
+	}
+	return reply(t, id, "")
+}
+
+// rateLimit answers the first message over the per-sender limit with a
+// notice and later ones with nothing, storing them as rate_limited. (The
+// count lives in the process; a transaction run again on contention may
+// count a message twice, which only errs on the side of the bill.)
+func (h *Handler) rateLimit(_ context.Context, t *bot.Turn) (bot.Verdict, error) {
+	switch h.limiter.allow(t.In.Address, h.now()) {
+	case rateNotice:
+		if t.Contact.OptedOut {
+			return bot.Verdict{Handled: true, Status: statusRateLimited}, nil
+		}
+		return reply(t, "sms.rate_limited", statusRateLimited)
+	case rateQuiet:
+		return bot.Verdict{Handled: true, Status: statusRateLimited}, nil
+	}
+	return bot.Verdict{}, nil
+}
+
+const statusRateLimited = "rate_limited"
+
+// empty answers an SMS with no text, or only a photo.
+func empty(_ context.Context, t *bot.Turn) (bot.Verdict, error) {
+	if strings.TrimSpace(t.In.Text) != "" {
+		return bot.Verdict{}, nil
+	}
+	if t.Contact.OptedOut {
+		return bot.Verdict{Handled: true}, nil
+	}
+	if t.In.Media > 0 {
+		return reply(t, "sms.media_only", "")
+	}
+	return reply(t, "sms.empty", "")
+}
+
+// optedOut answers nothing to a contact who opted out: the message is
+// stored and no step runs.
+func optedOut(_ context.Context, t *bot.Turn) (bot.Verdict, error) {
+	return bot.Verdict{Handled: t.Contact.OptedOut}, nil
+}
+
+func reply(t *bot.Turn, id, status string) (bot.Verdict, error) {
+	rep, err := t.Reply(id, nil)
+	if err != nil {
+		return bot.Verdict{}, err
+	}
+	return bot.Verdict{Handled: true, Replies: []flows.Reply{rep}, Status: status}, nil
 }

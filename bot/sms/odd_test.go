@@ -3,7 +3,6 @@ package sms
 import (
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
@@ -73,52 +72,6 @@ func TestOddInput(t *testing.T) {
 			}
 		}
 	})
-}
-
-func TestSplitMessage(t *testing.T) {
-	t.Parallel()
-	sentences := strings.Repeat("Your landlord must give written notice before an eviction. ", 60)
-	lines := strings.Repeat("1 Housing and repairs\n", 120)
-	chinese := strings.Repeat("房东必须先给你书面通知。", 300)
-	emoji := strings.Repeat("🏠", 2000)
-	oneWord := strings.Repeat("x", 4000)
-	cases := []struct {
-		name, in string
-		limit    int
-		parts    int
-		endWith  string
-	}{
-		{"short", "Hello.", 1600, 1, "."},
-		{"exactly the limit", strings.Repeat("a", 1600), 1600, 1, "a"},
-		{"sentences", sentences, 1600, 3, "."},
-		{"lines", lines, 1600, 2, "repairs"},
-		{"chinese", chinese, 1600, 3, "。"},
-		{"emoji count double", emoji, 1600, 3, "🏠"},
-		{"no boundary", oneWord, 1600, 3, "x"},
-		{"tiny limit", "ab", 1, 2, ""},
-	}
-	for _, tc := range cases {
-		parts := splitMessage(tc.in, tc.limit)
-		if len(parts) != tc.parts {
-			t.Errorf("%s: %d parts; want %d", tc.name, len(parts), tc.parts)
-		}
-		total := 0
-		for i, p := range parts {
-			if textLen(p) > tc.limit {
-				t.Errorf("%s: part %d is %d long", tc.name, i, textLen(p))
-			}
-			if !utf8.ValidString(p) {
-				t.Errorf("%s: part %d cut inside a character", tc.name, i)
-			}
-			if i < len(parts)-1 && tc.endWith != "" && !strings.HasSuffix(p, tc.endWith) {
-				t.Errorf("%s: part %d ends %q", tc.name, i, p[max(0, len(p)-12):])
-			}
-			total += len(strings.Join(strings.Fields(p), ""))
-		}
-		if want := len(strings.Join(strings.Fields(tc.in), "")); total != want {
-			t.Errorf("%s: parts hold %d bytes of text; want %d", tc.name, total, want)
-		}
-	}
 }
 
 // TestLongReplyBecomesSeveralMessages: a reply over 1600 characters is

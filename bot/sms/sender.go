@@ -59,7 +59,7 @@ func (s *Sender) Send(ctx context.Context, msg store.Outbound) (string, error) {
 		return "", outbox.Permanent(fmt.Errorf("sms: cannot send a %q message", msg.Channel))
 	}
 	var first string
-	for _, part := range splitMessage(cleanText(msg.Body), MaxMessage) {
+	for _, part := range parts(msg.Body) {
 		if err := ctx.Err(); err != nil {
 			return "", err
 		}

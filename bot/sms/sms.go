@@ -52,9 +52,8 @@ type Handler struct {
 
 // New returns the handler for cfg. cfg must be complete (see
 // [Config.Check]); the service mounts nothing when it is not, so the
-// routes answer 404. New puts an interceptor first on rt that keeps the
-// engine from answering SMS contacts who opted out; call it before rt
-// handles messages.
+// routes answer 404. New registers the SMS channel (its counter and its
+// channel words, keywords.go) with rt; call it before rt handles messages.
 func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*Handler, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
@@ -65,8 +64,7 @@ func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*
 	if log == nil {
 		log = slog.Default()
 	}
-	installGate(rt)
-	return &Handler{
+	h := &Handler{
 		cfg:       cfg,
 		rt:        rt,
 		st:        rt.Store,
@@ -75,7 +73,9 @@ func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*
 		validator: client.NewRequestValidator(cfg.AuthToken),
 		limiter:   newRateLimiter(cfg.rateLimit(), time.Minute),
 		now:       time.Now,
-	}, nil
+	}
+	rt.Register(h.channel())
+	return h, nil
 }
 
 // Register mounts the inbound and status webhooks on mux.

@@ -3,7 +3,6 @@ package sms
 import (
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/twilio/twilio-go/twiml"
 )
@@ -14,7 +13,7 @@ import (
 func (h *Handler) writeTwiML(w http.ResponseWriter, replies []string) {
 	var verbs []twiml.Element
 	for _, rep := range replies {
-		for _, part := range splitMessage(cleanText(rep), MaxMessage) {
+		for _, part := range parts(rep) {
 			verbs = append(verbs, twiml.MessagingMessage{
 				Body: part,
 				// Twilio posts this reply's delivery statuses (and a
@@ -35,13 +34,4 @@ func (h *Handler) writeTwiML(w http.ResponseWriter, replies []string) {
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.WriteString(w, doc)
-}
-
-// joinReplies joins stored reply texts the way the runtime's replies are
-// joined, so a retried webhook gets byte-identical TwiML.
-func joinReplies(parts []string) []string {
-	if len(parts) <= 1 {
-		return parts
-	}
-	return []string{strings.Join(parts, "\n\n")}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/bot/terminal"
 	"github.com/rightsline/rightsline/bot/web"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
@@ -22,7 +23,7 @@ func TestTerminalConversationAndUpdates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := bot.New(st, cat, bot.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rt, err := bot.New(st, cat, bot.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Extensions: []bot.Extension{intake.Extension(st, intake.Config{Catalog: cat})}})
 	if err != nil {
 		t.Fatal(err)
 	}

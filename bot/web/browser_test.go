@@ -16,6 +16,7 @@ import (
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/bot/web"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store/storetest"
 )
@@ -44,7 +45,7 @@ func TestBrowserSimulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rt, err := bot.New(st, cat, bot.Config{Log: log})
+	rt, err := bot.New(st, cat, bot.Config{Log: log, Extensions: []bot.Extension{intake.Extension(st, intake.Config{Catalog: cat})}})
 	if err != nil {
 		t.Fatal(err)
 	}

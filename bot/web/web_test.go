@@ -13,6 +13,7 @@ import (
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/bot/web"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
@@ -27,12 +28,16 @@ type sim struct {
 
 func newSim(t *testing.T) *sim {
 	t.Helper()
-	st := storetest.Open(t, "sqlite")
+	return newSimOn(t, storetest.Open(t, "sqlite"))
+}
+
+func newSimOn(t *testing.T, st *store.Store) *sim {
+	t.Helper()
 	cat, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := bot.New(st, cat, bot.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rt, err := bot.New(st, cat, bot.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Extensions: []bot.Extension{intake.Extension(st, intake.Config{Catalog: cat})}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,3 +187,45 @@ func TestSenderAddsToConversation(t *testing.T) {
 }
 
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestSimulatorOddInput: odd text is answered, not an error, and stored
+// cleaned, on both backends (Postgres refuses NUL in text: the runtime
+// drops it before anything is stored).
+func TestSimulatorOddInput(t *testing.T) {
+	cases := []struct {
+		name, json, stored string
+		status             int
+	}{
+		{"NUL", `{"text":"hel\u0000lo"}`, "hello", 200},
+		{"control characters", `{"text":"a\u001b[31mb\u0007\r\nc"}`, "a[31mb\nc", 200},
+		{"lone surrogate", `{"text":"caf\ud800e"}`, "caf\uFFFDe", 200},
+		{"invalid UTF-8", "{\"text\":\"caf\xe9\"}", "caf\uFFFD", 200},
+		{"emoji", `{"text":"🏠🔑😢 help 👍🏽"}`, "🏠🔑😢 help 👍🏽", 200},
+		{"right to left", `{"text":"\u202bمرحبا، أحتاج مساعدة\u202c"}`, "\u202bمرحبا، أحتاج مساعدة\u202c", 200},
+		{"1600 characters", `{"text":"` + strings.Repeat("x", 1600) + `"}`, strings.Repeat("x", 1600), 200},
+		{"2000 characters", `{"text":"` + strings.Repeat("y", 2000) + `"}`, "", http.StatusRequestEntityTooLarge},
+		{"SQL", `{"text":"'); DROP TABLE contacts; --"}`, "'); DROP TABLE contacts; --", 200},
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		for _, tc := range cases {
+			s := newSimOn(t, st)
+			status, r := s.send(tc.json, nil)
+			if status != tc.status {
+				t.Fatalf("%s: status %d (%s)", tc.name, status, r.Error)
+			}
+			if status != 200 {
+				if r.Error == "" {
+					t.Errorf("%s: refused without a reason", tc.name)
+				}
+				continue
+			}
+			if len(r.Replies) == 0 || r.Replies[0].Text == "" {
+				t.Fatalf("%s: no reply", tc.name)
+			}
+			h := s.history("")
+			if len(h) == 0 || h[0].Dir != "in" || h[0].Text != tc.stored {
+				t.Fatalf("%s: stored %+v, want %q first", tc.name, h, tc.stored)
+			}
+		}
+	})
+}

@@ -59,7 +59,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	}
 	a.store = st
 	a.closers = append(a.closers, st.Close)
-	rt, err := bot.New(st, cat, bot.Config{Idle: cfg.IdleTimeout, Log: log})
+	rt, err := newRuntime(st, cat, bot.Config{Idle: cfg.IdleTimeout, Log: log})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("flows: %w", err)

@@ -29,7 +29,7 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	eng, err := bot.NewEngine(cat, 0)
+	eng, err := bot.NewEngine(cat, 0, extensions(nil, cat)...)
 	if err != nil {
 		// A flow that does not compile is lint's finding too: print each
 		// line (file:line: reason) as it came.
