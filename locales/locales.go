@@ -153,6 +153,8 @@ type Catalog struct {
 	ids    []string
 	// reviews are the sidecar records as read, per language.
 	reviews map[Lang]Reviews
+	// over holds translators' edits applied over the files (ApplyEdits).
+	over overlayState
 }
 
 // ErrMissing is returned when a message does not exist in a language.
@@ -335,6 +337,9 @@ var strictParser = &i18ntemplate.TextParser{Option: "missingkey=error"}
 // Text renders message id in language l. data fills template actions such
 // as {{.Ref}}; a missing value is an error, never "<no value>".
 func (c *Catalog) Text(l Lang, id string, data map[string]string) (string, error) {
+	if s, t, ok := c.edited(l, id); ok {
+		return renderEdited(l, id, s, t, data)
+	}
 	if s, ok := c.static[l][id]; ok {
 		return s, nil
 	}
@@ -365,8 +370,12 @@ func (c *Catalog) Keywords(l Lang, id string) []string {
 	if !ok {
 		return nil
 	}
+	text := m.Text
+	if s, _, ok := c.edited(l, id); ok {
+		text = s
+	}
 	var out []string
-	for _, w := range strings.Split(m.Text, ",") {
+	for _, w := range strings.Split(text, ",") {
 		if w = strings.TrimSpace(Fold(w)); w != "" {
 			out = append(out, w)
 		}

@@ -104,3 +104,8 @@ func containsRune(rs []rune, r rune) bool {
 
 // Chars is the number of characters (runes) in s.
 func Chars(s string) int { return utf8.RuneCountInString(s) }
+
+// MeasureMessage is MeasureSMS of a catalog message as it is sent: each
+// template action ({{.ref}}) counted as a ten-character value, as lint's
+// budget check counts it.
+func MeasureMessage(text string) SMSInfo { return MeasureSMS(renderedLength(text)) }

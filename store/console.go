@@ -98,8 +98,10 @@ func validateStaff(st *Staff) error {
 		return fmt.Errorf("%w: an admin belongs to no commission", ErrInvalidStaff)
 	case st.Role == RoleStaff && st.CommissionID == "":
 		return fmt.Errorf("%w: staff need a commission", ErrInvalidStaff)
-	case st.Role != RoleAdmin && st.Role != RoleStaff:
-		return fmt.Errorf("%w: role %q (want %q or %q)", ErrInvalidStaff, st.Role, RoleAdmin, RoleStaff)
+	case st.Role == RoleTranslator && st.CommissionID != "":
+		return fmt.Errorf("%w: a translator belongs to no commission", ErrInvalidStaff)
+	case st.Role != RoleAdmin && st.Role != RoleStaff && st.Role != RoleTranslator:
+		return fmt.Errorf("%w: role %q (want %q, %q or %q)", ErrInvalidStaff, st.Role, RoleAdmin, RoleStaff, RoleTranslator)
 	}
 	return nil
 }

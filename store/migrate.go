@@ -57,6 +57,7 @@ func migrate(ctx context.Context, db *sql.DB, d Dialect) error {
 		opts = append(opts, goose.WithSessionLocker(locker))
 	case SQLite:
 		gd = goose.DialectSQLite3
+		opts = append(opts, goose.WithGoMigrations(sqliteTranslatorRole))
 	default:
 		return fmt.Errorf("store: migrations: unsupported dialect %s", d)
 	}

@@ -39,6 +39,11 @@ func mountConsole(mux *http.ServeMux, a *app) error {
 		Categories:      intake.Categories,
 		SecureCookies:   strings.HasPrefix(a.cfg.PublicBaseURL, "https://"),
 		Log:             a.log.With("part", "console"),
+		Catalog:         a.catalog,
+		TranslationsChanged: func(ctx context.Context) error {
+			_, err := applyTranslations(ctx, a)
+			return err
+		},
 	})
 	if err != nil {
 		return err
@@ -97,10 +102,11 @@ func seedDemo(ctx context.Context, a *app) error {
 // runStaff manages console accounts: `rightsline staff add`.
 func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	usage := func() {
-		fmt.Fprintln(stderr, "Usage: rightsline staff add --email E [--role staff|admin] [--commission ID] [--name N] [--password-stdin]")
+		fmt.Fprintln(stderr, "Usage: rightsline staff add --email E [--role staff|admin|translator] [--commission ID] [--lang L[,L...]] [--name N] [--password-stdin]")
 		fmt.Fprintln(stderr, "\nCreates a console account and prints its one-time password (or takes one from the first line of stdin")
 		fmt.Fprintln(stderr, "with --password-stdin). The person chooses their own password at first sign-in.")
 		fmt.Fprintln(stderr, "Staff need --commission (see `rightsline commissions list`); admins have none and see every commission.")
+		fmt.Fprintln(stderr, "Translators need --lang (e.g. am, or am,es): they review those languages at /console/translate and see no report.")
 	}
 	if len(args) == 0 || args[0] != "add" {
 		usage()
@@ -110,7 +116,8 @@ func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(); fs.PrintDefaults() }
 	email := fs.String("email", "", "the person's email, used to sign in (required)")
-	role := fs.String("role", store.RoleStaff, "staff (one commission) or admin (all commissions, staff management, audit log)")
+	role := fs.String("role", store.RoleStaff, "staff (one commission), admin (all commissions, staff management, audit log) or translator (--lang)")
+	langs := fs.String("lang", "", "for a translator: the languages they review, comma-separated (am,es)")
 	commission := fs.String("commission", "", "commission id for staff, e.g. dc-ohr")
 	name := fs.String("name", "", "display name")
 	fromStdin := fs.Bool("password-stdin", false, "read the one-time password from the first line of stdin instead of generating one")
@@ -121,12 +128,21 @@ func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		usage()
 		return errUsage
 	}
-	if *role != store.RoleStaff && *role != store.RoleAdmin {
-		fmt.Fprintf(stderr, "rightsline staff add: --role must be staff or admin, not %q\n", *role)
+	if *role != store.RoleStaff && *role != store.RoleAdmin && *role != store.RoleTranslator {
+		fmt.Fprintf(stderr, "rightsline staff add: --role must be staff, admin or translator, not %q\n", *role)
 		return errUsage
 	}
 	if (*role == store.RoleStaff) == (*commission == "") {
-		fmt.Fprintln(stderr, "rightsline staff add: staff need --commission; admins take none")
+		fmt.Fprintln(stderr, "rightsline staff add: staff need --commission; admins and translators take none")
+		return errUsage
+	}
+	if (*role == store.RoleTranslator) == (*langs == "") {
+		fmt.Fprintln(stderr, "rightsline staff add: translators need --lang (e.g. --lang am); others take none")
+		return errUsage
+	}
+	langList, err := console.ParseLangs(*langs)
+	if err != nil {
+		fmt.Fprintln(stderr, "rightsline staff add:", console.ErrorMessage(err))
 		return errUsage
 	}
 	password := ""
@@ -153,18 +169,24 @@ func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := intake.SeedCommissions(ctx, st); err != nil {
 		return err
 	}
-	pw, err := console.AddStaff(ctx, st, store.Staff{Email: *email, Name: *name, Role: *role, CommissionID: *commission}, password, 0, "cli")
+	who := store.Staff{Email: *email, Name: *name, Role: *role, CommissionID: *commission}
+	var pw string
+	if *role == store.RoleTranslator {
+		pw, err = console.AddTranslator(ctx, st, who, langList, password, 0, "cli")
+	} else {
+		pw, err = console.AddStaff(ctx, st, who, password, 0, "cli")
+	}
 	if err != nil {
 		if console.ErrorCode(err) == console.EINVALID {
 			return errors.New(console.ErrorMessage(err))
 		}
 		return err
 	}
-	who := strings.ToLower(strings.TrimSpace(*email))
+	addr := strings.ToLower(strings.TrimSpace(*email))
 	if *fromStdin {
-		fmt.Fprintf(stdout, "Added %s %s. They sign in at /console with the password given and then choose their own.\n", *role, who)
+		fmt.Fprintf(stdout, "Added %s %s. They sign in at /console with the password given and then choose their own.\n", *role, addr)
 		return nil
 	}
-	fmt.Fprintf(stdout, "Added %s %s.\nOne-time password (shown only now): %s\nThey sign in at /console with it and then choose their own.\n", *role, who, pw)
+	fmt.Fprintf(stdout, "Added %s %s.\nOne-time password (shown only now): %s\nThey sign in at /console with it and then choose their own.\n", *role, addr, pw)
 	return nil
 }

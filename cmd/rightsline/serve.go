@@ -28,10 +28,11 @@ var mounts = []mountFunc{
 }
 
 // background lists long-running workers started with serve (the outbox
-// dispatcher, the Discord gateway). Each runs until ctx ends.
+// dispatcher, the Discord gateway, the translation edits' poller). Each runs until ctx ends.
 var background = []func(ctx context.Context, a *app) error{
 	runDiscordGateway,
 	runOutbox,
+	runTranslationPoller,
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {

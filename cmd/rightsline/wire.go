@@ -28,7 +28,13 @@ func newRuntime(st *store.Store, cat *locales.Catalog, cfg bot.Config) (*bot.Run
 // wireRuntime prepares what the runtime built by bot.New relies on in the
 // database: the commissions reports are routed to. Seeding is an idempotent
 // upsert that never re-activates a commission an admin closed, so it runs
-// at every start-up and a new routing file takes effect on deploy.
+// at every start-up and a new routing file takes effect on deploy. It also
+// applies translators' edits over the catalog.
 func wireRuntime(ctx context.Context, a *app) error {
-	return intake.SeedCommissions(ctx, a.store)
+	if err := intake.SeedCommissions(ctx, a.store); err != nil {
+		return err
+	}
+	// Translators' console edits apply from the first message on.
+	_, err := applyTranslations(ctx, a)
+	return err
 }

@@ -82,6 +82,12 @@ type Config struct {
 	// off for http://localhost.
 	SecureCookies bool
 	Log           *slog.Logger
+	// Catalog is the catalog translators review at /console/translate
+	// (nil: no translation pages). TranslationsChanged, if set, is called
+	// after every change there, to apply the edits to the running service
+	// at once (ApplyTranslationEdits); other instances poll.
+	Catalog             *locales.Catalog
+	TranslationsChanged func(context.Context) error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

@@ -99,6 +99,10 @@ var flashes = map[string]string{
 	"password": "Password changed.",
 	"staff":    "Staff account saved.",
 	"comm":     "Commission saved.",
+	// The translators' pages.
+	"translation": "Translation saved as a draft.",
+	"reviewed":    "Saved and marked reviewed.",
+	"nochange":    "Nothing changed.",
 }
 
 // staticHandler serves the CSS.
@@ -206,6 +210,8 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
+	"langName":      func(l locales.Lang) string { return langLabel(string(l)) },
+	"problemErrors": func(ps []locales.Problem) int { return locales.Errors(ps) },
 	"orDash": func(s string) string {
 		if strings.TrimSpace(s) == "" {
 			return "—"

@@ -19,15 +19,26 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("POST "+p+"/password", c.authed(c.changePassword))
 
 	mux.Handle("GET "+p+"/{$}", http.RedirectHandler(p+"/reports", http.StatusSeeOther))
-	mux.Handle("GET "+p+"/reports", c.authed(c.queue))
-	mux.Handle("GET "+p+"/reports/{id}", c.authed(c.report))
-	mux.Handle("GET "+p+"/reports/{id}/export.csv", c.authed(c.exportReport))
-	mux.Handle("POST "+p+"/reports/{id}/status", c.authed(c.setStatus))
-	mux.Handle("POST "+p+"/reports/{id}/assign", c.authed(c.assign))
-	mux.Handle("POST "+p+"/reports/{id}/notes", c.authed(c.addNote))
-	mux.Handle("POST "+p+"/reports/{id}/updates", c.authed(c.sendUpdate))
-	mux.Handle("GET "+p+"/export.csv", c.authed(c.export))
-	mux.Handle("GET "+p+"/dashboard", c.authed(c.dashboard))
+	// Reports and the dashboard: staff and admins; translators get 404
+	// (staffArea).
+	mux.Handle("GET "+p+"/reports", c.staffArea(c.queue))
+	mux.Handle("GET "+p+"/reports/{id}", c.staffArea(c.report))
+	mux.Handle("GET "+p+"/reports/{id}/export.csv", c.staffArea(c.exportReport))
+	mux.Handle("POST "+p+"/reports/{id}/status", c.staffArea(c.setStatus))
+	mux.Handle("POST "+p+"/reports/{id}/assign", c.staffArea(c.assign))
+	mux.Handle("POST "+p+"/reports/{id}/notes", c.staffArea(c.addNote))
+	mux.Handle("POST "+p+"/reports/{id}/updates", c.staffArea(c.sendUpdate))
+	mux.Handle("GET "+p+"/export.csv", c.staffArea(c.export))
+	mux.Handle("GET "+p+"/dashboard", c.staffArea(c.dashboard))
+
+	// Translations: translators (their languages) and admins (all);
+	// commission staff get 404 (translateLang).
+	mux.Handle("GET "+p+"/translate", c.authed(c.translateHome))
+	mux.Handle("GET "+p+"/translate/{lang}", c.authed(c.translateList))
+	mux.Handle("GET "+p+"/translate/{lang}/messages/{id}", c.authed(c.translateMessage))
+	mux.Handle("POST "+p+"/translate/{lang}/messages/{id}", c.authed(c.saveTranslation))
+	mux.Handle("GET "+p+"/translate/{lang}/export.xlf", c.authed(c.exportXLIFF))
+	mux.Handle("POST "+p+"/translate/{lang}/import", c.uploadForm(c.authed(c.importXLIFF)))
 
 	mux.Handle("GET "+p+"/audit", c.adminOnly(c.auditLog))
 	mux.Handle("GET "+p+"/staff", c.adminOnly(c.staffList))

@@ -44,6 +44,12 @@ func (c *Console) renderStaff(w http.ResponseWriter, r *http.Request, s *session
 // RoleAdmin. The creation is audited as done by actorID (0: the command
 // line) from ip. The CLI and the admin page both use it.
 func AddStaff(ctx context.Context, st *store.Store, who store.Staff, password string, actorID int64, ip string) (string, error) {
+	return addAccount(ctx, st, who, password, actorID, ip, nil)
+}
+
+// addAccount is AddStaff; then, when not nil, runs in the same transaction
+// with the new account's id (a translator's languages).
+func addAccount(ctx context.Context, st *store.Store, who store.Staff, password string, actorID int64, ip string, then func(tx *store.Tx, id int64) error) (string, error) {
 	if password == "" {
 		password = NewOneTimePassword()
 	} else if err := validNewPassword(password); err != nil {
@@ -65,6 +71,11 @@ func AddStaff(ctx context.Context, st *store.Store, who store.Staff, password st
 	err = st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertStaff(ctx, &who); err != nil {
 			return err
+		}
+		if then != nil {
+			if err := then(tx, who.ID); err != nil {
+				return err
+			}
 		}
 		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: actorID, Action: "staff.add",
 			Detail: who.Email + " (" + strings.TrimSpace(who.Role+" "+who.CommissionID) + ")", IP: ip})

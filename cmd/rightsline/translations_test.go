@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+func TestStaffAddTranslator(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "staff.db")
+	t.Setenv("DATABASE_URL", dbURL)
+	var out, errOut bytes.Buffer
+	err := dispatch(context.Background(), []string{"staff", "add", "--email", "tigist@example.org", "--role", "translator", "--lang", "am", "--name", "Tigist"}, nil, &out, &errOut)
+	if err != nil || !strings.Contains(out.String(), "One-time password (shown only now): ") {
+		t.Fatalf("staff add translator: %v (%s%s)", err, out.String(), errOut.String())
+	}
+	st, err := store.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	who, err := st.StaffByEmail(context.Background(), "tigist@example.org")
+	if err != nil || !who.IsTranslator() || who.CommissionID != "" || !who.MustChangePassword {
+		t.Fatalf("stored account = %+v, %v", who, err)
+	}
+	if langs, err := st.StaffLangs(context.Background(), who.ID); err != nil || strings.Join(langs, ",") != "am" {
+		t.Fatalf("langs = %v, %v", langs, err)
+	}
+	for _, args := range [][]string{
+		{"staff", "add", "--email", "a@example.org", "--role", "translator"},                                           // no language
+		{"staff", "add", "--email", "b@example.org", "--role", "translator", "--lang", "tlh"},                          // unknown
+		{"staff", "add", "--email", "c@example.org", "--role", "translator", "--lang", "am", "--commission", "dc-ohr"}, // a commission
+		{"staff", "add", "--email", "d@example.org", "--role", "staff", "--commission", "dc-ohr", "--lang", "am"},      // staff with a language
+	} {
+		if err := dispatch(context.Background(), args, nil, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+	err = dispatch(context.Background(), []string{"staff", "add", "--email", "e@example.org", "--role", "translator", "--lang", "en"}, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "English is the source") {
+		t.Errorf("an English translator: %v", err)
+	}
+}
+
+// TestStartupAppliesTranslationEdits: an edit in the database is what the
+// service sends from start-up on (wireRuntime).
+func TestStartupAppliesTranslationEdits(t *testing.T) {
+	ctx := context.Background()
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "edits.db")
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, _ := cat.Lookup(locales.English, "common.disclaimer")
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		return tx.InsertTranslationEdit(ctx, &store.TranslationEdit{Lang: "am", MessageID: "common.disclaimer", Text: "የተገመገመ ጽሑፍ። 911።", SourceHash: en.Hash(), Status: store.TranslationReviewed, StaffName: "Tigist"})
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newTestApp(t, dbURL, false)
+	if got, _ := a.catalog.Text(locales.Amharic, "common.disclaimer", nil); got != "የተገመገመ ጽሑፍ። 911።" {
+		t.Errorf("after start-up the service sends %q", got)
+	}
+}
