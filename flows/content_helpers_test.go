@@ -70,6 +70,7 @@ flow: intake
 start: start
 states:
   start:
+    topic: kw.menu.report
     say: [main.opt.report]
     choices:
       - {key: "0", go: main.menu}

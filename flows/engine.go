@@ -42,6 +42,9 @@ type Conversation struct {
 	Pending []string `json:"pending,omitempty"`
 	// DisclaimerShown is set once the information-not-advice notice was sent.
 	DisclaimerShown bool `json:"disclaimer_shown,omitempty"`
+	// Suggest holds the two answers offered by "Did you mean: 1 … 2 …",
+	// until the next message.
+	Suggest []string `json:"suggest,omitempty"`
 	// Turns counts the messages this conversation has handled.
 	Turns int `json:"turns"`
 }
@@ -169,6 +172,9 @@ type Options struct {
 	Detect func(text string) (locales.Lang, bool)
 	// Flows replaces the embedded flow files (tests).
 	Flows []*Flow
+	// Understanding replaces the embedded matcher data (locales/match,
+	// locales/examples); tests use it.
+	Understanding *locales.Understanding
 }
 
 // Engine steps conversations. It is safe for concurrent use.
@@ -216,7 +222,15 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 	if e.detect == nil {
 		e.detect = locales.Detect
 	}
-	e.index = buildIndex(cat, c)
+	u := opts.Understanding
+	if u == nil {
+		if u, err = locales.LoadUnderstanding(); err != nil {
+			return nil, err
+		}
+	}
+	if e.index, err = buildIndex(cat, c, u); err != nil {
+		return nil, err
+	}
 	events := c.events
 	e.pool.New = func() any { return fsm.NewFSM(StateMenu, events, nil) }
 	// Build one machine now so a bad event table fails at start-up.

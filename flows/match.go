@@ -15,23 +15,30 @@ type matchIndex struct {
 	global map[string]string
 	// choices maps state → language → keyword → choice index.
 	choices map[string]map[locales.Lang]map[string]int
-	// topics lists free-text keywords per language, longest first.
-	topics map[locales.Lang][]topicKeyword
+	// choiceWords lists the same keywords per state and language, longest
+	// first and, among equally long ones, in the order of the choices in
+	// the flow file: the declared order breaks ties.
+	choiceWords map[string]map[locales.Lang][]choiceWord
 	// greetings holds words that only say hello, in any language.
 	greetings map[string]bool
+	// topics classifies free text (topic.go).
+	topics *topicMatcher
+	// labels names each answer with a topic by the label of a choice that
+	// leads to it, for "Did you mean".
+	labels map[string]string
 }
 
-type topicKeyword struct {
-	word  string
-	state string
+type choiceWord struct {
+	word   string
+	choice int
 }
 
-func buildIndex(cat *locales.Catalog, c *compiled) *matchIndex {
+func buildIndex(cat *locales.Catalog, c *compiled, u *locales.Understanding) (*matchIndex, error) {
 	ix := &matchIndex{
 		global:    map[string]string{},
-		choices:   map[string]map[locales.Lang]map[string]int{},
-		topics:    map[locales.Lang][]topicKeyword{},
-		greetings: map[string]bool{},
+		choices:     map[string]map[locales.Lang]map[string]int{},
+		choiceWords: map[string]map[locales.Lang][]choiceWord{},
+		greetings:   map[string]bool{},
 	}
 	for _, l := range locales.All {
 		for _, list := range GlobalKeywordLists {
@@ -49,41 +56,44 @@ func buildIndex(cat *locales.Catalog, c *compiled) *matchIndex {
 		st := c.states[name]
 		if len(st.Choices) > 0 {
 			byLang := map[locales.Lang]map[string]int{}
+			words := map[locales.Lang][]choiceWord{}
 			for _, l := range locales.All {
 				m := map[string]int{}
+				var ws []choiceWord
 				for i, ch := range st.Choices {
 					if ch.Keywords == "" {
 						continue
 					}
-					for _, w := range cat.Keywords(l, ch.Keywords) {
-						if _, taken := m[w]; !taken {
-							m[w] = i
-						}
-					}
 					// English keywords work in every language.
-					for _, w := range cat.Keywords(locales.English, ch.Keywords) {
+					for _, w := range append(cat.Keywords(l, ch.Keywords), cat.Keywords(locales.English, ch.Keywords)...) {
 						if _, taken := m[w]; !taken {
 							m[w] = i
+							ws = append(ws, choiceWord{word: w, choice: i})
 						}
 					}
 				}
+				sort.SliceStable(ws, func(i, j int) bool { return len(ws[i].word) > len(ws[j].word) })
 				byLang[l] = m
+				words[l] = ws
 			}
 			ix.choices[name] = byLang
+			ix.choiceWords[name] = words
 		}
-		if st.Topic != "" {
-			for _, l := range locales.All {
-				for _, w := range cat.Keywords(l, st.Topic) {
-					ix.topics[l] = append(ix.topics[l], topicKeyword{word: w, state: name})
-				}
+	}
+	tm, err := buildTopicMatcher(cat, c, u)
+	if err != nil {
+		return nil, err
+	}
+	ix.topics = tm
+	ix.labels = map[string]string{}
+	for _, name := range c.names {
+		for _, ch := range c.states[name].Choices {
+			if _, done := ix.labels[ch.Go]; !done && ch.Label != "" {
+				ix.labels[ch.Go] = ch.Label
 			}
 		}
 	}
-	for l, kws := range ix.topics {
-		sort.SliceStable(kws, func(i, j int) bool { return len(kws[i].word) > len(kws[j].word) })
-		ix.topics[l] = kws
-	}
-	return ix
+	return ix, nil
 }
 
 func (ix *matchIndex) isGreeting(text string) bool {
@@ -127,17 +137,17 @@ func (ix *matchIndex) matchChoice(st *State, lang locales.Lang, folded string) (
 			return i, true
 		}
 	}
-	kw := ix.choices[st.name][lang]
-	if i, ok := kw[folded]; ok {
+	if i, ok := ix.choices[st.name][lang][folded]; ok {
 		return i, true
 	}
-	best, bestLen := -1, 0
-	for w, i := range kw {
-		if len(w) > bestLen && containsWord(folded, w) {
-			best, bestLen = i, len(w)
+	// The longest keyword found wins; of equally long ones, the choice
+	// listed first in the flow file ("the city cops": police before city).
+	for _, w := range ix.choiceWords[st.name][lang] {
+		if containsWord(folded, w.word) {
+			return w.choice, true
 		}
 	}
-	return best, best >= 0
+	return -1, false
 }
 
 func itoa(n int) string {
@@ -154,19 +164,14 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
-// matchTopic finds the answer whose keywords best match free text.
-func (ix *matchIndex) matchTopic(lang locales.Lang, folded string) (string, bool) {
-	for _, l := range []locales.Lang{lang, locales.English} {
-		for _, t := range ix.topics[l] {
-			if containsWord(folded, t.word) {
-				return t.state, true
-			}
-		}
-		if lang == locales.English {
-			break
-		}
+// matchTopic finds the answer free text asks for, when the matcher is
+// confident of it.
+func (ix *matchIndex) matchTopic(lang locales.Lang, text string) (string, bool) {
+	m := ix.topics.classify(lang, text)
+	if m.level != levelHigh {
+		return "", false
 	}
-	return "", false
+	return m.best, true
 }
 
 // containsWord reports whether w occurs in s on word boundaries. Scripts

@@ -24,10 +24,11 @@ const (
 	MsgTooLong        = "common.too_long"
 	MsgLangDetected   = "common.lang_detected"
 	MsgSourceLine     = "common.source_line"
+	MsgDidYouMean     = "common.did_you_mean"
 )
 
 // EngineMessages lists the message IDs the engine sends itself.
-var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine}
+var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine, MsgDidYouMean}
 
 // Global word keyword lists, matched in every state and every language.
 const (
@@ -190,6 +191,15 @@ func (s *stepper) reset() {
 
 func (s *stepper) handle(text string) error {
 	folded := locales.Fold(text)
+	if sug := s.conv.Suggest; len(sug) > 0 {
+		// The reply to "Did you mean: 1 … 2 …".
+		s.conv.Suggest = nil
+		if n, ok := matchNumber(folded); ok && n >= 1 && n <= len(sug) {
+			if _, known := s.e.c.states[sug[n-1]]; known {
+				return s.enter(sug[n-1])
+			}
+		}
+	}
 	if g, ok := s.e.index.global[folded]; ok && g != kwDone {
 		return s.global(g)
 	}
@@ -211,8 +221,11 @@ func (s *stepper) handle(text string) error {
 		}
 	}
 	if text != "" {
-		if target, ok := s.e.index.matchTopic(s.conv.Lang, folded); ok {
-			return s.enter(target)
+		switch m := s.e.index.topics.classify(s.conv.Lang, folded); m.level {
+		case levelHigh:
+			return s.enter(m.best)
+		case levelClose:
+			return s.suggest(m)
 		}
 	}
 	if s.quiet {
@@ -227,6 +240,26 @@ func (s *stepper) handle(text string) error {
 		}
 	}
 	return s.reprompt(st)
+}
+
+// suggest asks "Did you mean: 1 … 2 …" with the two best answers; the
+// conversation stays where it is.
+func (s *stepper) suggest(m topicResult) error {
+	labels := make(map[string]string, 2)
+	for i, st := range []string{m.best, m.second} {
+		id := s.e.index.labels[st]
+		if id == "" {
+			// No menu leads to it, so there is no name to offer it by.
+			return s.enter(m.best)
+		}
+		label, err := s.e.cat.Text(s.conv.Lang, id, s.conv.Vars)
+		if err != nil {
+			return err
+		}
+		labels[[]string{"one", "two"}[i]] = label
+	}
+	s.conv.Suggest = []string{m.best, m.second}
+	return s.sayWith(MsgDidYouMean, labels)
 }
 
 func (s *stepper) global(g string) error {

@@ -28,6 +28,5 @@ func (ix *matchIndex) topicFirst(st *State, lang locales.Lang, folded string) bo
 	if _, exact := ix.choices[st.name][lang][folded]; exact {
 		return false
 	}
-	_, ok := ix.matchTopic(lang, folded)
-	return ok
+	return ix.topics.classify(lang, folded).level >= levelClose
 }

@@ -1,0 +1,183 @@
+package flows_test
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/locales"
+)
+
+// Minimums the example phrases and the matcher must meet.
+const (
+	minPhrases    = 25 // per answer and language, tuned and held apart
+	minHeldApart  = 7  // per answer and language
+	minHeldRate   = 90 // % of held-apart phrases on the answer or offered, first message
+	minTunedRate  = 95 // % of tuned phrases, first message
+	exampleAtHour = 12
+)
+
+// landsOn reports whether res is on want or offers it as one of two.
+func landsOn(res flows.Result, want string) bool {
+	return res.Conv.State == want || slices.Contains(res.Conv.Suggest, want)
+}
+
+// midState is where a mid-conversation phrase is sent: a menu of another
+// area, so the answer must come from the words, not from the menu.
+func midState(want string) string {
+	if strings.HasPrefix(want, "housing.") {
+		return "discrim.menu"
+	}
+	return "housing.menu"
+}
+
+type tally struct{ hit, n int }
+
+func (t *tally) add(ok bool) {
+	t.n++
+	if ok {
+		t.hit++
+	}
+}
+
+func (t tally) String() string {
+	if t.n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d", t.hit, t.n)
+}
+
+func (t tally) pct() float64 {
+	if t.n == 0 {
+		return 100
+	}
+	return 100 * float64(t.hit) / float64(t.n)
+}
+
+// TestExamplePhrases measures the matcher on the example phrases of every
+// answer and language (locales/examples): the tuned ones, which build it,
+// and the held-apart ones, which it never saw. It prints a table per
+// language and answer, as a first message and mid-conversation, and fails
+// below the rates the issue asks for. Tuned misses are listed with
+// RIGHTSLINE_MISSES=1; held-apart misses never are.
+func TestExamplePhrases(t *testing.T) {
+	e, _ := contentEngine(t)
+	u, err := locales.LoadUnderstanding()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, exampleAtHour, 0, 0, 0, time.UTC)
+	step := func(conv flows.Conversation, text string) flows.Result {
+		res, err := e.Step(conv, flows.Input{Text: text, At: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	showMisses := os.Getenv("RIGHTSLINE_MISSES") != ""
+	var table strings.Builder
+	fmt.Fprintf(&table, "\n%-8s %-21s %9s %9s %9s %9s\n", "lang", "answer", "tuned", "tuned-mid", "held", "held-mid")
+	var summary strings.Builder
+	fmt.Fprintf(&summary, "\n%-8s %9s %9s %9s %9s %7s %7s\n", "lang", "tuned", "tuned-mid", "held", "held-mid", "held%", "tuned%")
+	for _, l := range locales.All {
+		ex := u.Examples[l]
+		byState := map[string]locales.ExampleTopic{}
+		for _, tp := range ex.Topics {
+			if _, dup := byState[tp.State]; dup {
+				t.Errorf("%s: %s listed twice in examples/%s.toml", l, tp.State, l)
+			}
+			byState[tp.State] = tp
+		}
+		var lt, ltm, lh, lhm tally
+		for _, st := range u.Rules.Order {
+			tp := byState[st]
+			if n := len(tp.Tuned) + len(tp.HeldApart); n < minPhrases || len(tp.HeldApart) < minHeldApart {
+				t.Errorf("%s %s: %d phrases (%d held apart); want at least %d (%d held apart)", l, st, n, len(tp.HeldApart), minPhrases, minHeldApart)
+			}
+			var tt, ttm, th, thm tally
+			for _, set := range []struct {
+				phrases    []string
+				first, mid *tally
+				name       string
+			}{{tp.Tuned, &tt, &ttm, "tuned"}, {tp.HeldApart, &th, &thm, "held"}} {
+				for _, p := range set.phrases {
+					first := step(flows.Conversation{Lang: l}, p)
+					set.first.add(landsOn(first, st))
+					mid := step(flows.Conversation{Lang: l, State: midState(st), LastActive: now, Vars: map[string]string{}}, p)
+					set.mid.add(landsOn(mid, st))
+					// Only tuned misses are shown: looking at held-apart
+					// misses would be tuning against them.
+					if showMisses && set.name == "tuned" && !landsOn(first, st) {
+						t.Logf("miss %s %s %s %q -> %s %v", set.name, l, st, p, first.Conv.State, first.Conv.Suggest)
+					}
+				}
+			}
+			fmt.Fprintf(&table, "%-8s %-21s %9s %9s %9s %9s\n", l, st, tt, ttm, th, thm)
+			lt.hit, lt.n = lt.hit+tt.hit, lt.n+tt.n
+			ltm.hit, ltm.n = ltm.hit+ttm.hit, ltm.n+ttm.n
+			lh.hit, lh.n = lh.hit+th.hit, lh.n+th.n
+			lhm.hit, lhm.n = lhm.hit+thm.hit, lhm.n+thm.n
+		}
+		fmt.Fprintf(&summary, "%-8s %9s %9s %9s %9s %6.1f%% %6.1f%%\n", l, lt, ltm, lh, lhm, lh.pct(), lt.pct())
+		if lh.pct() < minHeldRate {
+			t.Errorf("%s: %.1f%% of held-apart phrases land on their answer as a first message; want at least %d%%", l, lh.pct(), minHeldRate)
+		}
+		if lt.pct() < minTunedRate {
+			t.Errorf("%s: %.1f%% of tuned phrases land on their answer as a first message; want at least %d%%", l, lt.pct(), minTunedRate)
+		}
+	}
+	t.Log(table.String())
+	t.Log(summary.String())
+}
+
+// TestUnderstandingNamesAnswers checks the matcher's data against the real
+// flows: the tie order lists every answer with a topic once, and examples,
+// negative words and rules name only such answers.
+func TestUnderstandingNamesAnswers(t *testing.T) {
+	e, _ := contentEngine(t)
+	u, err := locales.LoadUnderstanding()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var topics []string
+	for _, name := range e.States() {
+		if st, _ := e.State(name); st.Topic != "" {
+			topics = append(topics, name)
+		}
+	}
+	order := slices.Clone(u.Rules.Order)
+	sort.Strings(order)
+	if !slices.Equal(order, topics) {
+		t.Errorf("locales/match/rules.toml order = %v; want each of %v once", u.Rules.Order, topics)
+	}
+	isTopic := func(s string) bool { return slices.Contains(topics, s) }
+	for _, r := range u.Rules.Rules {
+		if !isTopic(r.Topic) {
+			t.Errorf("rules.toml: rule for %q, not an answer with a topic", r.Topic)
+		}
+	}
+	for _, l := range locales.All {
+		for _, tp := range u.Examples[l].Topics {
+			if !isTopic(tp.State) {
+				t.Errorf("examples/%s.toml: %q is not an answer with a topic", l, tp.State)
+			}
+		}
+		for s := range u.Data[l].Negative {
+			if !isTopic(s) {
+				t.Errorf("match/%s.toml: negative words for %q, not an answer with a topic", l, s)
+			}
+		}
+		for _, r := range u.Rules.Rules {
+			for _, g := range r.AllOf {
+				if len(u.Data[l].Groups[g]) == 0 {
+					t.Errorf("match/%s.toml: no words for group %q (rule for %s)", l, g, r.Topic)
+				}
+			}
+		}
+	}
+}

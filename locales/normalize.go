@@ -1,0 +1,144 @@
+package locales
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
+)
+
+// MatchFold normalises text for matching only (never for display or
+// storage): full-width and half-width forms to their usual width, lower
+// case, Latin diacritics removed (é→e, ñ→n, Vietnamese ư→u, đ→d, so that
+// text with and without accents reads alike), the Ethiopic letters that
+// sound alike folded to one (ሐ ኀ→ሀ, ሠ→ሰ, ዐ→አ, ፀ→ጸ), Traditional Chinese
+// characters to Simplified (so both scripts share one set of features),
+// and punctuation and symbols to spaces. Runs of space become one; the
+// result is trimmed. Hangul syllables are kept whole.
+func MatchFold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true
+	for _, r := range s {
+		r = foldRune(r)
+		switch {
+		case r == 0:
+			continue
+		case r == ' ':
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		default:
+			b.WriteRune(r)
+			space = false
+		}
+	}
+	out := b.String()
+	return strings.TrimRight(out, " ")
+}
+
+// foldRune maps one rune for MatchFold: 0 drops it, ' ' separates words.
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		switch {
+		case 'A' <= r && r <= 'Z':
+			return r + ('a' - 'A')
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			return r
+		case r == '\'':
+			return 0 // don't, l'hotel: one word
+		}
+		return ' '
+	}
+	if r == '’' || r == 'ʼ' {
+		return 0
+	}
+	if r >= 0xFF01 && r <= 0xFFEE || r == 0x3000 {
+		if w := width.Fold.String(string(r)); w != "" {
+			r, _ = utf8.DecodeRuneInString(w)
+			if r < utf8.RuneSelf {
+				return foldRune(r)
+			}
+		}
+	}
+	switch {
+	case r >= 0x00C0 && r <= 0x024F || r >= 0x1E00 && r <= 0x1EFF:
+		if f, ok := latinFold[r]; ok {
+			return f
+		}
+		return unicode.ToLower(r)
+	case r >= 0x1200 && r <= 0x137F:
+		return ethiopicFold(r)
+	case unicode.Is(unicode.Han, r):
+		if f, ok := tradToSimp[r]; ok {
+			return f
+		}
+		return r
+	case unicode.IsLetter(r), unicode.IsDigit(r), unicode.Is(unicode.Mn, r):
+		return unicode.ToLower(r)
+	}
+	return ' '
+}
+
+// ethiopicFold folds the series of letters Amharic writers use
+// interchangeably (the same sound, different historical letters) to one.
+func ethiopicFold(r rune) rune {
+	order := (r - 0x1200) % 8
+	base := r - order
+	switch base {
+	case 0x1210, 0x1280: // ሐ ኀ → ሀ
+		return 0x1200 + order
+	case 0x1220: // ሠ → ሰ
+		return 0x1230 + order
+	case 0x12D0: // ዐ → አ
+		return 0x12A0 + order
+	case 0x1340: // ፀ → ጸ
+		return 0x1338 + order
+	}
+	if r >= 0x1361 && r <= 0x1368 { // Ethiopic punctuation
+		return ' '
+	}
+	return r
+}
+
+var (
+	latinFold  = map[rune]rune{}
+	tradToSimp = map[rune]rune{}
+)
+
+func init() {
+	for r := rune(0x00C0); r <= 0x1EFF; r++ {
+		if r > 0x024F && r < 0x1E00 {
+			continue
+		}
+		d := norm.NFD.String(string(unicode.ToLower(r)))
+		base, _ := utf8.DecodeRuneInString(d)
+		if base < utf8.RuneSelf && unicode.IsLetter(base) {
+			latinFold[r] = base
+		}
+	}
+	for _, p := range [][2]rune{{'đ', 'd'}, {'Đ', 'd'}, {'ø', 'o'}, {'Ø', 'o'}, {'ł', 'l'}, {'Ł', 'l'}, {'æ', 'a'}, {'œ', 'o'}, {'ß', 's'}} {
+		latinFold[p[0]] = p[1]
+	}
+	simp, trad := []rune(simplifiedOnly), []rune(traditionalOnly)
+	for i := range trad {
+		tradToSimp[trad[i]] = simp[i]
+	}
+	for t, s := range extraTradToSimp {
+		tradToSimp[t] = s
+	}
+}
+
+// Traditional characters residents write that the detection tables leave
+// out (they are shared by other words or too rare to decide a script), for
+// matching only.
+var extraTradToSimp = map[rune]rune{
+	'裡': '里', '後': '后', '髮': '发', '幹': '干', '僱': '雇', '擺': '摆', '鬥': '斗', '隻': '只',
+	'麵': '面', '週': '周', '準': '准', '臺': '台', '黴': '霉', '鄰': '邻', '罵': '骂', '復': '复',
+	'廁': '厕', '僑': '侨', '壓': '压', '殺': '杀', '貼': '贴', '屬': '属', '嗎': '吗', '搶': '抢',
+	'們': '们', '隨': '随', '騷': '骚', '鏽': '锈', '滲': '渗', '蓋': '盖', '噪': '噪', '灑': '洒',
+	'簽': '签', '禱': '祷', '爛': '烂', '蝨': '虱', '跡': '迹', '雖': '虽', '藉': '借', '該': '该',
+}
