@@ -28,6 +28,13 @@ func isContentID(id string) bool {
 // catalog's own completeness is locales.Load's job.
 func contentEngine(t *testing.T) (*flows.Engine, *locales.Catalog) {
 	t.Helper()
+	return contentEngineWith(t, nil)
+}
+
+// contentEngineWith is contentEngine with the matcher built from u (nil:
+// the embedded data).
+func contentEngineWith(t *testing.T, u *locales.Understanding) (*flows.Engine, *locales.Catalog) {
+	t.Helper()
 	cat, problems, err := locales.LoadFS(os.DirFS("../locales"), true)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +65,7 @@ func contentEngine(t *testing.T) (*flows.Engine, *locales.Catalog) {
 		t.Fatal(err)
 	}
 	defs = append(defs, intake)
-	e, err := flows.New(cat, flows.Options{Flows: defs, Validators: jurisdiction.Validators()})
+	e, err := flows.New(cat, flows.Options{Flows: defs, Validators: jurisdiction.Validators(), Understanding: u})
 	if err != nil {
 		t.Fatal(err)
 	}

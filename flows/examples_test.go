@@ -181,3 +181,66 @@ func TestUnderstandingNamesAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestExamplePhrasesCrossValidated estimates, without the held-apart
+// phrases, how the matcher does on phrases it did not learn from: each fifth
+// of the tuned phrases is classified by a matcher built from the other four
+// fifths. This is the figure to tune against (thresholds, features, data);
+// the held-apart figure is only read.
+func TestExamplePhrasesCrossValidated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds five matchers")
+	}
+	const folds = 5
+	now := time.Date(2026, 11, 22, exampleAtHour, 0, 0, 0, time.UTC)
+	hits := map[locales.Lang]*tally{}
+	top1 := map[locales.Lang]*tally{}
+	for _, l := range locales.All {
+		hits[l], top1[l] = &tally{}, &tally{}
+	}
+	showMisses := os.Getenv("RIGHTSLINE_MISSES") != ""
+	for k := 0; k < folds; k++ {
+		u, err := locales.LoadUnderstanding()
+		if err != nil {
+			t.Fatal(err)
+		}
+		type probe struct {
+			l          locales.Lang
+			state, txt string
+		}
+		var probes []probe
+		for _, l := range locales.All {
+			for i := range u.Examples[l].Topics {
+				tp := &u.Examples[l].Topics[i]
+				var keep []string
+				for j, p := range tp.Tuned {
+					if j%folds == k {
+						probes = append(probes, probe{l, tp.State, p})
+					} else {
+						keep = append(keep, p)
+					}
+				}
+				tp.Tuned = keep
+				tp.HeldApart = nil
+			}
+		}
+		e, _ := contentEngineWith(t, u)
+		for _, p := range probes {
+			res, err := e.Step(flows.Conversation{Lang: p.l}, flows.Input{Text: p.txt, At: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hits[p.l].add(landsOn(res, p.state))
+			top1[p.l].add(res.Conv.State == p.state)
+			if showMisses && !landsOn(res, p.state) {
+				t.Logf("cv miss %s %s %q -> %s %v", p.l, p.state, p.txt, res.Conv.State, res.Conv.Suggest)
+			}
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-8s %9s %6s %9s\n", "lang", "cv", "cv%", "cv-top1")
+	for _, l := range locales.All {
+		fmt.Fprintf(&b, "%-8s %9s %5.1f%% %9s\n", l, hits[l], hits[l].pct(), top1[l])
+	}
+	t.Log(b.String())
+}

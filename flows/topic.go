@@ -47,12 +47,13 @@ const (
 // under an answer than under the average answer.
 const (
 	minScore   = 3.0  // the best answer must stand this far above the average
-	highMargin = 1.5  // and this far above the second for a direct answer
+	highMargin = 2.0  // and this far above the second for a direct answer
 	closeScore = 1.5  // the second must be at least this to be offered
 	smoothing  = 0.02 // additive smoothing of feature counts
 	kwWeight   = 2    // a topic keyword counts as this many example phrases
 	maxFeats   = 512  // features read per message (about 1500 characters)
 	negPenalty = 4.0
+	negClip    = 0.2
 )
 
 type topicMatcher struct {
@@ -223,7 +224,9 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 				// among the others, so that a flow set of one answer
 				// still has something to compare with.
 				rest := (sum - p[t] + p0) / float64(m.n)
-				m.w = append(m.w, float32(math.Log(p[t]/rest)))
+				// Absence from an answer's phrases is weak evidence with
+				// so few phrases: negative weights are clipped.
+				m.w = append(m.w, float32(max(math.Log(p[t]/rest), -negClip)))
 			}
 		}
 		tm.models[l] = m
@@ -356,6 +359,10 @@ func (m *langModel) features(folded string, dst []uint64, learn bool) []uint64 {
 			for _, part := range strings.Fields(m.expand(run)) {
 				st := m.stem(part, learn)
 				add(hashFeat('w', st, ""))
+				if len(part) >= 6 && m.lang != locales.Vietnamese {
+					// The first letters: misspelt endings still meet.
+					add(hashFeat('p', part[:4], ""))
+				}
 				if prev != "" {
 					add(hashFeat('b', prev, st))
 				}
