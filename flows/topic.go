@@ -73,9 +73,9 @@ type langModel struct {
 }
 
 type langRule struct {
-	topic  int
-	groups [][]string
-	bonus  float32
+	topic          int
+	groups         [][]string
+	bonus, penalty float32
 }
 
 type topicResult struct {
@@ -142,7 +142,7 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 			if !ok {
 				continue
 			}
-			lr := langRule{topic: i, bonus: float32(r.Bonus)}
+			lr := langRule{topic: i, bonus: float32(r.Bonus), penalty: float32(r.Penalty)}
 			usable := true
 			for _, g := range r.AllOf {
 				var ws []string
@@ -274,8 +274,8 @@ func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
 		}
 	}
 	for _, r := range m.rules {
-		all := true
-		for _, g := range r.groups {
+		all, first := true, false
+		for gi, g := range r.groups {
 			found := false
 			for _, w := range g {
 				if containsWord(folded, w) {
@@ -283,13 +283,18 @@ func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
 					break
 				}
 			}
+			if gi == 0 {
+				first = found
+			}
 			if !found {
 				all = false
-				break
 			}
 		}
-		if all {
+		switch {
+		case all:
 			scores[r.topic] += r.bonus
+		case first:
+			scores[r.topic] -= r.penalty
 		}
 	}
 	b, s := -1, -1

@@ -32,11 +32,14 @@ type MatchRules struct {
 }
 
 // Rule adds Bonus to Topic's score when the text has a word of every group
-// in AllOf ("complaint" and "consequence" make retaliation).
+// in AllOf ("complaint" and "consequence" make retaliation), and takes
+// Penalty off it when the text has a word of the first group but not of
+// every other one (a complaint alone is not retaliation).
 type Rule struct {
-	Topic string   `toml:"topic"`
-	AllOf []string `toml:"all_of"`
-	Bonus float64  `toml:"bonus"`
+	Topic   string   `toml:"topic"`
+	AllOf   []string `toml:"all_of"`
+	Bonus   float64  `toml:"bonus"`
+	Penalty float64  `toml:"penalty"`
 }
 
 // MatchData is match/<lang>.toml.
