@@ -179,11 +179,18 @@ func (a *actions) place(c *flows.Conversation, _ time.Time) ([]flows.Event, erro
 	if zip, ok := jurisdiction.FindZIP(v); ok && zip == v {
 		j, _ := jurisdiction.Lookup(zip)
 		c.Vars[VarZIP], c.Vars[VarJurisdiction] = zip, j.ID
+		// A ZIP across the Pittsburgh city line: the flow asks which side.
+		if city, ok := jurisdiction.CityLineOf(zip); ok {
+			c.Vars[jurisdiction.CityLineVar] = city
+		} else {
+			delete(c.Vars, jurisdiction.CityLineVar)
+		}
 		return nil, nil
 	}
 	if _, ok := jurisdiction.ByID(v); ok {
 		c.Vars[VarJurisdiction] = v
 		delete(c.Vars, VarZIP) // a city was named: an older ZIP no longer applies
+		delete(c.Vars, jurisdiction.CityLineVar)
 	}
 	return nil, nil
 }
@@ -244,11 +251,8 @@ func (a *actions) summary(c *flows.Conversation, _ time.Time) ([]flows.Event, er
 // themselves: the commission, else the referral agency, each with its
 // published contact, else legal aid.
 func (a *actions) agency(cat *locales.Catalog, l locales.Lang, d Decision) (string, error) {
-	if cm, ok := a.cfg.Routing.Commission(d.CommissionID); ok {
-		return strings.TrimSuffix(cm.Name+", "+cm.Contact, ", "), nil
-	}
-	if f, ok := a.cfg.Routing.Referral(d.Referral); ok {
-		return strings.TrimSuffix(f.Name+", "+f.Contact, ", "), nil
+	if ag, ok := a.cfg.Routing.filingAgency(d); ok {
+		return agencyWithContact(cat, l, ag)
 	}
 	return cat.Text(l, "intake.agency.none", nil)
 }
@@ -257,7 +261,7 @@ func (a *actions) agency(cat *locales.Catalog, l locales.Lang, d Decision) (stri
 // the confirmation shows (ref, commission_name, next_steps). The runtime
 // then stores the report from EventReportSubmitted in the same
 // transaction, before the confirmation is sent.
-func (a *actions) submit(c *flows.Conversation, _ time.Time) ([]flows.Event, error) {
+func (a *actions) submit(c *flows.Conversation, now time.Time) ([]flows.Event, error) {
 	cat, err := a.catalog()
 	if err != nil {
 		return nil, err
@@ -274,7 +278,7 @@ func (a *actions) submit(c *flows.Conversation, _ time.Time) ([]flows.Event, err
 	if err != nil {
 		return nil, err
 	}
-	next, err := a.nextSteps(cat, c.Lang, d)
+	next, err := a.nextSteps(cat, c.Lang, d, c.Vars[VarIncidentDate], now)
 	if err != nil {
 		return nil, err
 	}
@@ -283,22 +287,32 @@ func (a *actions) submit(c *flows.Conversation, _ time.Time) ([]flows.Event, err
 	return nil, nil
 }
 
-// queueName names who reviews the report: the commission, or Rightsline's
-// own team for the default queue.
+// queueName names who reviews the report, in l: the commission, or
+// Rightsline's own team for the default queue.
 func (a *actions) queueName(cat *locales.Catalog, l locales.Lang, d Decision) (string, error) {
-	if cm, ok := a.cfg.Routing.Commission(d.CommissionID); ok {
-		return cm.Name, nil
+	return queueName(cat, a.cfg.Routing, l, d.CommissionID)
+}
+
+func queueName(cat *locales.Catalog, r *Routing, l locales.Lang, commissionID string) (string, error) {
+	if cm, ok := r.Commission(commissionID); ok {
+		return agencyName(cat, l, cm.ID, cm.Name)
 	}
 	return cat.Text(l, "intake.queue.default", nil)
 }
 
-// nextSteps is what the confirmation says after the reference: the
-// referral agency's contact when there is one.
-func (a *actions) nextSteps(cat *locales.Catalog, l locales.Lang, d Decision) (string, error) {
-	if d.Referral == "" {
-		return cat.Text(l, "intake.next.staff", nil)
+// nextSteps is what the confirmation says after "not a complaint yet":
+// whom to file with directly and by when (filingLine), then that staff
+// will review it.
+func (a *actions) nextSteps(cat *locales.Catalog, l locales.Lang, d Decision, incident string, now time.Time) (string, error) {
+	staff, err := cat.Text(l, "intake.next.staff", nil)
+	if err != nil {
+		return "", err
 	}
-	return cat.Text(l, "intake.next."+d.Referral, nil)
+	file, err := a.filingLine(cat, l, d, incident, now)
+	if err != nil || file == "" {
+		return staff, err
+	}
+	return file + " " + staff, nil
 }
 
 func placeName(cat *locales.Catalog, l locales.Lang, id string) (string, error) {

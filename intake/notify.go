@@ -103,8 +103,5 @@ func (s *Service) RenderUpdate(report store.Report, l locales.Lang, templateID s
 }
 
 func (s *Service) queueName(lang locales.Lang, commissionID string) (string, error) {
-	if c, ok := s.routing.Commission(commissionID); ok {
-		return c.Name, nil
-	}
-	return s.cat.Text(lang, "intake.queue.default", nil)
+	return queueName(s.cat, s.routing, lang, commissionID)
 }
