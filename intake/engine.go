@@ -168,7 +168,10 @@ func (a *actions) begin(c *flows.Conversation, _ time.Time) ([]flows.Event, erro
 	for _, k := range answerVars {
 		delete(c.Vars, k)
 	}
-	if c.Vars[VarJurisdiction] != "" {
+	// A place the rights answers already know is not asked again; "not
+	// sure" there (federal without a ZIP) is no place, so the report asks
+	// (the summary showed "United States (federal law)" instead of a city).
+	if j := c.Vars[VarJurisdiction]; j != "" && (j != jurisdiction.Federal || c.Vars[VarZIP] != "") {
 		c.Vars[VarPlaceKnown] = flows.ValueYes
 	}
 	return nil, nil
@@ -311,6 +314,9 @@ func (a *actions) nextSteps(cat *locales.Catalog, l locales.Lang, d Decision, in
 	file, err := a.filingLine(cat, l, d, incident, now)
 	if err != nil || file == "" {
 		return staff, err
+	}
+	if strings.HasSuffix(file, "。") { // Chinese runs sentences together
+		return file + staff, nil
 	}
 	return file + " " + staff, nil
 }

@@ -69,8 +69,11 @@ func TestIntakeEveryLanguage(t *testing.T) {
 			if got := ids(res); len(got) < 1 || got[0] != "intake.confirmation" || !strings.Contains(res.Replies[0].Text, ev.Vars["ref"]) {
 				t.Fatalf("confirmation: %v %q", got, texts(res))
 			}
-			if !strings.Contains(res.Replies[0].Text, "Pittsburgh Commission on Human Relations") {
-				t.Fatalf("confirmation does not name the commission: %q", res.Replies[0].Text)
+			// The commission in the resident's language, its contact with
+			// the month it was checked, and never a "filed complaint".
+			name, _ := langCatalog(t).Text(l, "agency.pghchr", nil)
+			if !strings.Contains(res.Replies[0].Text, name) || !strings.Contains(res.Replies[0].Text, "412-255-2600") || !strings.Contains(res.Replies[0].Text, "2026-11") {
+				t.Fatalf("confirmation does not name the commission %q with its dated contact: %q", name, res.Replies[0].Text)
 			}
 			assertNoNarrative(t, c, secret[:15], "秘密", "비밀", "ሚስጥር")
 		})
@@ -86,7 +89,7 @@ func TestIntakeNoConsentFilesNothing(t *testing.T) {
 	c.expectState("intake.consent")
 	res := c.send("no")
 	c.expectState("intake.no_consent")
-	if got := strings.Join(texts(res), "\n"); !strings.Contains(got, "DC Office of Human Rights, (202) 727-4559") {
+	if got := strings.Join(texts(res), "\n"); !strings.Contains(got, "Oficina de Derechos Humanos de DC (OHR) ((202) 727-4559, ohr.intake@dc.gov, datos de 2026-11)") {
 		t.Fatalf("no consent: where to go yourself is missing: %q", got)
 	}
 	res = c.send("2")

@@ -266,7 +266,7 @@ func TestNotifyResident(t *testing.T) {
 		if preview, err := r.svc.RenderUpdate(rep, "", intake.UpdateAccepted); err != nil || preview != body {
 			t.Fatalf("RenderUpdate = %q, %v; queued %q", preview, err, body)
 		}
-		if preview, err := r.svc.RenderUpdate(rep, locales.English, intake.UpdateAccepted); err != nil || !strings.Contains(preview, "DC Office of Human Rights accepted") {
+		if preview, err := r.svc.RenderUpdate(rep, locales.English, intake.UpdateAccepted); err != nil || !strings.Contains(preview, "DC Office of Human Rights (OHR) accepted") {
 			t.Fatalf("English preview = %q, %v", preview, err)
 		}
 		err = st.InTx(ctx, func(tx *store.Tx) error { return r.svc.NotifyResident(ctx, tx, rep, "update.bogus") })

@@ -169,7 +169,7 @@ func TestBrowserStaffChangesStatus(t *testing.T) {
 	if err != nil || got.Status != store.ReportInReview {
 		t.Fatalf("report status = %q, %v", got.Status, err)
 	}
-	want, err := cat.Text(locales.Spanish, intake.UpdateInReview, map[string]string{"ref": rep.Reference, "commission": "DC Office of Human Rights"})
+	want, err := cat.Text(locales.Spanish, intake.UpdateInReview, map[string]string{"ref": rep.Reference, "commission": "Oficina de Derechos Humanos de DC (OHR)"})
 	if err != nil {
 		t.Fatal(err)
 	}
