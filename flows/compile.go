@@ -17,6 +17,13 @@ const (
 	StateWelcome  = "main.welcome"  // a new conversation starts here
 )
 
+// Optional states that ask the language of a first message in one short
+// question, when detection points to languages without deciding.
+const (
+	StateLanguageChinese = "main.lang_zh"     // Simplified or Traditional?
+	StateLanguageOffer   = "main.lang_offer_" // + language code: that language?
+)
+
 // event names in the compiled state machine.
 const (
 	evNext = "next"

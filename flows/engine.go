@@ -170,6 +170,9 @@ type Options struct {
 	// Detect guesses the language of a first message; nil uses
 	// locales.Detect.
 	Detect func(text string) (locales.Lang, bool)
+	// Offer names the languages to offer with one short question when
+	// Detect is not sure; nil uses locales.DetectLang's offer.
+	Offer func(text string) []locales.Lang
 	// Flows replaces the embedded flow files (tests).
 	Flows []*Flow
 	// Understanding replaces the embedded matcher data (locales/match,
@@ -184,6 +187,7 @@ type Engine struct {
 	reg    *registry
 	idle   time.Duration
 	detect func(string) (locales.Lang, bool)
+	offer  func(string) []locales.Lang
 	index  *matchIndex
 	pool   sync.Pool // *fsm.FSM
 }
@@ -215,7 +219,10 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{cat: cat, c: c, reg: reg, idle: opts.Idle, detect: opts.Detect}
+	e := &Engine{cat: cat, c: c, reg: reg, idle: opts.Idle, detect: opts.Detect, offer: opts.Offer}
+	if e.offer == nil {
+		e.offer = func(text string) []locales.Lang { return locales.DetectLang(text).Offer }
+	}
 	if e.idle == 0 {
 		e.idle = DefaultIdle
 	}

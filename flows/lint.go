@@ -180,6 +180,10 @@ func (e *Engine) lintGraph() []locales.Problem {
 	push(StateMenu)
 	push(StateLanguage)
 	for _, name := range e.c.names {
+		// The engine enters the first-message language questions itself.
+		if name == StateLanguageChinese || strings.HasPrefix(name, StateLanguageOffer) {
+			push(name)
+		}
 		if e.c.states[name].Topic != "" {
 			push(name)
 		}

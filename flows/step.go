@@ -110,7 +110,7 @@ func (s *stepper) firstContact(in Input) error {
 		l, ok := s.e.detect(text)
 		if !ok {
 			s.conv.Lang = locales.English
-			return s.enter(StateLanguage)
+			return s.enter(s.languageQuestion(text))
 		}
 		s.conv.Lang = l
 		s.events = append(s.events, Event{Type: EventLanguageChanged})
@@ -134,6 +134,24 @@ func (s *stepper) firstContact(in Input) error {
 	}
 	s.quiet = true
 	return s.handle(text)
+}
+
+// languageQuestion is the state that asks the language of a first message
+// detection was not sure of: one short question for the languages the text
+// points to ("您好": Simplified or Traditional; "selam": Amharic?), when the
+// flows have it, else the language menu.
+func (s *stepper) languageQuestion(text string) string {
+	var name string
+	switch offer := s.e.offer(text); {
+	case len(offer) == 2 && offer[0] == locales.ChineseSimplified && offer[1] == locales.ChineseTraditional:
+		name = StateLanguageChinese
+	case len(offer) == 1:
+		name = StateLanguageOffer + string(offer[0])
+	}
+	if _, ok := s.e.c.states[name]; ok {
+		return name
+	}
+	return StateLanguage
 }
 
 // startFlow enters flow at its start, unless the conversation is already

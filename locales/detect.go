@@ -5,17 +5,39 @@ import (
 	"unicode"
 )
 
-// Detect guesses the language of a first message. The script decides
+// Detection is what a first message tells of its language.
+type Detection struct {
+	// Lang is the language, when Sure.
+	Lang Lang
+	Sure bool
+	// Offer lists the languages to offer with one short question when the
+	// text points to them without deciding: Simplified and Traditional
+	// Chinese for Chinese with no character that tells the scripts apart
+	// ("您好"), Amharic or Korean for a greeting in Latin letters ("selam",
+	// "annyeong").
+	Offer []Lang
+}
+
+// Detect guesses the language of a first message; see DetectLang.
+func Detect(text string) (Lang, bool) {
+	d := DetectLang(text)
+	return d.Lang, d.Sure
+}
+
+// DetectLang reads the language of a first message. The script decides
 // first: Hangul is Korean, Ethiopic is Amharic, Han is Chinese (Simplified
 // or Traditional by the characters that differ between the two, Cantonese
-// characters counting as Traditional), and Vietnamese letters (ă đ ơ ư and
-// tone marks) are Vietnamese. Latin text is scored by letters and words
-// that belong to one of English, Spanish and French (ñ ¿ ¡ á í ó ú, ç ê è
-// â, "hola", "bonjour", "landlord" …). It returns false when it cannot
-// tell, or when two languages score the same, or for Japanese kana; the
-// caller then asks with a language menu, and the person can always reply
-// LANGUAGE.
-func Detect(text string) (Lang, bool) {
+// characters counting as Traditional; with none of them, both are
+// offered), and Vietnamese letters (ă đ ơ ư and tone marks) are
+// Vietnamese. Latin text is scored by letters and words that belong to one
+// of English, Spanish, French and Vietnamese written with or without
+// accents (ñ ¿ ¡ á í ó ú, ç ê è â, "hola", "bonjour", "chào", "landlord"
+// …). Greetings in Latin letters of Amharic and Korean offer that
+// language. Short words several languages share ("si", "ok", "alo") never
+// decide. It is not sure when it cannot tell, when two languages score the
+// same, or for Japanese kana; the caller then asks, and the person can
+// always reply LANGUAGE.
+func DetectLang(text string) Detection {
 	var han, hangul, ethiopic, viet, kana int
 	var simp, trad int
 	score := map[Lang]int{}
@@ -49,26 +71,44 @@ func Detect(text string) (Lang, bool) {
 	}
 	switch {
 	case hangul > 0 && hangul >= han:
-		return Korean, true
+		return Detection{Lang: Korean, Sure: true}
 	case ethiopic > 0 && ethiopic >= han:
-		return Amharic, true
+		return Detection{Lang: Amharic, Sure: true}
 	case kana > 0:
-		return "", false // Japanese: not a supported language
+		return Detection{} // Japanese: not a supported language
 	case han > 0:
-		if trad > simp {
-			return ChineseTraditional, true
+		switch {
+		case trad > simp:
+			return Detection{Lang: ChineseTraditional, Sure: true}
+		case simp > trad:
+			return Detection{Lang: ChineseSimplified, Sure: true}
 		}
-		return ChineseSimplified, true
+		return Detection{Offer: []Lang{ChineseSimplified, ChineseTraditional}}
 	case viet > 0:
-		return Vietnamese, true
+		return Detection{Lang: Vietnamese, Sure: true}
 	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && r != '\'' && r != '’'
-	}) {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && r != '\'' && r != '’'
+	})
+	onlyShared := len(words) > 0
+	roman := map[Lang]int{}
+	for _, w := range words {
 		w = strings.Trim(strings.ReplaceAll(w, "’", "'"), "'")
+		f := MatchFold(w)
+		if !sharedWords[f] {
+			onlyShared = false
+		}
 		if l, ok := commonWords[w]; ok {
 			score[l] += 2
+		} else if f != w && vietnameseAccented[f] {
+			score[Vietnamese] += 2
 		}
+		if l, ok := romanised[f]; ok {
+			roman[l] += 2
+		}
+	}
+	if onlyShared {
+		return Detection{}
 	}
 	best, bestN, tie := Lang(""), 0, false
 	for _, l := range All {
@@ -79,10 +119,34 @@ func Detect(text string) (Lang, bool) {
 			tie = true
 		}
 	}
-	if tie || bestN == 0 {
-		return "", false
+	for _, l := range []Lang{Amharic, Korean} {
+		if n := roman[l]; n > 0 && n >= bestN {
+			return Detection{Offer: []Lang{l}}
+		}
 	}
-	return best, true
+	if tie || bestN == 0 {
+		return Detection{}
+	}
+	return Detection{Lang: best, Sure: true}
+}
+
+// sharedWords are short words several of the languages use alike ("si"
+// is Spanish and French, "alo" Vietnamese, Spanish and French, "ok"
+// everyone's): a message of only these never decides (folded forms).
+var sharedWords = map[string]bool{
+	"si": true, "ok": true, "okay": true, "oki": true, "okey": true, "k": true, "alo": true, "allo": true,
+	"no": true, "ya": true, "oh": true, "ah": true, "eh": true, "bye": true, "hmm": true, "la": true, "a": true,
+}
+
+// romanised are greetings and words of Amharic and Korean written in
+// Latin letters, as on phones without those keyboards (folded forms).
+var romanised = map[string]Lang{
+	"selam": Amharic, "selamnew": Amharic, "salam": Amharic, "tenayistilign": Amharic, "tenastelign": Amharic,
+	"tenayistiligne": Amharic, "yistilign": Amharic, "yistiligne": Amharic, "tenastilign": Amharic, "endemin": Amharic, "amharic": Amharic, "amharigna": Amharic, "amarigna": Amharic,
+	"amaregna": Amharic, "ameseginalehu": Amharic, "amesegnalehu": Amharic, "dehna": Amharic,
+	"annyeong": Korean, "annyeonghaseyo": Korean, "anyeonghaseyo": Korean, "annyonghaseyo": Korean, "anyonghaseyo": Korean,
+	"annyong": Korean, "anyong": Korean, "annyung": Korean, "haseyo": Korean, "hangugeo": Korean, "hangukeo": Korean,
+	"gamsahamnida": Korean, "kamsahamnida": Korean, "korean": Korean, "yeoboseyo": Korean,
 }
 
 // Letters used in Vietnamese and not in the other supported Latin-script
@@ -138,4 +202,13 @@ var commonWords = map[string]Lang{
 	"toi": Vietnamese, "khong": Vietnamese, "duoc": Vietnamese, "cua": Vietnamese, "nguoi": Vietnamese,
 	"chao": Vietnamese, "giup": Vietnamese, "nha": Vietnamese, "tieng": Vietnamese, "viet": Vietnamese,
 	"duoi": Vietnamese, "xin": Vietnamese, "minh": Vietnamese,
+	"anh": Vietnamese,
+}
+
+// vietnameseAccented are Vietnamese words, folded, that count only when
+// written with their accents, which are also French letters ("chào" has
+// the à of "voilà"; "on" alone is English, "ơn" Vietnamese).
+var vietnameseAccented = map[string]bool{
+	"chao": true, "anh": true, "chi": true, "em": true, "oi": true, "cam": true, "on": true, "da": true,
+	"vang": true, "ban": true, "co": true, "ong": true, "toi": true, "khong": true, "nha": true, "giup": true,
 }

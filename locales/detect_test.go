@@ -28,8 +28,8 @@ func TestDetect(t *testing.T) {
 		{"我想问一个问题", ChineseSimplified},
 		{"我想問一個問題", ChineseTraditional},
 		{"佢哋唔俾我入屋", ChineseTraditional}, // Cantonese
-		{"你好", ChineseSimplified},       // no telling character: the more common script
-		{"中文", ChineseSimplified},
+		{"你好", ""}, // no telling character: both scripts are offered
+		{"中文", ""},
 		{"繁體中文", ChineseTraditional},
 		{"简体中文", ChineseSimplified},
 		{"我的 landlord 换了锁", ChineseSimplified},
