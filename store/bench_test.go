@@ -87,3 +87,25 @@ func step(b *testing.B, s *store.Store, address string, ext *atomic.Int64) error
 		return tx.InsertMessage(ctx, &out)
 	})
 }
+
+// BenchmarkRateLimitAllow measures one rate-limit hit (one statement),
+// next to BenchmarkInTxStep's message transaction for scale, over 1,000
+// subjects so rows are both inserted and updated.
+//
+//	go test -run '^$' -bench 'BenchmarkRateLimitAllow|BenchmarkInTxStep/.*/serial' ./store/
+func BenchmarkRateLimitAllow(b *testing.B) {
+	for _, backend := range storetest.Backends {
+		b.Run(backend, func(b *testing.B) {
+			s := storetest.Open(b, backend)
+			lim := store.Limit{Name: "bench", Max: 1 << 30, Window: time.Hour}
+			i := 0
+			for b.Loop() {
+				if _, err := s.Allow(b.Context(), lim, strconv.Itoa(i%1000)); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "hits/s")
+		})
+	}
+}

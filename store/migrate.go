@@ -15,7 +15,7 @@ import (
 
 // migrationFiles holds the goose migrations, one directory per dialect.
 // Version ranges: core 00001–00009, SMS 00010–00019, intake 00020–00029,
-// Discord 00030–00039.
+// Discord 00030–00039, security (rate limits, second factor) 00090–00099.
 //
 //go:embed migrations/postgres/*.sql migrations/sqlite/*.sql
 var migrationFiles embed.FS

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -94,6 +95,9 @@ type Store struct {
 	writeSem chan struct{}
 	// now is the clock for stored times.
 	now func() time.Time
+	// rateLimitPurged is when this process last purged ended rate-limit
+	// windows (unix seconds).
+	rateLimitPurged atomic.Int64
 }
 
 // Open connects to databaseURL, applies pending migrations and returns the
@@ -226,6 +230,16 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("store: ping %s: %w", s.dialect, err)
 	}
 	return nil
+}
+
+// SetClock replaces the clock the store uses for stored times and rate
+// limit windows. Tests call it before using the store; nil restores
+// time.Now.
+func (s *Store) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	s.now = now
 }
 
 // clock returns the current time as stored: UTC, truncated to the

@@ -33,8 +33,8 @@ type Config struct {
 	// to Twilio's Advanced Opt-Out (configured on the Messaging Service);
 	// the keywords are still recorded and honoured here.
 	AdvancedOptOut bool
-	// RateLimitPerMinute is per sender and per instance; 0 means
-	// DefaultRateLimitPerMinute.
+	// RateLimitPerMinute is per sender, counted in the store and shared
+	// by every instance; 0 means DefaultRateLimitPerMinute.
 	RateLimitPerMinute int
 }
 

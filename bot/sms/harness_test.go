@@ -78,6 +78,8 @@ func newFixture(t testing.TB, st *store.Store, mod func(*Config)) *fixture {
 	}
 	f := &fixture{t: t, st: st, h: h, mux: http.NewServeMux(), cfg: cfg, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	h.now = func() time.Time { return f.now }
+	// The per-sender limit counts in the store's windows.
+	st.SetClock(func() time.Time { return f.now })
 	h.Register(f.mux)
 	return f
 }

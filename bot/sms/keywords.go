@@ -113,25 +113,6 @@ func (h *Handler) keywordReply(t *bot.Turn, id string) (bot.Verdict, error) {
 	return reply(t, id, "")
 }
 
-// rateLimit answers the first message over the per-sender limit with a
-// notice and later ones with nothing, storing them as rate_limited. (The
-// count lives in the process; a transaction run again on contention may
-// count a message twice, which only errs on the side of the bill.)
-func (h *Handler) rateLimit(_ context.Context, t *bot.Turn) (bot.Verdict, error) {
-	switch h.limiter.allow(t.In.Address, h.now()) {
-	case rateNotice:
-		if t.Contact.OptedOut {
-			return bot.Verdict{Handled: true, Status: statusRateLimited}, nil
-		}
-		return reply(t, "sms.rate_limited", statusRateLimited)
-	case rateQuiet:
-		return bot.Verdict{Handled: true, Status: statusRateLimited}, nil
-	}
-	return bot.Verdict{}, nil
-}
-
-const statusRateLimited = "rate_limited"
-
 // empty answers an SMS with no text, or only a photo.
 func empty(_ context.Context, t *bot.Turn) (bot.Verdict, error) {
 	if strings.TrimSpace(t.In.Text) != "" {

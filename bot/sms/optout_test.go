@@ -214,6 +214,29 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestRateLimitSharedByInstances: two instances on one database share a
+// sender's count (a burst spread over a load balancer is still one burst),
+// on both backends.
+func TestRateLimitSharedByInstances(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		t.Parallel()
+		a := newFixture(t, st, func(c *Config) { c.RateLimitPerMinute = 4 })
+		b := newFixture(t, st, func(c *Config) { c.RateLimitPerMinute = 4 })
+		phone := "+12025550131"
+		for i, want := range []string{"*", "*", "*", "*", "sms.rate_limited", "", ""} {
+			f := a
+			if i%2 == 1 {
+				f = b
+			}
+			f.run(t, phone, locales.English, []step{{"menu", want}})
+		}
+		if n := a.inboundCount(phone); n != 7 {
+			t.Fatalf("stored %d inbound; want all 7", n)
+		}
+	})
+}
+
 // TestRetryAfterStopSendsNothing: Twilio retries a HELP that was answered
 // before the person sent STOP; the retry gets nothing. A retried STOP gets
 // its confirmation again.

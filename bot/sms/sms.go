@@ -46,7 +46,6 @@ type Handler struct {
 	cat       *locales.Catalog
 	log       *slog.Logger
 	validator client.RequestValidator
-	limiter   *rateLimiter
 	now       func() time.Time
 }
 
@@ -71,7 +70,6 @@ func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*
 		cat:       cat,
 		log:       log.With("channel", Channel),
 		validator: client.NewRequestValidator(cfg.AuthToken),
-		limiter:   newRateLimiter(cfg.rateLimit(), time.Minute),
 		now:       time.Now,
 	}
 	rt.Register(h.channel())
