@@ -1,7 +1,15 @@
 // Package web is the browser chat simulator at /try: a page that looks like
 // a phone's messaging app and talks to the same runtime as SMS, so anyone
 // can try the service with no account. Each browser gets its own contact,
-// kept in a cookie, and its conversation survives restarts like any other.
+// kept in a short-lived cookie, and its conversation survives restarts like
+// any other.
+//
+// Safety on shared computers: a "Leave now" button and pressing Escape twice
+// clear the page, erase the stored transcript (POST /try/exit) and replace
+// the page with a neutral one (QuickExitURL), so Back does not return.
+//
+// Abuse limits, counted in the store so every instance shares them: POSTs
+// per IP address, new sessions per IP address and messages per session.
 package web
 
 import (
@@ -14,6 +22,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,6 +44,25 @@ const (
 	maxText = 1600
 	// historyLimit is how many earlier messages the page reloads.
 	historyLimit = 200
+	// cookieLifetime is how long an idle simulator session lasts: long
+	// enough for a conversation, short enough that a shared computer does
+	// not keep it for the next person. Every message renews it.
+	cookieLifetime = time.Hour
+	// DefaultQuickExitURL is where "Leave now" goes unless configured: a
+	// page that looks like any other.
+	DefaultQuickExitURL = "https://www.google.com/"
+)
+
+// Abuse limits on the simulator, per IP address and per session.
+var (
+	// LimitIPPosts bounds every POST from one address.
+	LimitIPPosts = store.Limit{Name: "try-ip", Max: 60, Window: time.Minute}
+	// LimitIPSessions bounds the new sessions (new contacts) one address
+	// starts: the issue's 3,000 cookie-less POSTs made 3,000 contacts.
+	LimitIPSessions = store.Limit{Name: "try-ip-sessions", Max: 20, Window: time.Hour}
+	// LimitSessionMessages bounds the messages of one session, as
+	// SMS_RATE_LIMIT_PER_MINUTE does for a phone.
+	LimitSessionMessages = store.Limit{Name: "try-session", Max: 20, Window: time.Minute}
 )
 
 //go:embed assets
@@ -48,8 +76,15 @@ type Handler struct {
 	store *store.Store
 	cat   *locales.Catalog
 	log   *slog.Logger
-	// Secure marks the session cookie Secure (set when served over HTTPS).
+	// Secure marks the session cookie Secure (set when served over
+	// HTTPS); a request that arrived over TLS gets a Secure cookie anyway.
 	Secure bool
+	// QuickExitURL is the neutral page "Leave now" replaces /try with;
+	// empty means DefaultQuickExitURL.
+	QuickExitURL string
+	// ClientIP names the address a request comes from, for the per-IP
+	// limits; nil means the connection's peer.
+	ClientIP func(*http.Request) string
 }
 
 // New returns the simulator's handler.
@@ -62,18 +97,84 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	static, _ := fs.Sub(assets, "assets")
 	csrf := http.NewCrossOriginProtection()
 	mux.HandleFunc("GET /try", h.page)
-	mux.Handle("GET /try/static/", http.StripPrefix("/try/static/", http.FileServerFS(static)))
+	mux.Handle("GET /try/static/", noListing(http.StripPrefix("/try/static/", http.FileServerFS(static))))
 	mux.HandleFunc("GET /try/messages", h.history)
-	mux.Handle("POST /try/messages", csrf.Handler(http.HandlerFunc(h.send)))
-	mux.Handle("POST /try/reset", csrf.Handler(http.HandlerFunc(h.reset)))
+	mux.Handle("POST /try/messages", csrf.Handler(h.limited(h.send)))
+	mux.Handle("POST /try/reset", csrf.Handler(h.limited(h.reset)))
+	mux.Handle("POST /try/exit", csrf.Handler(h.limited(h.exit)))
+}
+
+// noListing answers 404 for a directory, so /try/static/ lists nothing.
+func noListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:")
-	if err := page.Execute(w, nil); err != nil {
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if err := page.Execute(w, struct{ QuickExitURL string }{h.quickExitURL()}); err != nil {
 		h.log.Error("render /try", "err", err)
 	}
+}
+
+func (h *Handler) quickExitURL() string {
+	if h.QuickExitURL != "" {
+		return h.QuickExitURL
+	}
+	return DefaultQuickExitURL
+}
+
+// limited counts a POST against the per-IP limit before next runs; over
+// it, the answer is 429 with Retry-After and nothing is stored.
+func (h *Handler) limited(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !h.allow(w, r, LimitIPPosts, h.clientIP(r)) {
+			return
+		}
+		next(w, r)
+	})
+}
+
+// allow counts one hit of subject under lim and, when it is over, answers
+// 429 and returns false. A store failure is a 500: the limits are part of
+// serving, not an optional extra.
+func (h *Handler) allow(w http.ResponseWriter, r *http.Request, lim store.Limit, subject string) bool {
+	v, err := h.store.Allow(r.Context(), lim, subject)
+	if err != nil {
+		h.log.Error("simulator rate limit failed", "limit", lim.Name, "err", err)
+		writeJSON(w, http.StatusInternalServerError, sendResponse{Error: "something went wrong; please try again"})
+		return false
+	}
+	if v.Allowed {
+		return true
+	}
+	if v.FirstRefusal {
+		h.log.Warn("simulator rate limit reached", "limit", lim.Name)
+	}
+	secs := int(v.RetryAfter.Seconds()) + 1
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	writeJSON(w, http.StatusTooManyRequests, sendResponse{Error: "Too many messages. Please wait " + strconv.Itoa(secs) + " seconds and try again."})
+	return false
+}
+
+func (h *Handler) clientIP(r *http.Request) string {
+	if h.ClientIP != nil {
+		return h.ClientIP(r)
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // message is one bubble as the page's script receives it.
@@ -114,7 +215,10 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusRequestEntityTooLarge, sendResponse{Error: "messages are limited to " + strconv.Itoa(maxText) + " characters, like SMS"})
 		return
 	}
-	addr := h.session(w, r)
+	addr, ok := h.session(w, r)
+	if !ok || !h.allow(w, r, LimitSessionMessages, addr) {
+		return
+	}
 	out, err := h.rt.Handle(r.Context(), bot.Inbound{Channel: Channel, Address: addr, Text: req.Text, Lang: browserLang(r)})
 	if err != nil {
 		h.log.Error("simulator message failed", "err", err)
@@ -183,26 +287,64 @@ func (h *Handler) transcript(ctx context.Context, addr string, after int64) ([]m
 // reset starts a new conversation as a new contact; the old one stays
 // stored.
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
-	h.newSession(w)
+	if !h.allow(w, r, LimitIPSessions, h.clientIP(r)) {
+		return
+	}
+	h.newSession(w, r)
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) session(w http.ResponseWriter, r *http.Request) string {
+// exit is the quick exit: it erases the session's stored transcript and
+// ends the cookie. The page's script has already cleared the screen and
+// is leaving for the neutral page; a browser without the script posts the
+// form and is sent there (303).
+func (h *Handler) exit(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(cookieName); err == nil && validSession(c.Value) {
-		return "sim-" + c.Value
+		if err := h.store.ClearTranscript(r.Context(), Channel, "sim-"+c.Value); err != nil {
+			h.log.Error("simulator quick exit: erasing the transcript failed", "err", err)
+			writeJSON(w, http.StatusInternalServerError, sendResponse{Error: "something went wrong; please try again"})
+			return
+		}
+		h.log.Info("simulator quick exit: transcript erased")
 	}
-	return "sim-" + h.newSession(w)
+	http.SetCookie(w, h.cookie(r, "", -1))
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
+	if r.Header.Get("Sec-Fetch-Mode") == "navigate" || strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		http.Redirect(w, r, h.quickExitURL(), http.StatusSeeOther)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) newSession(w http.ResponseWriter) string {
+// session returns the request's simulator address, renewing the cookie,
+// or starts a new session (within the per-IP limit on new sessions; ok is
+// false when the answer has been written).
+func (h *Handler) session(w http.ResponseWriter, r *http.Request) (addr string, ok bool) {
+	if c, err := r.Cookie(cookieName); err == nil && validSession(c.Value) {
+		http.SetCookie(w, h.cookie(r, c.Value, int(cookieLifetime/time.Second)))
+		return "sim-" + c.Value, true
+	}
+	if !h.allow(w, r, LimitIPSessions, h.clientIP(r)) {
+		return "", false
+	}
+	return "sim-" + h.newSession(w, r), true
+}
+
+func (h *Handler) newSession(w http.ResponseWriter, r *http.Request) string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	id := hex.EncodeToString(b[:])
-	http.SetCookie(w, &http.Cookie{
-		Name: cookieName, Value: id, Path: "/try", MaxAge: 90 * 24 * 3600,
-		HttpOnly: true, Secure: h.Secure, SameSite: http.SameSiteLaxMode,
-	})
+	http.SetCookie(w, h.cookie(r, id, int(cookieLifetime/time.Second)))
 	return id
+}
+
+// cookie is the session cookie: HttpOnly, SameSite=Strict, scoped to
+// /try, Secure under https, gone after cookieLifetime idle.
+func (h *Handler) cookie(r *http.Request, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{
+		Name: cookieName, Value: value, Path: "/try", MaxAge: maxAge,
+		HttpOnly: true, Secure: h.Secure || r.TLS != nil, SameSite: http.SameSiteStrictMode,
+	}
 }
 
 func validSession(s string) bool {

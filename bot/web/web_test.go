@@ -28,10 +28,19 @@ type sim struct {
 
 func newSim(t *testing.T) *sim {
 	t.Helper()
-	return newSimOn(t, storetest.Open(t, "sqlite"))
+	return newSimWith(t, nil)
 }
 
-func newSimOn(t *testing.T, st *store.Store) *sim {
+// newSimWith is newSim with the handler adjusted by mod before it is
+// mounted.
+func newSimWith(t *testing.T, mod func(*web.Handler)) *sim {
+	t.Helper()
+	return newSimOn(t, storetest.Open(t, "sqlite"), mod)
+}
+
+// newSimOn is a simulator on the store st (another instance of the same
+// service when st is shared).
+func newSimOn(t *testing.T, st *store.Store, mod func(*web.Handler)) *sim {
 	t.Helper()
 	cat, err := locales.Load()
 	if err != nil {
@@ -42,7 +51,11 @@ func newSimOn(t *testing.T, st *store.Store) *sim {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	web.New(rt, st, cat, slog.New(slog.NewTextHandler(io.Discard, nil))).Register(mux)
+	h := web.New(rt, st, cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if mod != nil {
+		mod(h)
+	}
+	h.Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
@@ -208,7 +221,7 @@ func TestSimulatorOddInput(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		for _, tc := range cases {
-			s := newSimOn(t, st)
+			s := newSimOn(t, st, nil)
 			status, r := s.send(tc.json, nil)
 			if status != tc.status {
 				t.Fatalf("%s: status %d (%s)", tc.name, status, r.Error)

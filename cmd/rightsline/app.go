@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 
@@ -28,6 +29,7 @@ type app struct {
 	// tables (a new embedded database), for first-run seeding.
 	freshDatabase bool
 	closers       []func() error
+	clientIPFn    func(*http.Request) string
 	// stdout is where serve prints what a person at the terminal must see
 	// (the address, a first-run password).
 	stdout io.Writer
@@ -46,7 +48,7 @@ func newLogger(cfg config) *slog.Logger {
 // newApp opens the store (migrating it), loads the catalog and flows, and
 // builds the runtime.
 func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, log: log}
+	a := &app{cfg: cfg, log: log, clientIPFn: clientIPFunc(cfg.TrustedProxies)}
 	cat, err := locales.Load()
 	if err != nil {
 		return nil, err
@@ -86,6 +88,15 @@ func isNewSQLite(url string) bool {
 	}
 	_, err := os.Stat(path)
 	return errors.Is(err, fs.ErrNotExist)
+}
+
+// https reports whether the service is public over https, which makes
+// every cookie Secure and turns on HSTS.
+func (a *app) https() bool { return strings.HasPrefix(a.cfg.PublicBaseURL, "https://") }
+
+// clientIP names a request's client address (see clientIPFunc).
+func (a *app) clientIP(r *http.Request) string {
+	return a.clientIPFn(r)
 }
 
 // Close releases what newApp opened, last opened first.

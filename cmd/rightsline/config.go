@@ -3,10 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rightsline/rightsline/bot/web"
 )
 
 // config is everything the service reads from the environment. Every
@@ -21,6 +25,14 @@ type config struct {
 	ShutdownTimeout time.Duration
 	LogLevel        string
 	LogFormat       string
+	// SimulatorEnabled mounts /try: on by default, off in production
+	// unless SIMULATOR_ENABLED=true.
+	SimulatorEnabled bool
+	// QuickExitURL is the neutral page /try's "Leave now" opens.
+	QuickExitURL string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when naming a client's address (rate limits, audit log).
+	TrustedProxies []netip.Prefix
 
 	TwilioAccountSID          string
 	TwilioAuthToken           string
@@ -104,6 +116,33 @@ func (r *envReader) integer(name string, def int) int {
 	return n
 }
 
+// prefixes reads a comma-separated list of IP addresses and CIDR prefixes.
+func (r *envReader) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, f := range strings.Split(r.str(name, ""), ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				r.errs = append(r.errs, fmt.Errorf("%s: %q is not an IP address or prefix", name, f))
+				continue
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			r.errs = append(r.errs, fmt.Errorf("%s: %q is not an IP address or prefix", name, f))
+			continue
+		}
+		out = append(out, p.Masked())
+	}
+	return out
+}
+
 // loadConfig reads the configuration from lookup (os.LookupEnv in main).
 func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	r := &envReader{lookup: lookup}
@@ -116,6 +155,8 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 15*time.Second),
 		LogLevel:        r.str("LOG_LEVEL", "info"),
 		LogFormat:       r.str("LOG_FORMAT", "text"),
+		QuickExitURL:    r.str("QUICK_EXIT_URL", web.DefaultQuickExitURL),
+		TrustedProxies:  r.prefixes("TRUSTED_PROXIES"),
 
 		TwilioAccountSID:          r.str("TWILIO_ACCOUNT_SID", ""),
 		TwilioAuthToken:           r.secret("TWILIO_AUTH_TOKEN"),
@@ -127,6 +168,10 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		DiscordAppID:     r.str("DISCORD_APP_ID", ""),
 		DiscordPublicKey: r.str("DISCORD_PUBLIC_KEY", ""),
 		DiscordBotToken:  r.secret("DISCORD_BOT_TOKEN"),
+	}
+	c.SimulatorEnabled = r.boolean("SIMULATOR_ENABLED", !c.Production)
+	if u, err := url.Parse(c.QuickExitURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		r.errs = append(r.errs, fmt.Errorf("QUICK_EXIT_URL: %q must be a full http(s) address of a neutral page", c.QuickExitURL))
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = "sqlite:rightsline.db"

@@ -53,34 +53,14 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	defer a.Close()
 	a.stdout = stdout
 
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, "ok\n")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := a.store.Ping(pctx); err != nil {
-			log.Warn("not ready: database unreachable", "err", err)
-			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
-			return
-		}
-		io.WriteString(w, "ready\n")
-	})
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/try", http.StatusFound)
-	})
-	for _, m := range mounts {
-		if err := m(mux, a); err != nil {
-			return err
-		}
+	handler, err := newHandler(a)
+	if err != nil {
+		return err
 	}
 
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
-		Handler:           recoverer(log, mux),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -100,7 +80,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "database", a.store.Dialect().String())
 	addr := displayAddr(ln.Addr())
-	fmt.Fprintf(stdout, "Rightsline is running. Chat simulator: http://%s/try   Staff console: http://%s/console\n", addr, addr)
+	if cfg.SimulatorEnabled {
+		fmt.Fprintf(stdout, "Rightsline is running. Chat simulator: http://%s/try   Staff console: http://%s/console\n", addr, addr)
+	} else {
+		fmt.Fprintf(stdout, "Rightsline is running. Staff console: http://%s/console (the /try simulator is off)\n", addr)
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
@@ -123,6 +107,42 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// newHandler builds the service's routes (health checks and every mounted
+// part) wrapped in the layers every request passes: panic recovery,
+// security headers and the per-IP POST limit.
+func newHandler(a *app) (http.Handler, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := a.store.Ping(pctx); err != nil {
+			a.log.Warn("not ready: database unreachable", "err", err)
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		if a.cfg.SimulatorEnabled {
+			http.Redirect(w, r, "/try", http.StatusFound)
+			return
+		}
+		http.Redirect(w, r, "/console", http.StatusFound)
+	})
+	for _, m := range mounts {
+		if err := m(mux, a); err != nil {
+			return nil, err
+		}
+	}
+	return recoverer(a.log, secureHeaders(a.https(), limitPosts(a.store, a.clientIP, a.log, mux))), nil
+
 }
 
 // displayAddr is the address a person on this machine opens: localhost
@@ -151,8 +171,17 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
+// mountSimulator serves /try, unless it is off (by default in
+// production: SIMULATOR_ENABLED=true turns it on there).
 func mountSimulator(mux *http.ServeMux, a *app) error {
+	if !a.cfg.SimulatorEnabled {
+		a.log.Info("simulator off: /try is not served (SIMULATOR_ENABLED=true turns it on)")
+		return nil
+	}
 	h := web.New(a.runtime, a.store, a.catalog, a.log)
+	h.Secure = a.https()
+	h.QuickExitURL = a.cfg.QuickExitURL
+	h.ClientIP = a.clientIP
 	h.Register(mux)
 	return nil
 }

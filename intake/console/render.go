@@ -108,7 +108,15 @@ var flashes = map[string]string{
 // staticHandler serves the CSS.
 func staticHandler() http.Handler {
 	sub, _ := fs.Sub(staticFiles, "static")
-	return http.StripPrefix(Path+"/static/", http.FileServerFS(sub))
+	files := http.StripPrefix(Path+"/static/", http.FileServerFS(sub))
+	// A directory is answered 404, never listed.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 }
 
 // Display names for codes stored on reports.
@@ -199,11 +207,17 @@ func deadlineClass(todayStr, deadline string) string {
 	return "due-later"
 }
 
+// SimulatorChannel is the channel name of reports filed through /try
+// (bot/web.Channel); the console labels them for staff.
+const SimulatorChannel = "web"
+
 var funcs = template.FuncMap{
 	"statusLabel":   statusLabel,
 	"langLabel":     langLabel,
 	"deadlineText":  deadlineText,
 	"deadlineClass": deadlineClass,
+	// isSimulator marks reports filed through /try, which anyone can use.
+	"isSimulator": func(channel string) bool { return channel == SimulatorChannel },
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

@@ -1,5 +1,6 @@
 // The simulator's page script: send a message, show the replies, offer the
-// current choices as quick replies, and poll for staff updates.
+// current choices as quick replies, poll for staff updates, and leave in a
+// hurry ("Leave now" or Escape twice).
 "use strict";
 (function () {
   const log = document.getElementById("log");
@@ -8,6 +9,34 @@
   const choices = document.getElementById("choices");
   const status = document.getElementById("status");
   let lastID = 0;
+  let poller = null;
+
+  // leave is the quick exit: clear the screen first (someone may be
+  // looking), ask the server to erase the conversation, and replace this
+  // page in the history with a neutral one so Back does not return here.
+  function leave() {
+    if (poller) clearInterval(poller);
+    log.replaceChildren();
+    choices.replaceChildren();
+    text.value = "";
+    status.textContent = "";
+    document.title = "New Tab";
+    try {
+      fetch("/try/exit", { method: "POST", credentials: "same-origin", keepalive: true });
+    } catch (e) { /* leaving matters more than the answer */ }
+    window.location.replace(document.body.dataset.exit || "https://www.google.com/");
+  }
+  document.getElementById("leave").addEventListener("submit", function (e) {
+    e.preventDefault();
+    leave();
+  });
+  let lastEscape = 0;
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    const now = Date.now();
+    if (now - lastEscape < 1000) { leave(); return; }
+    lastEscape = now;
+  });
 
   function bubble(dir, body) {
     const li = document.createElement("li");
@@ -83,5 +112,5 @@
     if (lastID === 0) bubble("out", "Send any message to start, for example: hi");
   });
   // Staff updates to this conversation arrive as new stored messages.
-  setInterval(function () { load(lastID); }, 5000);
+  poller = setInterval(function () { load(lastID); }, 5000);
 })();
