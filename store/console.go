@@ -232,6 +232,21 @@ func (tx *Tx) SetStaffPassword(ctx context.Context, id int64, hash string, mustC
 	return nil
 }
 
+// IncrementLoginFailures counts a wrong password for the staff member and
+// returns the count of wrong passwords in a row (the console's growing
+// sign-in delay follows from it; nothing is locked).
+func (tx *Tx) IncrementLoginFailures(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, "IncrementFailedLogins", id).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: count failed login: %w", err)
+	}
+	return n, nil
+}
+
 // RecordLoginFailure counts a wrong password for the staff member. When
 // the count reaches maxFailures the account is locked until now+lockFor and
 // the count starts again; locked reports whether that happened.

@@ -37,7 +37,8 @@ func mountConsole(mux *http.ServeMux, a *app) error {
 		Preview:         updatePreview(a.catalog),
 		UpdateTemplates: []string{intake.UpdateRequestInfo, intake.UpdateGeneral},
 		Categories:      intake.Categories,
-		SecureCookies:   strings.HasPrefix(a.cfg.PublicBaseURL, "https://"),
+		SecureCookies:   a.https(),
+		ClientIP:        a.clientIP,
 		Log:             a.log.With("part", "console"),
 		Catalog:         a.catalog,
 		TranslationsChanged: func(ctx context.Context) error {

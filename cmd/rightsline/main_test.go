@@ -154,7 +154,7 @@ func TestServeStartsAndStops(t *testing.T) {
 
 // newTestApp builds the app as serve does, on the database at dbURL with
 // every other setting at its default; the caller closes it.
-func newTestApp(t *testing.T, dbURL string, production bool) *app {
+func newTestApp(t testing.TB, dbURL string, production bool) *app {
 	t.Helper()
 	cfg, err := loadConfig(func(k string) (string, bool) {
 		if k == "DATABASE_URL" {

@@ -34,7 +34,7 @@ func (c *Console) setCommissionActive(w http.ResponseWriter, r *http.Request, s 
 		if active {
 			action = "commission.open"
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, Detail: id, IP: clientIP(r)})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, Detail: id, IP: c.clientIP(r)})
 	})
 	if err != nil {
 		return err

@@ -5,9 +5,16 @@
 // internal notes and send the resident a pre-translated update.
 //
 // Security model, in one place:
-//   - Passwords are bcrypt hashes; after MaxFailedLogins wrong passwords an
-//     account is locked for LockoutDuration. An unknown email costs the same
-//     bcrypt comparison as a known one.
+//   - Passwords are bcrypt hashes, computed in a small pool (at most half
+//     the cores) so sign-ins never starve the webhooks. Sign-in attempts are
+//     limited per client address (LimitLoginIP) in the store; after
+//     FreeFailedLogins wrong passwords an account's attempts wait a growing
+//     delay (loginDelay) instead of being locked, so nobody can lock a
+//     member out. An unknown email costs the same bcrypt comparison as a
+//     known one. New passwords need MinPasswordLength characters and must
+//     not be a common one (data/common-passwords.txt).
+//   - Access-control failures (CSRF, another site, out-of-scope pages) are
+//     logged and audited as access.denied, without personal data.
 //   - A session is a random 256-bit token in an HttpOnly, SameSite=Lax cookie
 //     scoped to /console (Secure when the service's public URL is https);
 //     the database stores only its SHA-256.
@@ -42,10 +49,6 @@ const Path = "/console"
 
 // Login policy.
 const (
-	// MaxFailedLogins wrong passwords in a row lock an account.
-	MaxFailedLogins = 5
-	// LockoutDuration is how long a locked account stays locked.
-	LockoutDuration = 15 * time.Minute
 	// SessionIdle ends a session nobody used for this long.
 	SessionIdle = 2 * time.Hour
 	// SessionMax ends any session this long after sign-in.
@@ -90,6 +93,12 @@ type Config struct {
 	TranslationsChanged func(context.Context) error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// ClientIP names a request's client address (rate limits, audit
+	// log); nil means the connection's peer.
+	ClientIP func(*http.Request) string
+	// Sleep waits out a sign-in delay; nil means a timer that ends early
+	// when the request does. Tests record the delays instead.
+	Sleep func(ctx context.Context, d time.Duration)
 }
 
 // Console serves the staff console.

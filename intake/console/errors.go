@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/rightsline/rightsline/store"
 )
@@ -19,6 +21,7 @@ const (
 	EUNAUTHORIZED Code = "unauthorized" // not signed in
 	EFORBIDDEN    Code = "forbidden"    // CSRF check failed, or not an admin
 	ECONFLICT     Code = "conflict"     // someone else changed it first
+	ETOOMANY      Code = "too_many"     // over a rate limit, or too busy
 	EINTERNAL     Code = "internal"     // our fault; details only in the log
 )
 
@@ -29,6 +32,7 @@ var statusOf = map[Code]int{
 	EUNAUTHORIZED: http.StatusUnauthorized,
 	EFORBIDDEN:    http.StatusForbidden,
 	ECONFLICT:     http.StatusConflict,
+	ETOOMANY:      http.StatusTooManyRequests,
 	EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -93,8 +97,34 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, s *session, err e
 	if code == EINTERNAL {
 		c.log.Error("console request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	c.auditDenied(r, s, code)
 	c.render(w, r, s, statusOf[code], "error", errorPage{Message: ErrorMessage(err)})
 }
 
 // errorPage is the data of the error template.
 type errorPage struct{ Message string }
+
+// auditDenied logs and audits an access-control failure: a refused form
+// (CSRF, another site), a signed-in member sent away from something
+// outside their scope (another commission's report, an admin page), or a
+// state-changing request without a session. The entry names the route
+// pattern, never the query or form, so it holds no personal data.
+func (c *Console) auditDenied(r *http.Request, s *session, code Code) {
+	denied := code == EFORBIDDEN || (code == ENOTFOUND && s != nil) || (code == EUNAUTHORIZED && r.Method != http.MethodGet)
+	if !denied {
+		return
+	}
+	route := r.Pattern
+	if route == "" {
+		route = r.Method + " (no route)"
+	}
+	e := store.AuditEntry{Action: "access.denied", Detail: string(code) + " " + route, IP: c.clientIP(r)}
+	if s != nil {
+		e.StaffID = s.Staff.ID
+	}
+	if id, err := strconv.ParseInt(r.PathValue("id"), 10, 64); err == nil && strings.Contains(route, "/reports/{id}") {
+		e.ReportID = id
+	}
+	c.log.Warn("console: access denied", "code", string(code), "route", route, "staff", e.StaffID)
+	c.audit(r.Context(), e)
+}

@@ -62,7 +62,7 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request, s *session) err
 	var maxID int64
 	err = c.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		maxID, err = tx.AuditExport(ctx, s.Staff.ID, scope, "csv export", clientIP(r))
+		maxID, err = tx.AuditExport(ctx, s.Staff.ID, scope, "csv export", c.clientIP(r))
 		return err
 	})
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rightsline/rightsline/store"
 )
@@ -18,7 +20,10 @@ type loginPage struct {
 
 // loginFailed is the one message for every failed sign-in, so the page
 // does not tell a guesser which emails exist.
-const loginFailed = "Sign-in failed. Check your email and password. After 5 wrong passwords an account is locked for 15 minutes."
+const loginFailed = "Sign-in failed. Check your email and password. After a few wrong passwords each new try waits a little longer."
+
+// loginThrottled is the answer over the per-address limit.
+const loginThrottled = "Too many sign-in attempts from your network. Wait a minute and try again."
 
 // loginForm shows the sign-in form with a fresh form token, also set as
 // a cookie: the POST must bring back both, equal.
@@ -32,8 +37,9 @@ func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
 	c.render(w, r, nil, http.StatusOK, "login", loginPage{Token: token})
 }
 
-// login checks the email and password, counts failures (locking the
-// account at MaxFailedLogins) and starts a session.
+// login checks the email and password and starts a session. Attempts are
+// limited per client address; an account with wrong passwords in a row
+// waits loginDelay before its password is checked (never locked).
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
@@ -44,31 +50,57 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	password := r.PostFormValue("password")
-	again := func(status int) {
+	ip := c.clientIP(r)
+	again := func(status int, msg string) {
 		token := newToken()
 		http.SetCookie(w, c.cookie(loginCookie, token, 3600))
-		c.render(w, r, nil, status, "login", loginPage{Token: token, Email: email, Error: loginFailed})
+		c.render(w, r, nil, status, "login", loginPage{Token: token, Email: email, Error: msg})
+	}
+	for _, lim := range []store.Limit{LimitLoginIP, LimitLoginIPHour} {
+		v, err := c.store.Allow(ctx, lim, ip)
+		if err != nil {
+			c.fail(w, r, nil, err)
+			return
+		}
+		if !v.Allowed {
+			if v.FirstRefusal {
+				c.log.Warn("console: sign-in attempts throttled", "limit", lim.Name)
+				c.audit(ctx, store.AuditEntry{Action: "login.throttled", Detail: lim.Name, IP: ip})
+			}
+			w.Header().Set("Retry-After", strconv.Itoa(int(v.RetryAfter.Seconds())+1))
+			again(http.StatusTooManyRequests, loginThrottled)
+			return
+		}
 	}
 
 	st, err := c.store.StaffByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) || len(email) > 254 {
-		checkPassword(c.dummyHash, password) // same cost as a known email
-		c.audit(ctx, store.AuditEntry{Action: "login.unknown", IP: clientIP(r)})
-		again(http.StatusUnauthorized)
+		if _, err := c.checkPassword(ctx, c.dummyHash, password); err != nil { // same cost as a known email
+			c.fail(w, r, nil, err)
+			return
+		}
+		c.audit(ctx, store.AuditEntry{Action: "login.unknown", IP: ip})
+		again(http.StatusUnauthorized, loginFailed)
 		return
 	}
 	if err != nil {
 		c.fail(w, r, nil, err)
 		return
 	}
-	ok := checkPassword([]byte(st.PasswordHash), password)
-	locked := st.LockedUntil.After(c.now())
-	if !ok || locked || !st.Active {
-		if err := c.recordFailure(ctx, st, ok, locked, clientIP(r)); err != nil {
+	if d := loginDelay(st.FailedLogins); d > 0 {
+		c.sleep(ctx, d)
+	}
+	ok, err := c.checkPassword(ctx, []byte(st.PasswordHash), password)
+	if err != nil {
+		c.fail(w, r, nil, err)
+		return
+	}
+	if !ok || !st.Active {
+		if err := c.recordFailure(ctx, st, ok, ip); err != nil {
 			c.fail(w, r, nil, err)
 			return
 		}
-		again(http.StatusUnauthorized)
+		again(http.StatusUnauthorized, loginFailed)
 		return
 	}
 
@@ -81,7 +113,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		if err := tx.InsertSession(ctx, &sess); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: st.ID, Action: "login", IP: clientIP(r)})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: st.ID, Action: "login", IP: ip})
 	})
 	if err != nil {
 		c.fail(w, r, nil, err)
@@ -101,29 +133,36 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, dest, http.StatusSeeOther)
 }
 
-// recordFailure counts a failed sign-in of a known account and audits it.
-// A right password during a lockout or on a disabled account counts as
-// nothing more than a refusal: the lock is not extended by its owner.
-func (c *Console) recordFailure(ctx context.Context, st store.Staff, passwordOK, locked bool, ip string) error {
+// recordFailure counts a wrong password of a known, active account (the
+// count sets the next attempt's delay) and audits the refusal. A right
+// password on a disabled account counts nothing.
+func (c *Console) recordFailure(ctx context.Context, st store.Staff, passwordOK bool, ip string) error {
 	return c.store.InTx(ctx, func(tx *store.Tx) error {
 		action := "login.failed"
-		switch {
-		case locked:
-			action = "login.locked_out"
-		case !st.Active:
+		if !st.Active {
 			action = "login.disabled"
 		}
-		if !passwordOK && !locked && st.Active {
-			nowLocked, err := tx.RecordLoginFailure(ctx, st.ID, MaxFailedLogins, LockoutDuration)
-			if err != nil {
+		if !passwordOK && st.Active {
+			if _, err := tx.IncrementLoginFailures(ctx, st.ID); err != nil {
 				return err
-			}
-			if nowLocked {
-				action = "login.lock"
 			}
 		}
 		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: st.ID, Action: action, IP: ip})
 	})
+}
+
+// sleep waits d, or less if the request ends first.
+func (c *Console) sleep(ctx context.Context, d time.Duration) {
+	if c.cfg.Sleep != nil {
+		c.cfg.Sleep(ctx, d)
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // audit writes an entry in its own transaction, for events that change
@@ -143,7 +182,7 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request, s *session) err
 		if err := tx.DeleteSession(ctx, s.TokenHash); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "logout", IP: clientIP(r)})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "logout", IP: c.clientIP(r)})
 	})
 	if err != nil {
 		return err

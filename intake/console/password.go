@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"unicode/utf8"
@@ -17,12 +18,17 @@ var bcryptCost = 12
 // rather than silently cut.
 const maxPasswordBytes = 72
 
-// HashPassword returns the bcrypt hash of password.
+// HashPassword returns the bcrypt hash of password, computed in the
+// hashing pool (see withHashSlot).
 func HashPassword(password string) (string, error) {
 	if len(password) > maxPasswordBytes {
 		return "", errorf(EINVALID, "A password may be at most %d bytes long.", maxPasswordBytes)
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	var h []byte
+	var err error
+	if perr := withHashSlot(context.Background(), func() { h, err = bcrypt.GenerateFromPassword([]byte(password), bcryptCost) }); perr != nil {
+		return "", perr
+	}
 	if err != nil {
 		return "", fmt.Errorf("console: hash password: %w", err)
 	}
@@ -30,22 +36,28 @@ func HashPassword(password string) (string, error) {
 }
 
 // checkPassword reports whether password matches hash, in time that does
-// not depend on where they differ.
-func checkPassword(hash []byte, password string) bool {
+// not depend on where they differ. It waits for a slot in the hashing
+// pool; errBusy (or the request's end) if none frees up in time.
+func (c *Console) checkPassword(ctx context.Context, hash []byte, password string) (bool, error) {
 	if len(password) > maxPasswordBytes {
-		return false
+		return false, nil
 	}
-	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+	ok := false
+	err := withHashSlot(ctx, func() { ok = bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil })
+	return ok, err
 }
 
 // validNewPassword says what is wrong with a password someone chose, or
 // returns nil.
-func validNewPassword(password string) error {
+func validNewPassword(password, email string) error {
 	switch {
 	case utf8.RuneCountInString(password) < MinPasswordLength:
 		return errorf(EINVALID, "Choose a password of at least %d characters.", MinPasswordLength)
 	case len(password) > maxPasswordBytes:
 		return errorf(EINVALID, "A password may be at most %d bytes long.", maxPasswordBytes)
+	}
+	if why := weakPassword(password, email); why != "" {
+		return errorf(EINVALID, "Choose a password that is harder to guess: %s A few unrelated words make a good one.", why)
 	}
 	return nil
 }

@@ -27,10 +27,14 @@ func (c *Console) changePassword(w http.ResponseWriter, r *http.Request, s *sess
 		c.render(w, r, s, http.StatusBadRequest, "password", passwordPage{Required: s.Staff.MustChangePassword, Error: msg})
 		return nil
 	}
-	if !checkPassword([]byte(s.Staff.PasswordHash), current) {
+	ok, err := c.checkPassword(ctx, []byte(s.Staff.PasswordHash), current)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return fail("The current password is wrong.")
 	}
-	if err := validNewPassword(next); err != nil {
+	if err := validNewPassword(next, s.Staff.Email); err != nil {
 		return fail(ErrorMessage(err))
 	}
 	if next != repeat {
@@ -52,7 +56,7 @@ func (c *Console) changePassword(w http.ResponseWriter, r *http.Request, s *sess
 		if err := tx.InsertSession(ctx, &sess); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "password.change", IP: clientIP(r)})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "password.change", IP: c.clientIP(r)})
 	})
 	if err != nil {
 		return err

@@ -93,5 +93,5 @@ func (c *Console) readReport(r *http.Request, s *session, action, detail string)
 
 // auditReport writes the audit entry of an action on a report in tx.
 func auditReport(ctx context.Context, tx *store.Tx, r *http.Request, s *session, action string, reportID int64, detail string) error {
-	return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, ReportID: reportID, Detail: detail, IP: clientIP(r)})
+	return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, ReportID: reportID, Detail: detail, IP: s.IP})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,35 +168,131 @@ func TestCookieFlags(t *testing.T) {
 	}
 }
 
-// TestLockout: five wrong passwords lock the account for 15 minutes, even
-// against the right password; afterwards it opens again. An unknown email
-// gets the same answer.
-func TestLockout(t *testing.T) {
+// TestNoLockout: wrong passwords never lock an account (anyone who knows
+// an email could keep its owner out); each try past FreeFailedLogins
+// waits longer, up to MaxLoginDelay, and the right password still works,
+// from any address, on both backends. Unknown emails get the same answer.
+func TestNoLockout(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, _ *store.Store) {
+		t.Parallel()
+		b := setup(t, t.Name()[strings.LastIndex(t.Name(), "/")+1:])
+		c := b.newClient()
+		status, _, unknownBody := c.signIn("nobody@example.org", "whatever")
+		if status != http.StatusUnauthorized || !strings.Contains(unknownBody, "Sign-in failed") {
+			t.Fatalf("unknown email: %d", status)
+		}
+		// An attacker spreads 30 wrong passwords over 10 addresses (3 each,
+		// under the per-address limit).
+		for i := range 30 {
+			c.get(Path + "/login")
+			status, _, body := c.post(Path+"/login", url.Values{"email": {"dc@example.org"}, "password": {"wrong password"}}, "X-Test-IP", fmt.Sprintf("198.51.100.%d", i/3))
+			if status != http.StatusUnauthorized || !strings.Contains(body, "Sign-in failed") {
+				t.Fatalf("wrong password %d: %d", i, status)
+			}
+		}
+		b.mu.Lock()
+		delays := append([]time.Duration(nil), b.delays...)
+		b.mu.Unlock()
+		want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, MaxLoginDelay}
+		if len(delays) != 30-FreeFailedLogins || !slices.Equal(delays[:len(want)], want) || delays[len(delays)-1] != MaxLoginDelay {
+			t.Fatalf("delays %v, want %v then %v", delays, want, MaxLoginDelay)
+		}
+		if st, _ := b.store.StaffByID(t.Context(), b.staff["dc"].ID); !st.LockedUntil.IsZero() {
+			t.Fatal("the account was locked")
+		}
+		// The owner, from their own address, gets in (after the delay).
+		c.get(Path + "/login")
+		if status, loc, _ := c.post(Path+"/login", url.Values{"email": {"dc@example.org"}, "password": {testPassword}}, "X-Test-IP", "203.0.113.50"); status != http.StatusSeeOther || loc != Path+"/reports" {
+			t.Fatalf("the owner after 30 wrong passwords: %d %q", status, loc)
+		}
+		if st, _ := b.store.StaffByID(t.Context(), b.staff["dc"].ID); st.FailedLogins != 0 {
+			t.Errorf("failures not reset on sign-in: %d", st.FailedLogins)
+		}
+		if b.count("audit_log", "action = 'login.failed'") != 30 || b.count("audit_log", "action = 'login.unknown'") != 1 {
+			t.Errorf("failed and unknown-email attempts must be audited")
+		}
+	})
+}
+
+// TestLoginThrottledPerIP: a burst of sign-ins from one address is cut
+// at LimitLoginIP, even with the right password; other addresses are not
+// affected; the refusal is audited once.
+func TestLoginThrottledPerIP(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, _ *store.Store) {
+		t.Parallel()
+		b := setup(t, t.Name()[strings.LastIndex(t.Name(), "/")+1:])
+		c := b.newClient()
+		refused := 0
+		for range LimitLoginIP.Max + 5 {
+			c.get(Path + "/login")
+			status, _, body := c.post(Path+"/login", url.Values{"email": {"pgh@example.org"}, "password": {"guess"}}, "X-Test-IP", "192.0.2.66")
+			if status == http.StatusTooManyRequests {
+				refused++
+				if !strings.Contains(body, "Too many sign-in attempts") {
+					t.Fatalf("429 page: %s", body)
+				}
+			}
+		}
+		if refused != 5 {
+			t.Errorf("%d refused, want 5", refused)
+		}
+		c.get(Path + "/login")
+		if status, _, _ := c.post(Path+"/login", url.Values{"email": {"pgh@example.org"}, "password": {testPassword}}, "X-Test-IP", "192.0.2.66"); status != http.StatusTooManyRequests {
+			t.Errorf("right password over the limit: %d, want 429", status)
+		}
+		c.get(Path + "/login")
+		if status, _, _ := c.post(Path+"/login", url.Values{"email": {"pgh@example.org"}, "password": {testPassword}}, "X-Test-IP", "192.0.2.67"); status != http.StatusSeeOther {
+			t.Errorf("another address: %d", status)
+		}
+		if n := b.count("audit_log", "action = 'login.throttled'"); n != 1 {
+			t.Errorf("%d throttle audit rows, want 1", n)
+		}
+	})
+}
+
+// TestAccessDeniedAudited: refused requests (another commission's report,
+// an admin page, a forged form) are logged and audited as access.denied
+// with the route, never the form.
+func TestAccessDeniedAudited(t *testing.T) {
 	t.Parallel()
 	b := setup(t, storetest.SQLite)
-	c := b.newClient()
-	status, _, unknownBody := c.signIn("nobody@example.org", "whatever")
-	if status != http.StatusUnauthorized || !strings.Contains(unknownBody, "Sign-in failed") {
-		t.Fatalf("unknown email: %d", status)
+	dc := b.login("dc")
+	pgh := b.reports["pgh"].ID
+	dc.get(fmt.Sprintf("%s/reports/%d", Path, pgh))
+	dc.get(Path + "/audit")
+	dc.post(fmt.Sprintf("%s/reports/%d/notes", Path, b.reports["dc"].ID), url.Values{"csrf": {"forged"}, "body": {"secret note text"}})
+	if n := b.count("audit_log", "action = 'access.denied' AND report_id = $1 AND staff_id = $2 AND detail LIKE '%/reports/{id}%'", pgh, b.staff["dc"].ID); n != 1 {
+		t.Errorf("cross-commission view: %d access.denied rows", n)
 	}
-	for i := 1; i <= MaxFailedLogins; i++ {
-		status, _, body := c.signIn("dc@example.org", "wrong password")
-		if status != http.StatusUnauthorized || !strings.Contains(body, "Sign-in failed") {
-			t.Fatalf("wrong password %d: %d", i, status)
+	if n := b.count("audit_log", "action = 'access.denied' AND detail LIKE '%/audit%'"); n != 1 {
+		t.Errorf("admin page: %d access.denied rows", n)
+	}
+	if n := b.count("audit_log", "action = 'access.denied' AND detail LIKE 'forbidden%notes%'"); n != 1 {
+		t.Errorf("forged form: %d access.denied rows", n)
+	}
+	if n := b.count("audit_log", "detail LIKE '%secret note text%'"); n != 0 {
+		t.Error("the form's text reached the audit log")
+	}
+}
+
+// TestWeakPasswordsRefused: the minimum length and the common-password
+// list (shipped as data) apply to every password someone chooses.
+func TestWeakPasswordsRefused(t *testing.T) {
+	t.Parallel()
+	for _, pw := range []string{"aaaaaaaaaaaa", "password1234", "Password123!", "P@ssw0rd2024", "qwertyuiop12", "123456789012", "iloveyouiloveyou", "abcdefghijkl", "welcome12345", "dc-ohr-staffer-ana", "short"} {
+		if err := validNewPassword(pw, "dc-ohr-staffer@example.org"); err == nil {
+			t.Errorf("%q accepted", pw)
 		}
 	}
-	if st, _ := b.store.StaffByID(t.Context(), b.staff["dc"].ID); st.LockedUntil.IsZero() {
-		t.Fatalf("not locked after %d failures", MaxFailedLogins)
+	for _, pw := range []string{"correct horse battery", "tilapia-kettle-mango-9", "Rainy Tuesday Ferns 77"} {
+		if err := validNewPassword(pw, "ana@example.org"); err != nil {
+			t.Errorf("%q refused: %v", pw, err)
+		}
 	}
-	if status, _, _ := c.signIn("dc@example.org", testPassword); status != http.StatusUnauthorized {
-		t.Fatalf("right password during lockout: %d, want 401", status)
-	}
-	if b.count("audit_log", "action = 'login.lock'") != 1 || b.count("audit_log", "action = 'login.unknown'") != 1 {
-		t.Errorf("lock and unknown-email attempts must be audited")
-	}
-	b.advance(LockoutDuration + time.Minute)
-	if status, loc, _ := c.signIn("dc@example.org", testPassword); status != http.StatusSeeOther || loc != Path+"/reports" {
-		t.Fatalf("after the lockout: %d %q", status, loc)
+	if len(commonPasswords) < 150 {
+		t.Errorf("only %d common passwords loaded", len(commonPasswords))
 	}
 }
 

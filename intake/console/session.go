@@ -30,6 +30,9 @@ const csrfField = "csrf"
 type session struct {
 	store.Session
 	Staff store.Staff
+	// IP is the client address of this request (Console.clientIP), for
+	// the audit log.
+	IP string
 }
 
 // newToken returns 32 random bytes, base64url-encoded.
@@ -89,7 +92,7 @@ func (c *Console) currentSession(r *http.Request) (*session, error) {
 			return nil, err
 		}
 	}
-	return &session{Session: sess, Staff: st}, nil
+	return &session{Session: sess, Staff: st, IP: c.clientIP(r)}, nil
 }
 
 // handlerFunc is a console handler for a signed-in staff member. An error
@@ -137,10 +140,18 @@ func (c *Console) adminOnly(h handlerFunc) http.Handler {
 // maxFormBytes bounds every form body; notes are the longest field.
 const maxFormBytes = 64 << 10
 
-// clientIP is the address recorded in the audit log: the connection's
-// peer. Forwarding headers are not trusted; a deployment behind a proxy
-// logs the proxy.
-func clientIP(r *http.Request) string {
+// clientIP is the address recorded in the audit log and counted by the
+// sign-in limits: Config.ClientIP's answer (which trusts X-Forwarded-For
+// only from configured proxies), or else the connection's peer.
+func (c *Console) clientIP(r *http.Request) string {
+	if c.cfg.ClientIP != nil {
+		return c.cfg.ClientIP(r)
+	}
+	return peerIP(r)
+}
+
+// peerIP is the connection's peer address.
+func peerIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return strings.TrimSpace(r.RemoteAddr)

@@ -46,6 +46,8 @@ type bundle struct {
 	reports map[string]store.Report
 	// staff by name: admin, dc, pgh.
 	staff map[string]store.Staff
+	// delays records the sign-in delays the console waited (not slept).
+	delays []time.Duration
 }
 
 // setup builds a console on backend with two commissions, three accounts
@@ -75,6 +77,18 @@ func setup(t *testing.T, backend string) *bundle {
 			b.mu.Lock()
 			defer b.mu.Unlock()
 			return b.clock
+		},
+		Sleep: func(_ context.Context, d time.Duration) {
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			b.delays = append(b.delays, d)
+		},
+		// Tests name the client's address in X-Test-IP.
+		ClientIP: func(r *http.Request) string {
+			if ip := r.Header.Get("X-Test-IP"); ip != "" {
+				return ip
+			}
+			return peerIP(r)
 		},
 	})
 	if err != nil {

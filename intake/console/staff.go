@@ -52,7 +52,7 @@ func AddStaff(ctx context.Context, st *store.Store, who store.Staff, password st
 func addAccount(ctx context.Context, st *store.Store, who store.Staff, password string, actorID int64, ip string, then func(tx *store.Tx, id int64) error) (string, error) {
 	if password == "" {
 		password = NewOneTimePassword()
-	} else if err := validNewPassword(password); err != nil {
+	} else if err := validNewPassword(password, who.Email); err != nil {
 		return "", err
 	}
 	if who.Role == store.RoleStaff {
@@ -105,7 +105,7 @@ func (c *Console) addStaff(w http.ResponseWriter, r *http.Request, s *session) e
 	if len(who.Name) > 200 || len(who.Email) > 254 {
 		return c.renderStaff(w, r, s, http.StatusBadRequest, staffPage{Error: "Name or email too long."})
 	}
-	pw, err := AddStaff(r.Context(), c.store, who, "", s.Staff.ID, clientIP(r))
+	pw, err := AddStaff(r.Context(), c.store, who, "", s.Staff.ID, c.clientIP(r))
 	if ErrorCode(err) == EINVALID {
 		return c.renderStaff(w, r, s, http.StatusBadRequest, staffPage{Error: ErrorMessage(err)})
 	}
@@ -144,7 +144,7 @@ func (c *Console) setStaffActive(w http.ResponseWriter, r *http.Request, s *sess
 		if active {
 			action = "staff.enable"
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, Detail: "staff " + strconv.FormatInt(id, 10), IP: clientIP(r)})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, Detail: "staff " + strconv.FormatInt(id, 10), IP: c.clientIP(r)})
 	})
 	if err != nil {
 		return err
@@ -175,7 +175,7 @@ func (c *Console) resetStaffPassword(w http.ResponseWriter, r *http.Request, s *
 		if err := tx.SetStaffPassword(ctx, id, hash, true); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "staff.password_reset", Detail: who.Email, IP: clientIP(r)})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "staff.password_reset", Detail: who.Email, IP: c.clientIP(r)})
 	})
 	if err != nil {
 		return err

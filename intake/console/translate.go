@@ -408,7 +408,7 @@ func (c *Console) saveTranslation(w http.ResponseWriter, r *http.Request, s *ses
 		if err := tx.InsertTranslationEdit(ctx, &e); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, Detail: string(l) + " " + id, IP: clientIP(r)})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, Detail: string(l) + " " + id, IP: c.clientIP(r)})
 	})
 	if err != nil {
 		return err

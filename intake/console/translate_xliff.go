@@ -37,7 +37,7 @@ func (c *Console) exportXLIFF(w http.ResponseWriter, r *http.Request, s *session
 		return err
 	}
 	if err := c.store.InTx(ctx, func(tx *store.Tx) error {
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "translation.export", Detail: fmt.Sprintf("%s: %d messages", l, len(units)), IP: clientIP(r)})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "translation.export", Detail: fmt.Sprintf("%s: %d messages", l, len(units)), IP: c.clientIP(r)})
 	}); err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (c *Console) importXLIFF(w http.ResponseWriter, r *http.Request, s *session
 			}
 		}
 		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "translation.import",
-			Detail: fmt.Sprintf("%s: %d changed (%d reviewed), %d unchanged, %d skipped", l, res.Changed, res.Reviewed, res.Unchanged, len(res.Skipped)), IP: clientIP(r)})
+			Detail: fmt.Sprintf("%s: %d changed (%d reviewed), %d unchanged, %d skipped", l, res.Changed, res.Reviewed, res.Unchanged, len(res.Skipped)), IP: c.clientIP(r)})
 	})
 	if err != nil {
 		return err
