@@ -232,4 +232,3 @@ func TestSimulatorStaticAndHeaders(t *testing.T) {
 		t.Errorf("CSP %q", csp)
 	}
 }
-
