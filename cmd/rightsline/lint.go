@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -73,6 +74,10 @@ func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
       fixing it), record the English message's hash so lint stops flagging it;
       --review reviewed --by NAME records (in locales/review/L.toml) that NAME
       approved it now
+  rightsline i18n import --by NAME [--dir locales] FILE.xlf
+      fold an XLIFF 2.0 file (the console's export, after review) into the
+      catalog files: new texts and hashes, units marked reviewed/final
+      recorded as reviewed by NAME now
   rightsline i18n migrate [--dir locales]
       bring the catalog files to the format goi18n merge reads: review keys
       out to locales/review/<lang>.toml, hashes in go-i18n's form; a no-op
@@ -125,6 +130,32 @@ func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return err
 		}
 		fmt.Fprintln(stdout, "The catalog is embedded: rebuild (go build, go run) to use the new hashes.")
+		return nil
+	case "import":
+		fs := flag.NewFlagSet("i18n import", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		by := fs.String("by", "", "who reviewed the file (recorded with each reviewed unit)")
+		dir := fs.String("dir", "locales", "the catalog's source folder")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 1 || strings.TrimSpace(*by) == "" {
+			usage()
+			return errUsage
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		written, skipped, err := locales.ImportXLIFFToFiles(*dir, f, strings.TrimSpace(*by), time.Now())
+		for _, p := range written {
+			fmt.Fprintln(stdout, "updated", p)
+		}
+		for _, s := range skipped {
+			fmt.Fprintln(stdout, "skipped", s)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "The catalog is embedded: rebuild (go build, go run) to use the new texts.")
 		return nil
 	case "migrate":
 		fs := flag.NewFlagSet("i18n migrate", flag.ContinueOnError)

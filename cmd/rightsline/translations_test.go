@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -73,5 +74,39 @@ func TestStartupAppliesTranslationEdits(t *testing.T) {
 	a := newTestApp(t, dbURL, false)
 	if got, _ := a.catalog.Text(locales.Amharic, "common.disclaimer", nil); got != "የተገመገመ ጽሑፍ። 911።" {
 		t.Errorf("after start-up the service sends %q", got)
+	}
+}
+
+func TestI18nImportFoldsXLIFFIntoFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "en.toml"), []byte("[\"a.x\"]\nother = \"Hello\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range locales.All[1:] {
+		if err := os.WriteFile(filepath.Join(dir, string(l)+".toml"), []byte("[\"a.x\"]\nhash = \""+locales.SourceHash("", "Hello")+"\"\nother = \"Hola\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var x bytes.Buffer
+	if err := locales.WriteXLIFF(&x, locales.Amharic, []locales.XLIFFUnit{{ID: "a.x", Source: "Hello", Target: "ሰላም", Review: locales.ReviewReviewed}}); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "am.xlf")
+	if err := os.WriteFile(file, x.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := dispatch(context.Background(), []string{"i18n", "import", "--dir", dir, file}, nil, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Errorf("without --by: %v", err)
+	}
+	var out bytes.Buffer
+	if err := dispatch(context.Background(), []string{"i18n", "import", "--by", "Tigist", "--dir", dir, file}, nil, &out, io.Discard); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	cat, _, err := locales.LoadFS(os.DirFS(dir), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := cat.Lookup(locales.Amharic, "a.x"); m.Text != "ሰላም" || m.Review != locales.ReviewReviewed || m.ReviewedBy != "Tigist" {
+		t.Errorf("am a.x = %+v\n%s", m, out.String())
 	}
 }
