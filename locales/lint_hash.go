@@ -188,15 +188,9 @@ func promoteShortForm(lines []string, id, hash string) ([]byte, error) {
 		if !ok || key != id {
 			continue
 		}
-		j := i
-		for _, q := range []string{`"""`, "'''"} {
-			if strings.HasPrefix(value, q) && !strings.Contains(value[len(q):], q) {
-				for j = i + 1; j < len(lines) && !strings.Contains(lines[j], q); j++ {
-				}
-				if j == len(lines) {
-					return nil, fmt.Errorf("%q: unterminated multi-line string", id)
-				}
-			}
+		j, err := valueEnd(lines, i, value)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", id, err)
 		}
 		raw := value + "\n"
 		if j > i {
@@ -249,4 +243,20 @@ func cutKey(t string) (key, value string, ok bool) {
 		return "", "", false
 	}
 	return key, strings.TrimSpace(rest[1:]), true
+}
+
+// valueEnd returns the last line of the value that starts on line i: i
+// itself, or the line that closes a multi-line string.
+func valueEnd(lines []string, i int, value string) (int, error) {
+	for _, q := range []string{`"""`, "'''"} {
+		if strings.HasPrefix(value, q) && !strings.Contains(value[len(q):], q) {
+			for j := i + 1; j < len(lines); j++ {
+				if strings.Contains(lines[j], q) {
+					return j, nil
+				}
+			}
+			return 0, errors.New("unterminated multi-line string")
+		}
+	}
+	return i, nil
 }

@@ -154,15 +154,9 @@ func SetMessageText(buf []byte, id, text string) ([]byte, error) {
 		if !ok || key != "other" {
 			continue
 		}
-		end := i
-		for _, q := range []string{`"""`, "'''"} {
-			if strings.HasPrefix(v, q) && !strings.Contains(v[len(q):], q) {
-				for end = i + 1; end < len(lines) && !strings.Contains(lines[end], q); end++ {
-				}
-				if end == len(lines) {
-					return nil, fmt.Errorf("%q: unterminated multi-line string", id)
-				}
-			}
+		end, err := valueEnd(lines, i, v)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", id, err)
 		}
 		out := append(append([]string{}, lines[:i]...), "other = "+value+"\n")
 		out = append(out, lines[end+1:]...)
