@@ -188,6 +188,7 @@ type Engine struct {
 	idle   time.Duration
 	detect func(string) (locales.Lang, bool)
 	offer  func(string) []locales.Lang
+	dates  *dateReader
 	index  *matchIndex
 	pool   sync.Pool // *fsm.FSM
 }
@@ -238,6 +239,7 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 	if e.index, err = buildIndex(cat, c, u); err != nil {
 		return nil, err
 	}
+	e.dates = newDateReader(u)
 	events := c.events
 	e.pool.New = func() any { return fsm.NewFSM(StateMenu, events, nil) }
 	// Build one machine now so a bad event table fails at start-up.

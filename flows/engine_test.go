@@ -98,6 +98,9 @@ language = "1 English 2 Español"
 "common.help" = "Help text."
 "common.disclaimer" = "Information, not advice. Emergency: 911."
 "common.no_source" = "No source."
+"common.date_future" = "In the future."
+"common.date_calendar" = "Which calendar?"
+"common.did_you_mean" = "1 {{.one}} 2 {{.two}}"
 "common.no_more" = "No more."
 "common.answer_reprompt" = "Reply SOURCE, BACK or MENU."
 "common.append_ack" = "Got it."
@@ -181,7 +184,7 @@ func TestStepPaths(t *testing.T) {
 		{"set language", []string{"hi", "5", "2"}, "menu", "main.menu"},
 		{"date accepted then zip asked", []string{"hi", "2", "yesterday"}, "ask.zip", "main.ask_zip"},
 		{"bad date re-asks", []string{"hi", "2", "someday"}, "bad.date ask.date", "main.ask_date"},
-		{"future date refused", []string{"hi", "2", "12/31/2030"}, "bad.date ask.date", "main.ask_date"},
+		{"future date refused with its reason", []string{"hi", "2", "12/31/2030"}, "common.date_future ask.date", "main.ask_date"},
 		{"skip_if skips the zip", []string{"hi", "2", "don't know"}, "menu", "main.menu"},
 		{"append collects until done", []string{"hi", "3", "one", "two", "done"}, "menu", "main.menu"},
 		{"append over the limit stops", []string{"hi", "3", "0123456789", "0123456789abc"}, "common.too_long menu", "main.menu"},

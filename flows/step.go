@@ -25,10 +25,12 @@ const (
 	MsgLangDetected   = "common.lang_detected"
 	MsgSourceLine     = "common.source_line"
 	MsgDidYouMean     = "common.did_you_mean"
+	MsgDateFuture     = "common.date_future"
+	MsgDateCalendar   = "common.date_calendar"
 )
 
 // EngineMessages lists the message IDs the engine sends itself.
-var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine, MsgDidYouMean}
+var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine, MsgDidYouMean, MsgDateFuture, MsgDateCalendar}
 
 // Global word keyword lists, matched in every state and every language.
 const (
@@ -234,7 +236,7 @@ func (s *stepper) handle(text string) error {
 			}
 		}
 	case len(st.Choices) > 0:
-		if i, ok := s.e.index.matchChoice(st, s.conv.Lang, folded); ok && !s.e.index.topicFirst(st, s.conv.Lang, folded) {
+		if i, ok := s.e.index.matchChoice(st, s.conv.Lang, folded); ok && (len(st.Choices[i].Set) > 0 || !s.e.index.topicFirst(st, s.conv.Lang, folded)) {
 			return s.choose(st, &st.Choices[i])
 		}
 	}
@@ -350,7 +352,25 @@ func (s *stepper) collect(st *State, text, folded string) error {
 		s.conv.Vars[c.Var] = joined
 		return s.say(MsgAppendAck)
 	}
-	v, ok := s.e.reg.validators[c.Type](text, s.conv.Lang, s.now, s.e.cat)
+	var v string
+	var ok bool
+	if c.Type == "date" {
+		var problem string
+		v, problem = s.readDate(c, text)
+		switch problem {
+		case "":
+			ok = true
+		case dateFuture:
+			if err := s.say(MsgDateFuture); err != nil {
+				return err
+			}
+			return s.reprompt(st)
+		case dateCalendar:
+			return s.say(MsgDateCalendar)
+		}
+	} else {
+		v, ok = s.e.reg.validators[c.Type](text, s.conv.Lang, s.now, s.e.cat)
+	}
 	if ok && c.Max > 0 && locales.Chars(v) > c.Max {
 		v = locales.Truncate(v, c.Max, locales.Runes)
 		if err := s.sayWith(MsgTooLong, map[string]string{"max": strconv.Itoa(c.Max)}); err != nil {
@@ -375,6 +395,37 @@ func (s *stepper) collect(st *State, text, folded string) error {
 	s.conv.Vars[c.Var] = v
 	s.collectAlso(c, text)
 	return s.next(st)
+}
+
+// dateChoiceVar holds, while the person is asked which calendar a numeric
+// Amharic date is in, its two readings: "ethiopian|gregorian".
+const dateChoiceVar = "_date_readings"
+
+// readDate reads a collected date: the keyword answers (today, yesterday,
+// last week, don't know), then free text (flows/dates.go). A reply 1 or 2
+// to the calendar question picks one of the two readings kept.
+func (s *stepper) readDate(c *Collect, text string) (string, string) {
+	if pending, ok := s.conv.Vars[dateChoiceVar]; ok {
+		delete(s.conv.Vars, dateChoiceVar)
+		eth, greg, _ := strings.Cut(pending, "|")
+		switch n, _ := matchNumber(locales.Fold(text)); n {
+		case 1:
+			return eth, ""
+		case 2:
+			return greg, ""
+		}
+	}
+	if v, ok := validateDate(text, s.conv.Lang, s.now, s.e.cat); ok {
+		return v, ""
+	}
+	t, alt, problem := s.e.dates.read(locales.MatchFold(text), s.conv.Lang, s.now)
+	switch problem {
+	case "":
+		return t.Format(time.DateOnly), ""
+	case dateCalendar:
+		s.conv.Vars[dateChoiceVar] = t.Format(time.DateOnly) + "|" + alt.Format(time.DateOnly)
+	}
+	return "", problem
 }
 
 func (s *stepper) next(st *State) error {

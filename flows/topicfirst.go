@@ -11,7 +11,8 @@ import (
 // contains. "My landlord changed the locks" holds the housing keyword
 // "landlord", but the eviction answer is what the person asked for. A
 // choice's key ("1") or a message that is exactly one of its keywords
-// ("housing") still picks the choice.
+// ("housing") still picks the choice, and so does a choice that answers a
+// question (one that sets a variable: "the city cops" at "who did this?").
 func (ix *matchIndex) topicFirst(st *State, lang locales.Lang, folded string) bool {
 	if st.Kind != "menu" {
 		return false

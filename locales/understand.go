@@ -70,6 +70,8 @@ type DateWords struct {
 	// "trước", "前", "전"); Last the words of "last month", "last Monday".
 	Ago  []string `toml:"ago"`
 	Last []string `toml:"last"`
+	// Numbers: number words, one first ("a", "one"; "un", "una"; "两").
+	Numbers [][]string `toml:"numbers"`
 	// EthiopianMonths: 13 entries, Meskerem first (Amharic only).
 	EthiopianMonths [][]string `toml:"ethiopian_months"`
 }
