@@ -24,6 +24,16 @@ const (
 	ActionSubmit      = "submit_report"   // reference and routing, before EventReportSubmitted
 )
 
+// Events the intake actions emit, handled by [Service.HandleEvent] in the
+// step's transaction: the store records where an intake starts, and erases
+// its messages when the resident declines or cancels.
+const (
+	EventIntakeStarted = "intake_started"
+	// EventIntakeDiscarded follows a filed report too; the intake is then
+	// already closed and nothing is erased.
+	EventIntakeDiscarded = "intake_discarded"
+)
+
 // Conversation variables the intake flow fills. The event of a submitted
 // report carries them; HandleEvent reads them.
 const (
@@ -174,7 +184,7 @@ func (a *actions) begin(c *flows.Conversation, _ time.Time) ([]flows.Event, erro
 	if j := c.Vars[VarJurisdiction]; j != "" && (j != jurisdiction.Federal || c.Vars[VarZIP] != "") {
 		c.Vars[VarPlaceKnown] = flows.ValueYes
 	}
-	return nil, nil
+	return []flows.Event{{Type: EventIntakeStarted}}, nil
 }
 
 func (a *actions) place(c *flows.Conversation, _ time.Time) ([]flows.Event, error) {
@@ -202,7 +212,7 @@ func (a *actions) discard(c *flows.Conversation, _ time.Time) ([]flows.Event, er
 	for _, k := range answerVars {
 		delete(c.Vars, k)
 	}
-	return nil, nil
+	return []flows.Event{{Type: EventIntakeDiscarded}}, nil
 }
 
 // summary fills the sum_* variables the summary message shows: category,

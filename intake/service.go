@@ -35,13 +35,32 @@ const maxNarrative = 4000
 // committed before the confirmation that carries its reference is sent.
 // Other events are ignored. A reference already taken returns
 // ErrReferenceTaken (nothing stored; run the step again).
+//
+// EventIntakeStarted records the message being handled as the start of
+// the intake; EventIntakeDiscarded (declined, cancelled) erases the
+// intake's messages at once. A filed report records its intake's range of
+// messages, the only ones staff see with it.
 func (s *Service) HandleEvent(ctx context.Context, tx *store.Tx, c store.Contact, channel string, ev flows.Event) error {
-	if ev.Type != flows.EventReportSubmitted {
+	switch ev.Type {
+	case EventIntakeStarted:
+		return tx.BeginIntake(ctx, c.ID)
+	case EventIntakeDiscarded:
+		_, err := tx.EraseIntake(ctx, c.ID)
+		return err
+	case flows.EventReportSubmitted:
+	default:
 		return nil
 	}
 	r, err := s.reportFromVars(c, channel, ev.Vars)
 	if err != nil {
 		return err
+	}
+	first, last, ok, err := tx.FinishIntake(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		r.FirstMessageID, r.LastMessageID = first, last
 	}
 	if cm, ok := s.routing.Commission(r.CommissionID); ok {
 		// The report refers to its commission's row. Seeding at start-up

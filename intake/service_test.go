@@ -102,7 +102,11 @@ func TestReportStoredInTheStepTransaction(t *testing.T) {
 			RespondentType: "landlord", ProtectedTrait: "source-of-income", ContactMethod: "this", Consent: true,
 			CommissionID: "dc-ohr", RouteRule: "dc/housing", Deadline: "2027-11-02", Status: "new",
 		}
+		if rep.FirstMessageID == 0 || rep.LastMessageID <= rep.FirstMessageID {
+			t.Fatalf("intake range = %d..%d", rep.FirstMessageID, rep.LastMessageID)
+		}
 		rep.ID, rep.CreatedAt, rep.UpdatedAt, rep.RouteReason = 0, time.Time{}, time.Time{}, ""
+		rep.FirstMessageID, rep.LastMessageID = 0, 0
 		if rep != want {
 			t.Fatalf("stored\n got %+v\nwant %+v", rep, want)
 		}

@@ -79,6 +79,12 @@ type Report struct {
 	AssignedTo int64
 	// CreatedAt and UpdatedAt are UTC, to the microsecond.
 	CreatedAt, UpdatedAt time.Time
+	// FirstMessageID and LastMessageID bound the intake conversation that
+	// filed the report: its first message and the inbound message that
+	// confirmed it (whose replies belong to it too). Staff see only these
+	// messages ([Store.ReportTranscript]). 0 for reports filed before the
+	// range was recorded, which show no messages.
+	FirstMessageID, LastMessageID int64
 }
 
 // scanReport reads the columns of the Report* queries, in order.
@@ -90,7 +96,8 @@ func scanReport(row interface{ Scan(...any) error }) (Report, error) {
 		&r.RespondentType, &r.RespondentName, &r.ProtectedTrait,
 		&r.ContactMethod, &r.ContactPhone, &r.SafeTimes, &r.Consent,
 		&r.CommissionID, &r.RouteRule, &r.RouteReason, &r.Referral, &r.Deadline,
-		&r.Status, &r.CloseReason, &assigned, timeDest{&r.CreatedAt}, timeDest{&r.UpdatedAt})
+		&r.Status, &r.CloseReason, &assigned, timeDest{&r.CreatedAt}, timeDest{&r.UpdatedAt},
+		&r.FirstMessageID, &r.LastMessageID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Report{}, ErrNotFound
 	}
@@ -129,7 +136,8 @@ func (tx *Tx) InsertReport(ctx context.Context, r *Report) error {
 		r.RespondentType, r.RespondentName, r.ProtectedTrait,
 		r.ContactMethod, r.ContactPhone, r.SafeTimes, r.Consent,
 		r.CommissionID, r.RouteRule, r.RouteReason, r.Referral, r.Deadline,
-		r.Status, r.CloseReason, assigned, timeArg(tx.store.dialect, at)).Scan(&id)
+		r.Status, r.CloseReason, assigned, timeArg(tx.store.dialect, at),
+		r.FirstMessageID, r.LastMessageID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrDuplicate
 	}

@@ -17,7 +17,7 @@ var csvHeader = []string{
 	"respondent_type", "respondent_name", "protected_trait", "narrative",
 	"contact_method", "contact_phone", "safe_times", "consent",
 	"commission", "route_rule", "route_reason", "referral", "deadline",
-	"close_reason", "assigned_to", "updated_at",
+	"close_reason", "assigned_to", "updated_at", "transcript",
 }
 
 // csvSafe defuses a cell a spreadsheet would run as a formula: one that
@@ -30,15 +30,16 @@ func csvSafe(s string) string {
 	return s
 }
 
-// csvRecord is the export row of one report.
-func csvRecord(r store.Report, assignee string) []string {
+// csvRecord is the export row of one report; transcript is its own
+// intake conversation ([store.Store.ReportTranscript]).
+func csvRecord(r store.Report, assignee string, transcript []store.Message) []string {
 	rec := []string{
 		r.Reference, r.Status, r.Category, r.Lang, r.Channel, r.CreatedAt.UTC().Format(time.RFC3339),
 		r.IncidentDate, r.IncidentDateRaw, r.ZIP, r.Jurisdiction,
 		r.RespondentType, r.RespondentName, r.ProtectedTrait, r.Narrative,
 		r.ContactMethod, r.ContactPhone, r.SafeTimes, strconv.FormatBool(r.Consent),
 		r.CommissionID, r.RouteRule, r.RouteReason, r.Referral, r.Deadline,
-		r.CloseReason, assignee, r.UpdatedAt.UTC().Format(time.RFC3339),
+		r.CloseReason, assignee, r.UpdatedAt.UTC().Format(time.RFC3339), transcriptText(transcript),
 	}
 	for i, v := range rec {
 		rec[i] = csvSafe(v)
@@ -75,9 +76,20 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request, s *session) err
 	if err := cw.Write(csvHeader); err != nil {
 		return nil // the client went away; nothing to answer
 	}
+	// The reports are read first and their transcripts after, so that no
+	// two queries are open at once (a one-connection database would wait
+	// on itself).
+	var reps []store.Report
 	err = c.store.ExportReports(ctx, scope, maxID, func(rep store.Report) error {
-		return cw.Write(csvRecord(rep, names[rep.AssignedTo]))
+		reps = append(reps, rep)
+		return nil
 	})
+	for i := 0; err == nil && i < len(reps); i++ {
+		var msgs []store.Message
+		if msgs, err = c.store.ReportTranscript(ctx, reps[i]); err == nil {
+			err = cw.Write(csvRecord(reps[i], names[reps[i].AssignedTo], msgs))
+		}
+	}
 	cw.Flush()
 	if err != nil {
 		// Headers are sent; the truncated file is the only signal left.
@@ -92,6 +104,10 @@ func (c *Console) exportReport(w http.ResponseWriter, r *http.Request, s *sessio
 	if err != nil {
 		return err
 	}
+	msgs, err := c.store.ReportTranscript(r.Context(), rep)
+	if err != nil {
+		return err
+	}
 	names, err := c.staffEmails(r)
 	if err != nil {
 		return err
@@ -100,9 +116,26 @@ func (c *Console) exportReport(w http.ResponseWriter, r *http.Request, s *sessio
 	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFileName(rep.Reference)+`.csv"`)
 	cw := csv.NewWriter(w)
 	_ = cw.Write(csvHeader)
-	_ = cw.Write(csvRecord(rep, names[rep.AssignedTo]))
+	_ = cw.Write(csvRecord(rep, names[rep.AssignedTo], msgs))
 	cw.Flush()
 	return nil
+}
+
+// transcriptText is a report's intake conversation as one cell: a line
+// per message, "resident" or "rightsline", the time and the text.
+func transcriptText(msgs []store.Message) string {
+	var b strings.Builder
+	for i, m := range msgs {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		who := "rightsline"
+		if m.Direction == store.DirectionIn {
+			who = "resident"
+		}
+		b.WriteString(who + " " + m.CreatedAt.UTC().Format(time.RFC3339) + ": " + m.Body)
+	}
+	return b.String()
 }
 
 // staffEmails maps staff ids to emails, for the assigned_to column.

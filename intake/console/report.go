@@ -7,19 +7,17 @@ import (
 	"github.com/rightsline/rightsline/store"
 )
 
-// transcriptLimit is how many of the resident's latest messages the
-// report page shows.
-const transcriptLimit = 500
-
 // reportPage is the data of the report template.
 type reportPage struct {
 	R              store.Report
 	CommissionName string
 	Assignee       string
-	Transcript     []store.Message
-	Notes          []store.ReportNote
-	Events         []store.ReportEvent
-	Assignable     []store.Staff
+	// Transcript is the report's own intake conversation, nothing else
+	// the contact ever wrote.
+	Transcript []store.Message
+	Notes      []store.ReportNote
+	Events     []store.ReportEvent
+	Assignable []store.Staff
 	// Next lists the statuses the workflow allows from here.
 	Next []option
 	// Updates are the templates staff may send, each with its English
@@ -42,8 +40,9 @@ type updateOption struct {
 	Error string
 }
 
-// report shows one report: the answers, the original text, the whole
-// transcript, routing, deadline, notes and history. The view is audited
+// report shows one report: the answers, the original text, the messages
+// of the intake that filed it (never the contact's other messages),
+// routing, deadline, notes and history. The view is audited
 // in the same transaction that reads the report, before the page is sent.
 func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) error {
 	ctx := r.Context()
@@ -59,7 +58,7 @@ func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) err
 	} else {
 		page.CommissionName = rep.CommissionID
 	}
-	if page.Transcript, err = c.store.Transcript(ctx, rep.ContactID, transcriptLimit); err != nil {
+	if page.Transcript, err = c.store.ReportTranscript(ctx, rep); err != nil {
 		return err
 	}
 	if page.Notes, err = c.store.ReportNotes(ctx, rep.ID); err != nil {

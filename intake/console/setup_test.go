@@ -106,7 +106,8 @@ func setup(t *testing.T, backend string) *bundle {
 		if contact, err = tx.ContactForUpdate(ctx, "sms", "+12025550123"); err != nil {
 			return err
 		}
-		if err := tx.InsertMessage(ctx, &store.Message{ContactID: contact.ID, Direction: "in", Channel: "sms", Body: scriptNarrative}); err != nil {
+		msg := store.Message{ContactID: contact.ID, Direction: "in", Channel: "sms", Body: scriptNarrative}
+		if err := tx.InsertMessage(ctx, &msg); err != nil {
 			return err
 		}
 		for _, id := range []string{"dc-ohr", "pgh-chr"} {
@@ -120,7 +121,8 @@ func setup(t *testing.T, backend string) *bundle {
 		} {
 			r := store.Report{Reference: fmt.Sprintf("TS-%04d-%s", i, strings.ToUpper(spec.name)), ContactID: contact.ID, Channel: "sms", Lang: "es",
 				Category: "housing", Narrative: scriptNarrative, ContactMethod: spec.method, Consent: true,
-				CommissionID: spec.commission, Deadline: "2027-01-0" + fmt.Sprint(i+1), RouteRule: "test-rule", RouteReason: "test routing"}
+				CommissionID: spec.commission, Deadline: "2027-01-0" + fmt.Sprint(i+1), RouteRule: "test-rule", RouteReason: "test routing",
+				FirstMessageID: msg.ID, LastMessageID: msg.ID}
 			if err := tx.InsertReport(ctx, &r); err != nil {
 				return err
 			}

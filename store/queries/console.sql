@@ -121,7 +121,8 @@ SELECT id, reference, contact_id, channel, lang, category, narrative,
        respondent_type, respondent_name, protected_trait,
        contact_method, contact_phone, safe_times, consent,
        COALESCE(commission_id, ''), route_rule, route_reason, referral, COALESCE(deadline, ''),
-       status, close_reason, assigned_to, created_at, updated_at
+       status, close_reason, assigned_to, created_at, updated_at,
+       COALESCE(first_message_id, 0), COALESCE(last_message_id, 0)
 FROM reports
 WHERE ($1 = '*' OR ($1 = '' AND commission_id IS NULL) OR commission_id = $1)
   AND id <= $2

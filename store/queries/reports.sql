@@ -14,14 +14,16 @@ INSERT INTO reports (
     respondent_type, respondent_name, protected_trait,
     contact_method, contact_phone, safe_times, consent,
     commission_id, route_rule, route_reason, referral, deadline,
-    status, close_reason, assigned_to, created_at, updated_at)
+    status, close_reason, assigned_to, created_at, updated_at,
+    first_message_id, last_message_id)
 VALUES (
     $1, $2, $3, $4, $5, $6,
     NULLIF($7, ''), $8, $9, $10,
     $11, $12, $13,
     $14, $15, $16, $17,
     NULLIF($18, ''), $19, $20, $21, NULLIF($22, ''),
-    $23, $24, $25, $26, $26)
+    $23, $24, $25, $26, $26,
+    NULLIF($27, 0), NULLIF($28, 0))
 ON CONFLICT (reference) DO NOTHING
 RETURNING id;
 
@@ -31,7 +33,8 @@ SELECT id, reference, contact_id, channel, lang, category, narrative,
        respondent_type, respondent_name, protected_trait,
        contact_method, contact_phone, safe_times, consent,
        COALESCE(commission_id, ''), route_rule, route_reason, referral, COALESCE(deadline, ''),
-       status, close_reason, assigned_to, created_at, updated_at
+       status, close_reason, assigned_to, created_at, updated_at,
+       COALESCE(first_message_id, 0), COALESCE(last_message_id, 0)
 FROM reports
 WHERE reference = $1;
 
@@ -41,7 +44,8 @@ SELECT id, reference, contact_id, channel, lang, category, narrative,
        respondent_type, respondent_name, protected_trait,
        contact_method, contact_phone, safe_times, consent,
        COALESCE(commission_id, ''), route_rule, route_reason, referral, COALESCE(deadline, ''),
-       status, close_reason, assigned_to, created_at, updated_at
+       status, close_reason, assigned_to, created_at, updated_at,
+       COALESCE(first_message_id, 0), COALESCE(last_message_id, 0)
 FROM reports
 WHERE id = $1;
 
@@ -52,7 +56,8 @@ SELECT id, reference, contact_id, channel, lang, category, narrative,
        respondent_type, respondent_name, protected_trait,
        contact_method, contact_phone, safe_times, consent,
        COALESCE(commission_id, ''), route_rule, route_reason, referral, COALESCE(deadline, ''),
-       status, close_reason, assigned_to, created_at, updated_at
+       status, close_reason, assigned_to, created_at, updated_at,
+       COALESCE(first_message_id, 0), COALESCE(last_message_id, 0)
 FROM reports
 WHERE contact_id = $1
 ORDER BY id DESC

@@ -1,0 +1,285 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/intake"
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+	"github.com/rightsline/rightsline/store/storetest"
+)
+
+// resident drives real intake conversations through the runtime, so a
+// report's stored range of messages is the one residents produce.
+type resident struct {
+	t     *testing.T
+	rt    *bot.Runtime
+	phone string
+	n     int
+}
+
+// intakeAnswers are what a resident answers in one intake.
+type intakeAnswers struct {
+	narrative, zip, respondent string
+	consent                    bool
+}
+
+func (p *resident) send(text string) bot.Outcome {
+	p.t.Helper()
+	p.n++
+	out, err := p.rt.Handle(context.Background(), bot.Inbound{
+		Channel: "sms", Address: p.phone, Text: text, Lang: locales.English,
+		ExternalID: fmt.Sprintf("SMscope%s%04d", strings.TrimPrefix(p.phone, "+"), p.n),
+	})
+	if err != nil {
+		p.t.Fatalf("send %q: %v", text, err)
+	}
+	return out
+}
+
+// intake runs one report from the main menu to its end: filed (returns the
+// reference) or, without consent, dropped (returns "").
+func (p *resident) intake(a intakeAnswers) string {
+	p.t.Helper()
+	out := p.send("report")
+	wrote, editing := false, false
+	for i := 0; i < 40; i++ {
+		for _, r := range out.Replies {
+			switch r.ID {
+			case "intake.confirmation":
+				ref, err := p.rt.Store.ReportsByContact(context.Background(), out.Contact.ID, 1)
+				if err != nil || len(ref) == 0 {
+					p.t.Fatalf("filed but no report stored: %v", err)
+				}
+				return ref[0].Reference
+			case "intake.dropped":
+				return ""
+			}
+		}
+		state := out.Prompt.State
+		var text string
+		switch {
+		case strings.HasSuffix(state, ".category"):
+			text = "1"
+		case strings.HasSuffix(state, ".what") && !wrote:
+			text, wrote = a.narrative, true
+		case strings.HasSuffix(state, ".what"):
+			text = "done"
+		case strings.HasSuffix(state, ".when"):
+			text = "11/02/2026"
+		case strings.HasSuffix(state, "place"):
+			text = a.zip
+		case strings.HasSuffix(state, ".who"):
+			text = "1"
+		case strings.HasSuffix(state, ".who_name"):
+			text = a.respondent
+		case strings.HasSuffix(state, "trait"):
+			text = "1"
+		case strings.HasSuffix(state, ".contact"):
+			text = "1"
+		case strings.HasSuffix(state, ".safe_times"):
+			text = "skip"
+		case strings.HasSuffix(state, ".consent"):
+			text = map[bool]string{true: "1", false: "2"}[a.consent]
+		case strings.HasSuffix(state, ".no_consent"):
+			text = "2"
+		case strings.HasSuffix(state, ".summary"):
+			// The place is remembered from an earlier report: correct it.
+			if !strings.Contains(bot.JoinReplies(out.Replies), a.zip) && !editing {
+				text, editing = "2", true
+			} else {
+				text = "1"
+			}
+		case strings.HasSuffix(state, ".edit"):
+			text = "4"
+		default:
+			p.t.Fatalf("unexpected state %q after %q", state, bot.JoinReplies(out.Replies))
+		}
+		out = p.send(text)
+	}
+	p.t.Fatal("intake did not end")
+	return ""
+}
+
+// The words only one report (or the declined intake) contains.
+const (
+	pghNarrative      = "Pittsburgh landlord Zebulon Quartermaine refused my lease"
+	pghRespondent     = "Zebulon Quartermaine"
+	declinedNarrative = "DECLINED-SECRET my husband Octavian Brightwater"
+	dcNarrative       = "DC landlord said no vouchers to me"
+	dcRespondent      = "Wilhelmina Dcowner"
+)
+
+// TestConsoleShowsOnlyTheReportsOwnConversation: one phone files a
+// Pittsburgh report, then declines consent on a second intake, then files a
+// DC report. On every console route and export, DC staff see the DC
+// report's conversation and nothing of the Pittsburgh report or the
+// declined intake; the declined intake's answers are gone from the store.
+func TestConsoleShowsOnlyTheReportsOwnConversation(t *testing.T) {
+	t.Parallel()
+	for _, backend := range storetest.Backends {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, backend)
+			ctx := t.Context()
+			cat, err := locales.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := intake.SeedCommissions(ctx, b.store); err != nil {
+				t.Fatal(err)
+			}
+			rt, err := bot.New(b.store, cat, bot.Config{Log: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &resident{t: t, rt: rt, phone: "+12025550177"}
+			p.send("hi")
+			pghRef := p.intake(intakeAnswers{narrative: pghNarrative, zip: "15213", respondent: pghRespondent, consent: true})
+			if !strings.HasPrefix(pghRef, "PGH-") {
+				t.Fatalf("Pittsburgh reference %q", pghRef)
+			}
+			if ref := p.intake(intakeAnswers{narrative: declinedNarrative, zip: "20001", respondent: "skip", consent: false}); ref != "" {
+				t.Fatalf("declined intake filed %q", ref)
+			}
+			dcRef := p.intake(intakeAnswers{narrative: dcNarrative, zip: "20001", respondent: dcRespondent, consent: true})
+			if !strings.HasPrefix(dcRef, "DC-") {
+				t.Fatalf("DC reference %q", dcRef)
+			}
+			pgh, err := b.store.ReportByReference(ctx, pghRef)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dc, err := b.store.ReportByReference(ctx, dcRef)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pgh.ContactID != dc.ContactID {
+				t.Fatal("the two reports should come from one contact")
+			}
+
+			// The declined intake's answers were erased at once.
+			all, err := b.store.Transcript(ctx, dc.ContactID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range all {
+				if strings.Contains(m.Body, "DECLINED-SECRET") {
+					t.Fatalf("the declined narrative is still stored: message %d", m.ID)
+				}
+			}
+
+			forbidden := []string{"Zebulon", "Quartermaine", pghRef, "DECLINED-SECRET", "Octavian", "Brightwater"}
+			check := func(what, body string) {
+				t.Helper()
+				for _, w := range forbidden {
+					if strings.Contains(body, w) {
+						t.Errorf("%s shows %q", what, w)
+					}
+				}
+			}
+			staff := store.Staff{Email: "pghreal@example.org", Name: "PGH", Role: store.RoleStaff, CommissionID: "pghchr"}
+			if staff.PasswordHash, err = HashPassword(testPassword); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.store.InsertStaff(ctx, &staff); err != nil {
+				t.Fatal(err)
+			}
+
+			dcc := b.login("dc")
+			dcPage := fmt.Sprintf("%s/reports/%d", Path, dc.ID)
+			status, body := dcc.get(dcPage)
+			if status != http.StatusOK || !strings.Contains(body, "DC landlord said no vouchers") {
+				t.Fatalf("DC report page: %d, own narrative missing", status)
+			}
+			if !strings.Contains(body, "Transcript") || strings.Count(body, "no vouchers") < 2 {
+				t.Error("the DC report page should show its own conversation (narrative and transcript)")
+			}
+			check("DC report page", body)
+			for _, path := range []string{
+				Path + "/reports", Path + "/reports?status=all", Path + "/dashboard",
+				dcPage + "/export.csv", Path + "/export.csv",
+			} {
+				status, body := dcc.get(path)
+				if status != http.StatusOK {
+					t.Errorf("%s: %d", path, status)
+				}
+				check(path, body)
+			}
+			_, body = dcc.get(dcPage + "/export.csv")
+			if !strings.Contains(body, "resident ") || !strings.Contains(body, dcNarrative) {
+				t.Error("the report export should carry its own transcript")
+			}
+			// The Pittsburgh report is not DC's: 404 on every route.
+			pghPage := fmt.Sprintf("%s/reports/%d", Path, pgh.ID)
+			for _, path := range []string{pghPage, pghPage + "/export.csv"} {
+				if status, body := dcc.get(path); status != http.StatusNotFound {
+					t.Errorf("DC staff GET %s: %d", path, status)
+				} else {
+					check(path, body)
+				}
+			}
+			for _, path := range []string{"/status", "/assign", "/notes", "/updates"} {
+				dcc.get(dcPage) // a fresh CSRF token
+				status, _, body := dcc.post(pghPage+path, url.Values{"status": {"in_review"}, "from": {"new"}, "body": {"x"}, "template": {"update.general"}, "staff": {fmt.Sprint(b.staff["dc"].ID)}})
+				if status != http.StatusNotFound {
+					t.Errorf("DC staff POST %s%s: %d", pghPage, path, status)
+				}
+				check("POST "+path, body)
+			}
+			// POSTs on its own report answer with pages that stay in scope.
+			for _, path := range []string{"/notes", "/assign"} {
+				dcc.get(dcPage)
+				_, loc, body := dcc.post(dcPage+path, url.Values{"body": {"a note"}, "staff": {fmt.Sprint(b.staff["dc"].ID)}})
+				check("POST "+path, body)
+				if loc != "" {
+					_, body := dcc.get(loc)
+					check("after POST "+path, body)
+				}
+			}
+
+			// Pittsburgh staff see their report's conversation, and not DC's.
+			pc := b.newClient()
+			if status, _, _ := pc.signIn(staff.Email, testPassword); status != http.StatusSeeOther {
+				t.Fatalf("pgh login: %d", status)
+			}
+			_, body = pc.get(pghPage)
+			if !strings.Contains(body, "Zebulon Quartermaine refused") {
+				t.Error("the Pittsburgh page should show its own narrative")
+			}
+			for _, w := range []string{"no vouchers", "Wilhelmina", dcRef, "DECLINED-SECRET", "Octavian"} {
+				if strings.Contains(body, w) {
+					t.Errorf("Pittsburgh page shows %q", w)
+				}
+			}
+
+			// An admin sees both, each with its own conversation only.
+			ac := b.login("admin")
+			_, body = ac.get(dcPage)
+			check("admin's DC page", body)
+			_, body = ac.get(Path + "/export.csv")
+			for _, w := range []string{"DECLINED-SECRET", "Octavian"} {
+				if strings.Contains(body, w) {
+					t.Errorf("admin export shows %q", w)
+				}
+			}
+			for _, path := range []string{Path + "/audit", Path + "/staff", Path + "/commissions"} {
+				_, body := ac.get(path)
+				check(path, body)
+			}
+			// In the full export each row's transcript is its own.
+			for _, line := range strings.Split(body, "\n") {
+				if strings.HasPrefix(line, dcRef) && strings.Contains(line, "Zebulon") {
+					t.Error("the DC row of the export carries the Pittsburgh conversation")
+				}
+			}
+		})
+	}
+}
