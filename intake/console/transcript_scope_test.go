@@ -136,7 +136,7 @@ func TestConsoleShowsOnlyTheReportsOwnConversation(t *testing.T) {
 			if err := intake.SeedCommissions(ctx, b.store); err != nil {
 				t.Fatal(err)
 			}
-			rt, err := bot.New(b.store, cat, bot.Config{Log: slog.New(slog.DiscardHandler)})
+			rt, err := bot.New(b.store, cat, bot.Config{Log: slog.New(slog.DiscardHandler), Extensions: []bot.Extension{intake.Extension(b.store, intake.Config{Catalog: cat})}})
 			if err != nil {
 				t.Fatal(err)
 			}
