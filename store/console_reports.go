@@ -120,7 +120,7 @@ func (s *Store) ExportReports(ctx context.Context, scope string, maxID int64, fn
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, err := scanReport(rows)
+		r, err := scanReport(s.keys, rows)
 		if err != nil {
 			return fmt.Errorf("store: export reports: %w", err)
 		}
@@ -213,12 +213,16 @@ func (tx *Tx) InsertReportNote(ctx context.Context, n *ReportNote) error {
 		return errors.New("store: InsertReportNote: report and body are required")
 	}
 	n.CreatedAt = tx.store.clock()
-	err := tx.queryRow(ctx, "InsertReportNote", n.ReportID, consoleNullInt(n.StaffID), n.Body, tx.time(n.CreatedAt)).Scan(&n.ID)
+	k := tx.store.keys
+	err := tx.queryRow(ctx, "InsertReportNote", n.ReportID, consoleNullInt(n.StaffID), k.sealString(aadNoteBody, n.Body), tx.time(n.CreatedAt), k.CurrentID()).Scan(&n.ID)
 	if err != nil {
 		return fmt.Errorf("store: insert report note: %w", err)
 	}
 	return nil
 }
+
+// aadNoteBody is the additional data of a sealed staff note.
+const aadNoteBody = "report_notes.body"
 
 // ReportNotes returns the report's notes, oldest first.
 func (s *Store) ReportNotes(ctx context.Context, reportID int64) ([]ReportNote, error) {
@@ -235,6 +239,9 @@ func (s *Store) ReportNotes(ctx context.Context, reportID int64) ([]ReportNote, 
 			return nil, fmt.Errorf("store: report notes: %w", err)
 		}
 		n.StaffID = staffID.Int64
+		if n.Body, err = s.keys.openString(aadNoteBody, n.Body); err != nil {
+			return nil, fmt.Errorf("store: report notes: %w", err)
+		}
 		out = append(out, n)
 	}
 	return out, rows.Err()

@@ -27,14 +27,27 @@ type Contact struct {
 
 // scanContact reads the columns id, channel, address, lang, opted_out,
 // created_at, updated_at.
-func scanContact(row interface{ Scan(...any) error }) (Contact, error) {
+// The address is sealed at rest and opened here.
+func scanContact(k *Keys, row interface{ Scan(...any) error }) (Contact, error) {
 	var c Contact
 	err := row.Scan(&c.ID, &c.Channel, &c.Address, &c.Lang, &c.OptedOut,
 		timeDest{&c.CreatedAt}, timeDest{&c.UpdatedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Contact{}, ErrNotFound
 	}
+	if err != nil {
+		return Contact{}, err
+	}
+	c.Address, err = k.openString(aadContactAddress, c.Address)
 	return c, err
+}
+
+// aadContactAddress is the additional data of a sealed contact address.
+const aadContactAddress = "contacts.address"
+
+// addressIndex is the keyed index a contact is looked up by.
+func (k *Keys) addressIndex(channel, address string) string {
+	return k.Index("contact", channel, address)
 }
 
 // ContactForUpdate finds or creates the contact (channel, address) and
@@ -48,7 +61,9 @@ func (tx *Tx) ContactForUpdate(ctx context.Context, channel, address string) (Co
 	}
 	// Look first: the contact usually exists, and on Postgres an INSERT
 	// that hits the conflict still consumes an identity value.
-	c, err := scanContact(tx.queryRow(ctx, "ContactForUpdate", channel, address))
+	k := tx.store.keys
+	idx := k.addressIndex(channel, address)
+	c, err := scanContact(k, tx.queryRow(ctx, "ContactForUpdate", channel, idx))
 	if err == nil {
 		return c, nil
 	}
@@ -58,10 +73,10 @@ func (tx *Tx) ContactForUpdate(ctx context.Context, channel, address string) (Co
 	// A concurrent transaction may be creating the same contact; the
 	// INSERT then waits for it and does nothing, and the SELECT below sees
 	// and locks its row.
-	if _, err := tx.exec(ctx, "InsertContactIfAbsent", channel, address, tx.time(tx.store.clock())); err != nil {
+	if _, err := tx.exec(ctx, "InsertContactIfAbsent", channel, k.sealString(aadContactAddress, address), idx, k.CurrentID(), tx.time(tx.store.clock())); err != nil {
 		return Contact{}, fmt.Errorf("store: create contact: %w", err)
 	}
-	c, err = scanContact(tx.queryRow(ctx, "ContactForUpdate", channel, address))
+	c, err = scanContact(k, tx.queryRow(ctx, "ContactForUpdate", channel, idx))
 	if err != nil {
 		return Contact{}, fmt.Errorf("store: lock contact: %w", err)
 	}
@@ -90,7 +105,7 @@ func (tx *Tx) SetContactOptedOut(ctx context.Context, contactID int64, optedOut 
 
 // ContactByID returns the contact with the given id, or ErrNotFound.
 func (s *Store) ContactByID(ctx context.Context, id int64) (Contact, error) {
-	c, err := scanContact(s.queryRow(ctx, "ContactByID", id))
+	c, err := scanContact(s.keys, s.queryRow(ctx, "ContactByID", id))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Contact{}, fmt.Errorf("store: contact by id: %w", err)
 	}
@@ -100,7 +115,7 @@ func (s *Store) ContactByID(ctx context.Context, id int64) (Contact, error) {
 // ContactByAddress returns the contact (channel, address), or ErrNotFound.
 // Unlike [Tx.ContactForUpdate] it neither creates nor locks.
 func (s *Store) ContactByAddress(ctx context.Context, channel, address string) (Contact, error) {
-	c, err := scanContact(s.queryRow(ctx, "ContactByAddress", channel, address))
+	c, err := scanContact(s.keys, s.queryRow(ctx, "ContactByAddress", channel, s.keys.addressIndex(channel, address)))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Contact{}, fmt.Errorf("store: contact by address: %w", err)
 	}

@@ -19,6 +19,9 @@ func (tx *Tx) LoadConversation(ctx context.Context, contactID int64) (state []by
 	if err != nil {
 		return nil, fmt.Errorf("store: load conversation: %w", err)
 	}
+	if state, err = tx.store.keys.open(aadConversationState, state); err != nil {
+		return nil, err
+	}
 	if state == nil {
 		state = []byte{} // an empty state was saved; don't confuse it with "none"
 	}
@@ -32,7 +35,8 @@ func (tx *Tx) SaveConversation(ctx context.Context, contactID int64, state []byt
 	if state == nil {
 		state = []byte{}
 	}
-	if _, err := tx.exec(ctx, "SaveConversation", contactID, state, tx.time(at)); err != nil {
+	k := tx.store.keys
+	if _, err := tx.exec(ctx, "SaveConversation", contactID, k.seal(aadConversationState, state), tx.time(at), k.CurrentID()); err != nil {
 		return fmt.Errorf("store: save conversation: %w", err)
 	}
 	return nil
@@ -47,7 +51,8 @@ func (tx *Tx) ConversationForUpdate(ctx context.Context, channel, address string
 	if channel == "" || address == "" {
 		return Contact{}, nil, errors.New("store: ConversationForUpdate: channel and address must not be empty")
 	}
-	c, state, err := scanContactState(tx.queryRow(ctx, "ContactConversationForUpdate", channel, address))
+	k := tx.store.keys
+	c, state, err := scanContactState(k, tx.queryRow(ctx, "ContactConversationForUpdate", channel, k.addressIndex(channel, address)))
 	if err == nil {
 		if state == nil {
 			state = []byte{}
@@ -70,7 +75,7 @@ func (tx *Tx) ConversationForUpdate(ctx context.Context, channel, address string
 	return c, state, err
 }
 
-func scanContactState(row *sql.Row) (Contact, []byte, error) {
+func scanContactState(k *Keys, row *sql.Row) (Contact, []byte, error) {
 	var c Contact
 	var state []byte
 	err := row.Scan(&c.ID, &c.Channel, &c.Address, &c.Lang, &c.OptedOut,
@@ -78,5 +83,15 @@ func scanContactState(row *sql.Row) (Contact, []byte, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return Contact{}, nil, ErrNotFound
 	}
+	if err != nil {
+		return Contact{}, nil, err
+	}
+	if c.Address, err = k.openString(aadContactAddress, c.Address); err != nil {
+		return Contact{}, nil, err
+	}
+	state, err = k.open(aadConversationState, state)
 	return c, state, err
 }
+
+// aadConversationState is the additional data of a sealed conversation.
+const aadConversationState = "conversations.state"

@@ -25,6 +25,10 @@ type DiscordGuild struct {
 	UpdatedAt time.Time
 }
 
+// aadGuildUpdatedBy is the additional data of the sealed Discord user id of
+// the moderator who last ran /setup.
+const aadGuildUpdatedBy = "discord_guilds.updated_by"
+
 // DiscordGuild returns the settings of the server guildID, or ErrNotFound
 // if none were saved.
 func (s *Store) DiscordGuild(ctx context.Context, guildID string) (DiscordGuild, error) {
@@ -34,6 +38,9 @@ func (s *Store) DiscordGuild(ctx context.Context, guildID string) (DiscordGuild,
 		return DiscordGuild{}, ErrNotFound
 	}
 	if err != nil {
+		return DiscordGuild{}, fmt.Errorf("store: discord guild: %w", err)
+	}
+	if g.UpdatedBy, err = s.keys.openString(aadGuildUpdatedBy, g.UpdatedBy); err != nil {
 		return DiscordGuild{}, fmt.Errorf("store: discord guild: %w", err)
 	}
 	return g, nil
@@ -46,7 +53,8 @@ func (s *Store) SaveDiscordGuild(ctx context.Context, g *DiscordGuild) error {
 		return errors.New("store: SaveDiscordGuild: guild id and updated_by must not be empty")
 	}
 	at := s.clock()
-	if _, err := s.exec(ctx, "SaveDiscordGuild", g.GuildID, g.Jurisdiction, g.Lang, g.UpdatedBy, timeArg(s.dialect, at)); err != nil {
+	if _, err := s.exec(ctx, "SaveDiscordGuild", g.GuildID, g.Jurisdiction, g.Lang,
+		s.keys.sealString(aadGuildUpdatedBy, g.UpdatedBy), timeArg(s.dialect, at), s.keys.CurrentID()); err != nil {
 		return fmt.Errorf("store: save discord guild: %w", err)
 	}
 	g.UpdatedAt = at
@@ -59,12 +67,12 @@ func (s *Store) SaveDiscordGuild(ctx context.Context, g *DiscordGuild) error {
 // it to decide what to show, never what to store.
 func (s *Store) ConversationState(ctx context.Context, channel, address string) ([]byte, error) {
 	var state []byte
-	err := s.queryRow(ctx, "DiscordConversationState", channel, address).Scan(&state)
+	err := s.queryRow(ctx, "DiscordConversationState", channel, s.keys.addressIndex(channel, address)).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: conversation state: %w", err)
 	}
-	return state, nil
+	return s.keys.open(aadConversationState, state)
 }

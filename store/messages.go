@@ -46,7 +46,8 @@ type Message struct {
 
 // scanMessage reads the columns id, contact_id, direction, channel, body,
 // external_id, in_reply_to, status, created_at.
-func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
+// The body is sealed at rest and opened here.
+func scanMessage(k *Keys, row interface{ Scan(...any) error }) (Message, error) {
 	var m Message
 	var ext sql.NullString
 	var reply sql.NullInt64
@@ -59,8 +60,14 @@ func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 	}
 	m.ExternalID = ext.String
 	m.InReplyTo = reply.Int64
+	if m.Body, err = k.openString(aadMessageBody, m.Body); err != nil {
+		return Message{}, err
+	}
 	return m, nil
 }
+
+// aadMessageBody is the additional data of a sealed message body.
+const aadMessageBody = "messages.body"
 
 // InsertMessage stores m and sets m.ID and m.CreatedAt (to now if it was
 // zero, else to the given time in UTC, truncated to the microsecond). An
@@ -88,8 +95,9 @@ func (tx *Tx) InsertMessage(ctx context.Context, m *Message) error {
 		reply = sql.NullInt64{Int64: m.InReplyTo, Valid: true}
 	}
 	var id int64
+	k := tx.store.keys
 	err := tx.queryRow(ctx, "InsertMessage",
-		m.ContactID, m.Direction, m.Channel, m.Body, ext, reply, m.Status, tx.time(at)).Scan(&id)
+		m.ContactID, m.Direction, m.Channel, k.sealString(aadMessageBody, m.Body), ext, reply, m.Status, tx.time(at), k.CurrentID()).Scan(&id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrDuplicate // ON CONFLICT DO NOTHING: the provider id is taken
@@ -112,7 +120,7 @@ func (s *Store) InboundByExternalID(ctx context.Context, channel, externalID str
 	if externalID == "" {
 		return Message{}, nil, ErrNotFound
 	}
-	in, err = scanMessage(s.queryRow(ctx, "InboundByExternalID", channel, externalID))
+	in, err = scanMessage(s.keys, s.queryRow(ctx, "InboundByExternalID", channel, externalID))
 	if errors.Is(err, ErrNotFound) {
 		return Message{}, nil, ErrNotFound
 	}
@@ -163,7 +171,7 @@ func (s *Store) messages(ctx context.Context, name string, args ...any) ([]Messa
 	defer rows.Close()
 	out := []Message{}
 	for rows.Next() {
-		m, err := scanMessage(rows)
+		m, err := scanMessage(s.keys, rows)
 		if err != nil {
 			return nil, err
 		}
@@ -180,7 +188,8 @@ func (tx *Tx) InsertReplies(ctx context.Context, msgs []Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	const cols = 8
+	const cols = 9
+	k := tx.store.keys
 	var b strings.Builder
 	b.WriteString(query(tx.store.dialect, "InsertMessagesPrefix"))
 	b.WriteByte('\n')
@@ -211,7 +220,7 @@ func (tx *Tx) InsertReplies(ctx context.Context, msgs []Message) error {
 			b.WriteString(strconv.Itoa(i*cols + c))
 		}
 		b.WriteByte(')')
-		args = append(args, m.ContactID, m.Direction, m.Channel, m.Body, sql.NullString{}, reply, m.Status, tx.time(m.CreatedAt))
+		args = append(args, m.ContactID, m.Direction, m.Channel, k.sealString(aadMessageBody, m.Body), sql.NullString{}, reply, m.Status, tx.time(m.CreatedAt), k.CurrentID())
 	}
 	if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("store: insert replies: %w", err)

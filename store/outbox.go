@@ -100,7 +100,9 @@ func (tx *Tx) EnqueueOutbound(ctx context.Context, m *Outbound) (int64, error) {
 	}
 	due = normTime(due)
 	var id int64
-	if err := tx.queryRow(ctx, "EnqueueOutbound", m.Channel, m.ContactID, m.Address, m.Body, tx.time(due), tx.time(now)).Scan(&id); err != nil {
+	k := tx.store.keys
+	if err := tx.queryRow(ctx, "EnqueueOutbound", m.Channel, m.ContactID, k.sealString(aadOutboxAddress, m.Address),
+		k.sealString(aadOutboxBody, m.Body), tx.time(due), tx.time(now), k.CurrentID()).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: enqueue outbound: %w", err)
 	}
 	m.ID, m.Status, m.Attempts, m.NextAttemptAt, m.CreatedAt = id, OutboxPending, 0, due, now
@@ -131,7 +133,7 @@ func (s *Store) ClaimOutbound(ctx context.Context, channel string, limit int, le
 		}
 		defer rows.Close()
 		for rows.Next() {
-			m, err := scanOutbound(rows)
+			m, err := scanOutbound(s.keys, rows)
 			if err != nil {
 				return fmt.Errorf("store: claim outbound: %w", err)
 			}
@@ -184,7 +186,7 @@ func (s *Store) SuppressOutbound(ctx context.Context, token string, id int64, re
 
 // OutboundByID returns the outbox row, or ErrNotFound.
 func (s *Store) OutboundByID(ctx context.Context, id int64) (Outbound, error) {
-	m, err := scanOutbound(s.queryRow(ctx, "OutboundByID", id))
+	m, err := scanOutbound(s.keys, s.queryRow(ctx, "OutboundByID", id))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Outbound{}, fmt.Errorf("store: outbound by id: %w", err)
 	}
@@ -201,7 +203,7 @@ func (s *Store) OutboundByContact(ctx context.Context, contactID int64) ([]Outbo
 	defer rows.Close()
 	out := []Outbound{}
 	for rows.Next() {
-		m, err := scanOutbound(rows)
+		m, err := scanOutbound(s.keys, rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: outbound by contact: %w", err)
 		}
@@ -230,7 +232,8 @@ func settled(what string, err error) error {
 // scanOutbound reads the columns id, channel, contact_id, address, body,
 // status, attempts, next_attempt_at, provider_id, delivery_status,
 // last_error, created_at, sent_at.
-func scanOutbound(row interface{ Scan(...any) error }) (Outbound, error) {
+// The address and body are sealed at rest and opened here.
+func scanOutbound(k *Keys, row interface{ Scan(...any) error }) (Outbound, error) {
 	var m Outbound
 	var pid sql.NullString
 	var sent outboxTime
@@ -244,8 +247,20 @@ func scanOutbound(row interface{ Scan(...any) error }) (Outbound, error) {
 	}
 	m.ProviderID = pid.String
 	m.SentAt = sent.t
+	if m.Address, err = k.openString(aadOutboxAddress, m.Address); err != nil {
+		return Outbound{}, err
+	}
+	if m.Body, err = k.openString(aadOutboxBody, m.Body); err != nil {
+		return Outbound{}, err
+	}
 	return m, nil
 }
+
+// Additional data of the outbox's sealed columns.
+const (
+	aadOutboxAddress = "outbox.address"
+	aadOutboxBody    = "outbox.body"
+)
 
 // outboxTime scans a nullable time column; NULL leaves the zero time.
 type outboxTime struct{ t time.Time }

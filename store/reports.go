@@ -88,7 +88,9 @@ type Report struct {
 }
 
 // scanReport reads the columns of the Report* queries, in order.
-func scanReport(row interface{ Scan(...any) error }) (Report, error) {
+// The narrative, respondent name, contact phone and safe times are sealed
+// at rest and opened here.
+func scanReport(k *Keys, row interface{ Scan(...any) error }) (Report, error) {
 	var r Report
 	var assigned sql.NullInt64
 	err := row.Scan(&r.ID, &r.Reference, &r.ContactID, &r.Channel, &r.Lang, &r.Category, &r.Narrative,
@@ -105,7 +107,26 @@ func scanReport(row interface{ Scan(...any) error }) (Report, error) {
 		return Report{}, err
 	}
 	r.AssignedTo = assigned.Int64
+	for _, f := range r.sealed() {
+		if *f.v, err = k.openString(f.aad, *f.v); err != nil {
+			return Report{}, err
+		}
+	}
 	return r, nil
+}
+
+// sealedField is one sealed column of a row and its value in Go.
+type sealedField struct {
+	aad string
+	v   *string
+}
+
+// sealed lists the report's sealed fields.
+func (r *Report) sealed() []sealedField {
+	return []sealedField{
+		{"reports.narrative", &r.Narrative}, {"reports.respondent_name", &r.RespondentName},
+		{"reports.contact_phone", &r.ContactPhone}, {"reports.safe_times", &r.SafeTimes},
+	}
 }
 
 // InsertReport stores r in the transaction and sets r.ID, r.CreatedAt and
@@ -130,14 +151,19 @@ func (tx *Tx) InsertReport(ctx context.Context, r *Report) error {
 		assigned = sql.NullInt64{Int64: r.AssignedTo, Valid: true}
 	}
 	var id int64
+	k := tx.store.keys
+	sealed := *r
+	for _, f := range sealed.sealed() {
+		*f.v = k.sealString(f.aad, *f.v)
+	}
 	err := tx.queryRow(ctx, "InsertReport",
-		r.Reference, r.ContactID, r.Channel, r.Lang, r.Category, r.Narrative,
+		r.Reference, r.ContactID, r.Channel, r.Lang, r.Category, sealed.Narrative,
 		r.IncidentDate, r.IncidentDateRaw, r.ZIP, r.Jurisdiction,
-		r.RespondentType, r.RespondentName, r.ProtectedTrait,
-		r.ContactMethod, r.ContactPhone, r.SafeTimes, r.Consent,
+		r.RespondentType, sealed.RespondentName, r.ProtectedTrait,
+		r.ContactMethod, sealed.ContactPhone, sealed.SafeTimes, r.Consent,
 		r.CommissionID, r.RouteRule, r.RouteReason, r.Referral, r.Deadline,
 		r.Status, r.CloseReason, assigned, timeArg(tx.store.dialect, at),
-		r.FirstMessageID, r.LastMessageID).Scan(&id)
+		r.FirstMessageID, r.LastMessageID, k.CurrentID()).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrDuplicate
 	}
@@ -151,7 +177,7 @@ func (tx *Tx) InsertReport(ctx context.Context, r *Report) error {
 // ReportByReference returns the report with the given reference, or
 // ErrNotFound.
 func (tx *Tx) ReportByReference(ctx context.Context, reference string) (Report, error) {
-	r, err := scanReport(tx.queryRow(ctx, "ReportByReference", reference))
+	r, err := scanReport(tx.store.keys, tx.queryRow(ctx, "ReportByReference", reference))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Report{}, fmt.Errorf("store: report by reference: %w", err)
 	}
@@ -161,7 +187,7 @@ func (tx *Tx) ReportByReference(ctx context.Context, reference string) (Report, 
 // ReportByReference returns the report with the given reference, or
 // ErrNotFound.
 func (s *Store) ReportByReference(ctx context.Context, reference string) (Report, error) {
-	r, err := scanReport(s.queryRow(ctx, "ReportByReference", reference))
+	r, err := scanReport(s.keys, s.queryRow(ctx, "ReportByReference", reference))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Report{}, fmt.Errorf("store: report by reference: %w", err)
 	}
@@ -170,7 +196,7 @@ func (s *Store) ReportByReference(ctx context.Context, reference string) (Report
 
 // ReportByID returns the report with the given id, or ErrNotFound.
 func (tx *Tx) ReportByID(ctx context.Context, id int64) (Report, error) {
-	r, err := scanReport(tx.queryRow(ctx, "ReportByID", id))
+	r, err := scanReport(tx.store.keys, tx.queryRow(ctx, "ReportByID", id))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Report{}, fmt.Errorf("store: report by id: %w", err)
 	}
@@ -179,7 +205,7 @@ func (tx *Tx) ReportByID(ctx context.Context, id int64) (Report, error) {
 
 // ReportByID returns the report with the given id, or ErrNotFound.
 func (s *Store) ReportByID(ctx context.Context, id int64) (Report, error) {
-	r, err := scanReport(s.queryRow(ctx, "ReportByID", id))
+	r, err := scanReport(s.keys, s.queryRow(ctx, "ReportByID", id))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Report{}, fmt.Errorf("store: report by id: %w", err)
 	}
@@ -190,24 +216,24 @@ func (s *Store) ReportByID(ctx context.Context, id int64) (Report, error) {
 // first; none is not an error.
 func (s *Store) ReportsByContact(ctx context.Context, contactID int64, limit int) ([]Report, error) {
 	rows, err := s.queryRows(ctx, "ReportsByContact", contactID, limit)
-	return collectReports(rows, err)
+	return collectReports(s.keys, rows, err)
 }
 
 // ReportsByContact returns up to limit of the contact's reports, newest
 // first, read in the transaction; none is not an error.
 func (tx *Tx) ReportsByContact(ctx context.Context, contactID int64, limit int) ([]Report, error) {
 	rows, err := tx.tx.QueryContext(ctx, query(tx.store.dialect, "ReportsByContact"), contactID, limit)
-	return collectReports(rows, err)
+	return collectReports(tx.store.keys, rows, err)
 }
 
-func collectReports(rows *sql.Rows, err error) ([]Report, error) {
+func collectReports(k *Keys, rows *sql.Rows, err error) ([]Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: reports by contact: %w", err)
 	}
 	defer rows.Close()
 	var out []Report
 	for rows.Next() {
-		r, err := scanReport(rows)
+		r, err := scanReport(k, rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: reports by contact: %w", err)
 		}
@@ -221,7 +247,7 @@ func collectReports(rows *sql.Rows, err error) ([]Report, error) {
 
 // ReportContact returns the contact who filed the report, or ErrNotFound.
 func (tx *Tx) ReportContact(ctx context.Context, reportID int64) (Contact, error) {
-	c, err := scanContact(tx.queryRow(ctx, "ReportContact", reportID))
+	c, err := scanContact(tx.store.keys, tx.queryRow(ctx, "ReportContact", reportID))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Contact{}, fmt.Errorf("store: report contact: %w", err)
 	}

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -98,6 +99,20 @@ type Store struct {
 	// rateLimitPurged is when this process last purged ended rate-limit
 	// windows (unix seconds).
 	rateLimitPurged atomic.Int64
+	// keys seal personal fields at rest and key the address index.
+	keys *Keys
+}
+
+// Option configures Open.
+type Option func(*Store)
+
+// WithKeys makes the store seal personal data with k (see keys.go). Open
+// without it uses one random keyring per process (every store the process
+// opens shares it, so a test can reopen a database), which nothing can read
+// after the process ends: tests and tools only. cmd/rightsline always
+// passes the configured keyring.
+func WithKeys(k *Keys) Option {
+	return func(s *Store) { s.keys = k }
 }
 
 // Open connects to databaseURL, applies pending migrations and returns the
@@ -112,7 +127,7 @@ type Store struct {
 // mode with foreign keys on, a 10s busy timeout and IMMEDIATE transactions;
 // an in-memory database uses a single connection, so every query sees the
 // same data (and a query outside a transaction waits for the open one).
-func Open(ctx context.Context, databaseURL string) (*Store, error) {
+func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, error) {
 	dialect, driver, dsn, err := parseDatabaseURL(databaseURL)
 	if err != nil {
 		return nil, err
@@ -122,6 +137,12 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
 	}
 	s := &Store{db: db, dialect: dialect, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.keys == nil {
+		s.keys = processKeys()
+	}
 	switch dialect {
 	case Postgres:
 		db.SetMaxOpenConns(pgMaxOpenConns)
@@ -147,6 +168,10 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		return nil, fmt.Errorf("store: connect to %s: %w", dialect, err)
 	}
 	if err := migrate(ctx, db, dialect); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.sealLegacyContacts(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -192,6 +217,9 @@ func sqliteDSN(p string) string {
 	params := []string{
 		fmt.Sprintf("_pragma=busy_timeout(%d)", sqliteBusyTimeout.Milliseconds()),
 		"_pragma=foreign_keys(1)",
+		// Deleted content is overwritten with zeros, so an erasure leaves
+		// nothing in free pages.
+		"_pragma=secure_delete(1)",
 		"_txlock=immediate",
 	}
 	if !isSQLiteMemory(p) {
@@ -206,6 +234,15 @@ func isSQLiteMemory(p string) bool {
 	p, _, _ = strings.Cut(p, "?")
 	return p == ":memory:" || p == "file::memory:"
 }
+
+// Keys returns the store's keyring, for keyed indexes of other values
+// ([Keys.Index]).
+func (s *Store) Keys() *Keys {
+	return s.keys
+}
+
+// processKeys is the keyring of stores opened without WithKeys.
+var processKeys = sync.OnceValue(EphemeralKeys)
 
 // Close closes the database pool.
 func (s *Store) Close() error {

@@ -323,7 +323,7 @@ func TestContractUniqueViolation(t *testing.T) {
 		ctx := t.Context()
 		c := mustContact(t, s, "sms", "+15550009")
 		_, err := s.DB().ExecContext(ctx,
-			"INSERT INTO contacts (channel, address, created_at, updated_at) SELECT channel, address, created_at, updated_at FROM contacts WHERE id = $1", c.ID)
+			"INSERT INTO contacts (channel, address, address_hash, created_at, updated_at) SELECT channel, address, address_hash, created_at, updated_at FROM contacts WHERE id = $1", c.ID)
 		if err == nil || !store.IsUniqueViolation(err) {
 			t.Fatalf("raw duplicate insert: err = %v; want a unique violation", err)
 		}
@@ -727,7 +727,10 @@ func TestContractInTxRollbackAndRetry(t *testing.T) {
 		if err != nil || attempts != 3 {
 			t.Fatalf("InTx = %v after %d attempts; want success on the 3rd", err, attempts)
 		}
-		if n := count(t, s, "contacts", "address = $1", "+15550012"); n != 1 {
+		if _, err := s.ContactByAddress(ctx, "sms", "+15550012"); err != nil {
+			t.Fatalf("contact of the committed attempt: %v", err)
+		}
+		if n := count(t, s, "contacts", "channel = $1", "sms"); n != 1 {
 			t.Fatalf("contacts = %d, want 1", n)
 		}
 

@@ -55,7 +55,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	}
 	a.catalog = cat
 	a.freshDatabase = isNewSQLite(cfg.DatabaseURL)
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	st, err := openStore(ctx, cfg, os.Stdout)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,10 @@ import (
 // variable is listed in .env.example and the README; secrets may also be
 // given as NAME_FILE, the path of a file holding the value.
 type config struct {
-	ListenAddr      string
-	DatabaseURL     string
+	ListenAddr  string
+	DatabaseURL string
+	// DataKeys is the keyring that seals personal data (store.ParseKeys).
+	DataKeys        string
 	PublicBaseURL   string
 	Production      bool
 	IdleTimeout     time.Duration
@@ -149,6 +151,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	c := config{
 		ListenAddr:      r.str("LISTEN_ADDR", ":8080"),
 		DatabaseURL:     r.secret("DATABASE_URL"),
+		DataKeys:        r.secret("DATA_KEYS"),
 		PublicBaseURL:   strings.TrimRight(r.str("PUBLIC_BASE_URL", ""), "/"),
 		Production:      r.boolean("RIGHTSLINE_PRODUCTION", false),
 		IdleTimeout:     r.duration("CONVERSATION_IDLE_TIMEOUT", 72*time.Hour),

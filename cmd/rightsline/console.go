@@ -160,7 +160,7 @@ func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	st, err := openStore(ctx, cfg, stdout)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,7 @@ var commands = map[string]command{
 	"discord":     {"register the Discord slash commands, localized (register [--guild ID] [--print])", runDiscord},
 	"commissions": {"list the commissions reports are routed to (commissions list)", runCommissions},
 	"route":       {"show where a report would go and why (route --zip 20001 --category housing [--date D])", runRoute},
+	"keys":        {"data keys: keys new (print a new keyring), keys rotate (re-encrypt every row under the current key, while serving)", runKeys},
 	"staff":       {"console accounts: staff add --email E --role staff|admin [--commission ID] (prints a one-time password)", runStaff},
 }
 

@@ -173,11 +173,11 @@ func TestBrowserStaffChangesStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body, address, status string
-	err = st.DB().QueryRowContext(ctx, "SELECT body, address, status FROM outbox WHERE contact_id = $1", resident.ID).Scan(&body, &address, &status)
-	if err != nil {
+	queued, err := st.OutboundByContact(ctx, resident.ID)
+	if err != nil || len(queued) == 0 {
 		t.Fatalf("no update queued for the resident: %v", err)
 	}
+	body, address, status := queued[0].Body, queued[0].Address, queued[0].Status
 	if address != "+12025550188" || status != "pending" {
 		t.Errorf("queued to %q with status %q", address, status)
 	}

@@ -147,8 +147,8 @@ WHERE id = $1 AND status = $2;
 UPDATE reports SET assigned_to = $2, updated_at = $3 WHERE id = $1;
 
 -- name: InsertReportNote
-INSERT INTO report_notes (report_id, staff_id, body, created_at)
-VALUES ($1, $2, $3, $4)
+INSERT INTO report_notes (report_id, staff_id, body, created_at, key_id)
+VALUES ($1, $2, $3, $4, $5)
 RETURNING id;
 
 -- name: ReportNotes

@@ -5,7 +5,7 @@
 -- one person are handled one after the other.
 SELECT id, channel, address, lang, opted_out, created_at, updated_at
 FROM contacts
-WHERE channel = $1 AND address = $2
+WHERE channel = $1 AND address_hash = $2
 FOR UPDATE;
 
 -- name: ContactConversationForUpdate
@@ -17,5 +17,5 @@ FOR UPDATE;
 SELECT c.id, c.channel, c.address, c.lang, c.opted_out, c.created_at, c.updated_at, conv.state
 FROM contacts c
 JOIN conversations conv ON conv.contact_id = c.id
-WHERE c.channel = $1 AND c.address = $2
+WHERE c.channel = $1 AND c.address_hash = $2
 FOR UPDATE OF c, conv;

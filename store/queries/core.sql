@@ -13,19 +13,20 @@ WHERE id = $1;
 -- name: ContactByAddress
 SELECT id, channel, address, lang, opted_out, created_at, updated_at
 FROM contacts
-WHERE channel = $1 AND address = $2;
+WHERE channel = $1 AND address_hash = $2;
 
 -- name: ContactForUpdate
 -- SQLite has no row locks: the IMMEDIATE transaction already holds the
 -- database's write lock, so a plain SELECT is enough. Postgres overrides this.
 SELECT id, channel, address, lang, opted_out, created_at, updated_at
 FROM contacts
-WHERE channel = $1 AND address = $2;
+WHERE channel = $1 AND address_hash = $2;
 
 -- name: InsertContactIfAbsent
-INSERT INTO contacts (channel, address, created_at, updated_at)
-VALUES ($1, $2, $3, $3)
-ON CONFLICT (channel, address) DO NOTHING;
+-- $2 is the sealed address, $3 its keyed index, $4 the key id.
+INSERT INTO contacts (channel, address, address_hash, key_id, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $5)
+ON CONFLICT (channel, address_hash) DO NOTHING;
 
 -- name: SetContactLang
 UPDATE contacts SET lang = $2, updated_at = $3 WHERE id = $1;
@@ -37,10 +38,11 @@ UPDATE contacts SET opted_out = $2, updated_at = $3 WHERE id = $1;
 SELECT state FROM conversations WHERE contact_id = $1;
 
 -- name: SaveConversation
-INSERT INTO conversations (contact_id, state, version, updated_at)
-VALUES ($1, $2, 1, $3)
+INSERT INTO conversations (contact_id, state, version, updated_at, key_id)
+VALUES ($1, $2, 1, $3, $4)
 ON CONFLICT (contact_id) DO UPDATE
 SET state = excluded.state,
+    key_id = excluded.key_id,
     version = conversations.version + 1,
     updated_at = excluded.updated_at;
 
@@ -49,8 +51,8 @@ SET state = excluded.state,
 -- ids. A retried webhook inserts nothing and returns no row, which the
 -- caller reports as ErrDuplicate; unlike a raised unique violation this
 -- leaves a Postgres transaction usable.
-INSERT INTO messages (contact_id, direction, channel, body, external_id, in_reply_to, status, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO messages (contact_id, direction, channel, body, external_id, in_reply_to, status, created_at, key_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (channel, external_id) WHERE direction = 'in' AND external_id IS NOT NULL
 DO NOTHING
 RETURNING id;
@@ -88,10 +90,10 @@ UPDATE messages SET status = $3 WHERE channel = $1 AND external_id = $2;
 SELECT c.id, c.channel, c.address, c.lang, c.opted_out, c.created_at, c.updated_at, conv.state
 FROM contacts c
 JOIN conversations conv ON conv.contact_id = c.id
-WHERE c.channel = $1 AND c.address = $2;
+WHERE c.channel = $1 AND c.address_hash = $2;
 
 -- name: InsertMessagesPrefix
--- InsertReplies appends one "($1, …, $8)" group a message to this prefix,
+-- InsertReplies appends one "($1, …, $9)" group a message to this prefix,
 -- so one statement stores all the replies of a step.
-INSERT INTO messages (contact_id, direction, channel, body, external_id, in_reply_to, status, created_at)
+INSERT INTO messages (contact_id, direction, channel, body, external_id, in_reply_to, status, created_at, key_id)
 VALUES

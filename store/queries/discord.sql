@@ -6,10 +6,11 @@ FROM discord_guilds
 WHERE guild_id = $1;
 
 -- name: SaveDiscordGuild
-INSERT INTO discord_guilds (guild_id, jurisdiction, lang, updated_by, updated_at)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO discord_guilds (guild_id, jurisdiction, lang, updated_by, updated_at, key_id)
+VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (guild_id) DO UPDATE
-SET jurisdiction = excluded.jurisdiction,
+SET key_id = excluded.key_id,
+    jurisdiction = excluded.jurisdiction,
     lang = excluded.lang,
     updated_by = excluded.updated_by,
     updated_at = excluded.updated_at;
@@ -21,4 +22,4 @@ SET jurisdiction = excluded.jurisdiction,
 SELECT conversations.state
 FROM conversations
 JOIN contacts ON contacts.id = conversations.contact_id
-WHERE contacts.channel = $1 AND contacts.address = $2;
+WHERE contacts.channel = $1 AND contacts.address_hash = $2;

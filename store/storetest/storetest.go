@@ -154,3 +154,46 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	return hex.EncodeToString(b)
 }
+
+// URL returns the URL of a fresh, empty database on backend, for tests
+// that open and close stores on it themselves (reopening, changing keys).
+// The test must close its stores before it ends; the database (a temp
+// file, or a schema dropped at cleanup) goes with the test.
+func URL(t testing.TB, backend string) string {
+	t.Helper()
+	switch backend {
+	case SQLite:
+		return "sqlite:" + filepath.Join(t.TempDir(), "store.db")
+	case Postgres:
+		ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
+		defer cancel()
+		base := PostgresURL(t)
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatalf("storetest: %s is not a valid URL", EnvDatabaseURL)
+		}
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Fatalf("storetest: connect to Postgres: %v", err)
+		}
+		admin.SetMaxOpenConns(1)
+		t.Cleanup(func() { _ = admin.Close() })
+		schema := "t_" + randomHex(8)
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			t.Fatalf("storetest: create schema: %v", err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+				t.Errorf("storetest: drop schema %s: %v", schema, err)
+			}
+		})
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	t.Fatalf("storetest: unknown backend %q", backend)
+	return ""
+}

@@ -1,0 +1,200 @@
+package console
+
+import (
+	"bytes"
+	"database/sql"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/intake"
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+	"github.com/rightsline/rightsline/store/storetest"
+)
+
+// dumpDB reads every column of every table of st as text and returns, per
+// table, the rows joined; tables and columns counts what it read.
+func dumpDB(t *testing.T, st *store.Store) (dump map[string]string, tables, columns int) {
+	t.Helper()
+	ctx := t.Context()
+	var names []string
+	var q string
+	if st.Dialect() == store.SQLite {
+		q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+	} else {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name"
+	}
+	rows, err := st.DB().QueryContext(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	dump = map[string]string{}
+	for _, table := range names {
+		rows, err := st.DB().QueryContext(ctx, "SELECT * FROM "+table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		columns += len(cols)
+		var b strings.Builder
+		for rows.Next() {
+			vals := make([]sql.RawBytes, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vals {
+				b.Write(v)
+				b.WriteByte('|')
+			}
+			b.WriteByte('\n')
+		}
+		rows.Close()
+		dump[table] = b.String()
+	}
+	return dump, len(names), columns
+}
+
+// personal is what the test conversation and report contain that must
+// never be stored in clear.
+var personal = []string{
+	"+12025550177", "2025550177", // the resident's phone
+	"+14125550166",            // the other number they gave
+	"884422113355779900",      // a Discord user id
+	"774411223366998800",      // the Discord moderator who ran /setup
+	"Zebulon", "Quartermaine", // the respondent's name, in the narrative and the answer
+	"refused my lease",        // the narrative
+	"Octavian", "Brightwater", // a name in a rights question
+	"after six on weekdays", // the safe times
+	"Marisol Vantongeren",   // the resident's own name, in a staff note
+}
+
+// TestNoPersonalDataInClear runs a conversation, a Discord conversation, a
+// report with another number and safe times, a staff note, a queued update
+// and a Discord setup, then dumps every table (and on SQLite the database
+// file and its WAL) and finds none of it in clear. Run with -v for the
+// tables and columns scanned.
+func TestNoPersonalDataInClear(t *testing.T) {
+	t.Parallel()
+	for _, backend := range storetest.Backends {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			var st *store.Store
+			var file string
+			if backend == storetest.SQLite {
+				file = filepath.Join(t.TempDir(), "dump.db")
+				var err error
+				if st, err = store.Open(ctx, "sqlite:"+file); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { st.Close() })
+			} else {
+				st = storetest.Open(t, backend)
+			}
+			cat, err := locales.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := intake.SeedCommissions(ctx, st); err != nil {
+				t.Fatal(err)
+			}
+			rt, err := bot.New(st, cat, bot.Config{Log: slog.New(slog.DiscardHandler), Extensions: []bot.Extension{intake.Extension(st, intake.Config{Catalog: cat})}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &resident{t: t, rt: rt, phone: "+12025550177"}
+			p.send("hi")
+			p.send("Can Octavian Brightwater evict me without a court order?")
+			ref := p.intake(intakeAnswers{narrative: "Pittsburgh landlord Zebulon Quartermaine refused my lease", zip: "15213", respondent: "Zebulon Quartermaine", consent: true})
+			rep, err := st.ReportByReference(ctx, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &resident{t: t, rt: rt, phone: "884422113355779900"}
+			d.send("hi")
+			err = st.InTx(ctx, func(tx *store.Tx) error {
+				c, err := tx.ContactForUpdate(ctx, "discord", "884422113355779900")
+				if err != nil {
+					return err
+				}
+				if _, err := tx.EnqueueOutbound(ctx, &store.Outbound{Channel: "sms", ContactID: rep.ContactID, Address: "+14125550166", Body: "Zebulon Quartermaine replied"}); err != nil {
+					return err
+				}
+				if _, err := tx.EnqueueOutbound(ctx, &store.Outbound{Channel: "discord", ContactID: c.ID, Address: c.Address, Body: "hello"}); err != nil {
+					return err
+				}
+				other := store.Report{Reference: "PGH-TEST-0001", ContactID: rep.ContactID, Channel: "sms", Lang: "en", Category: "housing",
+					Narrative: "again Zebulon", RespondentName: "Zebulon Quartermaine", ContactMethod: store.ContactOther,
+					ContactPhone: "+14125550166", SafeTimes: "after six on weekdays", Consent: true, CommissionID: "pghchr"}
+				if err := tx.InsertReport(ctx, &other); err != nil {
+					return err
+				}
+				return tx.InsertReportNote(ctx, &store.ReportNote{ReportID: rep.ID, Body: "Spoke with Marisol Vantongeren"})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.SaveDiscordGuild(ctx, &store.DiscordGuild{GuildID: "1234", Jurisdiction: "dc", Lang: "en", UpdatedBy: "774411223366998800"}); err != nil {
+				t.Fatal(err)
+			}
+			// The store still reads it all back.
+			if got, err := st.ReportByReference(ctx, "PGH-TEST-0001"); err != nil || got.SafeTimes != "after six on weekdays" || got.ContactPhone != "+14125550166" {
+				t.Fatalf("sealed report does not read back: %+v %v", got, err)
+			}
+			if c, err := st.ContactByAddress(ctx, "sms", "+12025550177"); err != nil || c.Address != "+12025550177" {
+				t.Fatalf("contact by address: %+v %v", c, err)
+			}
+			if g, err := st.DiscordGuild(ctx, "1234"); err != nil || g.UpdatedBy != "774411223366998800" {
+				t.Fatalf("guild: %+v %v", g, err)
+			}
+
+			dump, tables, columns := dumpDB(t, st)
+			cells := 0
+			for table, text := range dump {
+				cells += strings.Count(text, "|")
+				for _, w := range personal {
+					if strings.Contains(text, w) {
+						t.Errorf("table %s holds %q in clear", table, w)
+					}
+				}
+			}
+			if tables < 15 || dump["messages"] == "" || dump["reports"] == "" {
+				t.Fatalf("the dump read %d tables; messages or reports empty", tables)
+			}
+			t.Logf("%s: scanned %d tables, %d columns, %d cells", backend, tables, columns, cells)
+			if file != "" {
+				for _, f := range []string{file, file + "-wal"} {
+					raw, err := os.ReadFile(f)
+					if err != nil {
+						if f == file {
+							t.Fatal(err)
+						}
+						continue
+					}
+					for _, w := range personal {
+						if bytes.Contains(raw, []byte(w)) {
+							t.Errorf("%s holds %q in clear", filepath.Base(f), w)
+						}
+					}
+					t.Logf("%s: scanned %d bytes of %s", backend, len(raw), filepath.Base(f))
+				}
+			}
+		})
+	}
+}
