@@ -80,6 +80,31 @@ func (s *Service) HandleEvent(ctx context.Context, tx *store.Tx, c store.Contact
 		}
 		return err
 	}
+	return s.recordConsents(ctx, tx, c, channel, r)
+}
+
+// recordConsents writes what the resident agreed to in the intake into the
+// consent ledger, with the exact text they were shown: sharing the report
+// with the commission (intake.ask.consent) and being contacted about it
+// (intake.ask.contact; declined when they chose "never contact me").
+func (s *Service) recordConsents(ctx context.Context, tx *store.Tx, c store.Contact, channel string, r store.Report) error {
+	lang, _ := locales.ParseLang(r.Lang)
+	for _, e := range []struct {
+		kind, textID string
+		granted      bool
+	}{
+		{store.ConsentShareReport, "intake.ask.consent", r.Consent},
+		{store.ConsentTexts, "intake.ask.contact", r.ContactMethod != store.ContactNone},
+	} {
+		text, err := s.cat.Text(lang, e.textID, nil)
+		if err != nil {
+			return err
+		}
+		if err := tx.RecordConsent(ctx, &store.Consent{ContactID: c.ID, ReportID: r.ID, Kind: e.kind, Granted: e.granted,
+			Channel: channel, TextID: e.textID, TextLang: string(lang), TextVersion: store.TextVersion(text)}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

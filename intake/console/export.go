@@ -17,7 +17,7 @@ var csvHeader = []string{
 	"respondent_type", "respondent_name", "protected_trait", "narrative",
 	"contact_method", "contact_phone", "safe_times", "consent",
 	"commission", "route_rule", "route_reason", "referral", "deadline",
-	"close_reason", "assigned_to", "updated_at", "transcript",
+	"close_reason", "assigned_to", "updated_at", "transcript", "consents",
 }
 
 // csvSafe defuses a cell a spreadsheet would run as a formula: one that
@@ -32,14 +32,14 @@ func csvSafe(s string) string {
 
 // csvRecord is the export row of one report; transcript is its own
 // intake conversation ([store.Store.ReportTranscript]).
-func csvRecord(r store.Report, assignee string, transcript []store.Message) []string {
+func csvRecord(r store.Report, assignee string, transcript []store.Message, consents []store.Consent) []string {
 	rec := []string{
 		r.Reference, r.Status, r.Category, r.Lang, r.Channel, r.CreatedAt.UTC().Format(time.RFC3339),
 		r.IncidentDate, r.IncidentDateRaw, r.ZIP, r.Jurisdiction,
 		r.RespondentType, r.RespondentName, r.ProtectedTrait, r.Narrative,
 		r.ContactMethod, r.ContactPhone, r.SafeTimes, strconv.FormatBool(r.Consent),
 		r.CommissionID, r.RouteRule, r.RouteReason, r.Referral, r.Deadline,
-		r.CloseReason, assignee, r.UpdatedAt.UTC().Format(time.RFC3339), transcriptText(transcript),
+		r.CloseReason, assignee, r.UpdatedAt.UTC().Format(time.RFC3339), transcriptText(transcript), consentText(consents),
 	}
 	for i, v := range rec {
 		rec[i] = csvSafe(v)
@@ -86,8 +86,11 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request, s *session) err
 	})
 	for i := 0; err == nil && i < len(reps); i++ {
 		var msgs []store.Message
+		var cons []store.Consent
 		if msgs, err = c.store.ReportTranscript(ctx, reps[i]); err == nil {
-			err = cw.Write(csvRecord(reps[i], names[reps[i].AssignedTo], msgs))
+			if cons, err = c.store.ReportConsents(ctx, reps[i]); err == nil {
+				err = cw.Write(csvRecord(reps[i], names[reps[i].AssignedTo], msgs, cons))
+			}
 		}
 	}
 	cw.Flush()
@@ -108,6 +111,10 @@ func (c *Console) exportReport(w http.ResponseWriter, r *http.Request, s *sessio
 	if err != nil {
 		return err
 	}
+	cons, err := c.store.ReportConsents(r.Context(), rep)
+	if err != nil {
+		return err
+	}
 	names, err := c.staffEmails(r)
 	if err != nil {
 		return err
@@ -116,7 +123,7 @@ func (c *Console) exportReport(w http.ResponseWriter, r *http.Request, s *sessio
 	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFileName(rep.Reference)+`.csv"`)
 	cw := csv.NewWriter(w)
 	_ = cw.Write(csvHeader)
-	_ = cw.Write(csvRecord(rep, names[rep.AssignedTo], msgs))
+	_ = cw.Write(csvRecord(rep, names[rep.AssignedTo], msgs, cons))
 	cw.Flush()
 	return nil
 }
@@ -136,6 +143,20 @@ func transcriptText(msgs []store.Message) string {
 		b.WriteString(who + " " + m.CreatedAt.UTC().Format(time.RFC3339) + ": " + m.Body)
 	}
 	return b.String()
+}
+
+// consentText is a report's consent ledger as one cell, a line per entry.
+func consentText(cs []store.Consent) string {
+	lines := make([]string, len(cs))
+	for i, c := range cs {
+		verb := "declined"
+		if c.Granted {
+			verb = "agreed"
+		}
+		lines[i] = c.CreatedAt.UTC().Format(time.RFC3339) + " " + c.Kind + " " + verb + " on " + c.Channel +
+			" (" + c.TextID + ", " + c.TextLang + ", " + c.TextVersion + ")"
+	}
+	return strings.Join(lines, "\n")
 }
 
 // staffEmails maps staff ids to emails, for the assigned_to column.

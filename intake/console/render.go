@@ -95,6 +95,7 @@ var flashes = map[string]string{
 	"status":   "Status changed.",
 	"assign":   "Assignment saved.",
 	"note":     "Note added.",
+	"erase":    "The person was erased.",
 	"update":   "Update queued for the resident.",
 	"password": "Password changed.",
 	"staff":    "Staff account saved.",

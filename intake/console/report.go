@@ -15,6 +15,8 @@ type reportPage struct {
 	// Transcript is the report's own intake conversation, nothing else
 	// the contact ever wrote.
 	Transcript []store.Message
+	// Consents is the report's consent ledger.
+	Consents   []store.Consent
 	Notes      []store.ReportNote
 	Events     []store.ReportEvent
 	Assignable []store.Staff
@@ -59,6 +61,9 @@ func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) err
 		page.CommissionName = rep.CommissionID
 	}
 	if page.Transcript, err = c.store.ReportTranscript(ctx, rep); err != nil {
+		return err
+	}
+	if page.Consents, err = c.store.ReportConsents(ctx, rep); err != nil {
 		return err
 	}
 	if page.Notes, err = c.store.ReportNotes(ctx, rep.ID); err != nil {

@@ -28,6 +28,7 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("POST "+p+"/reports/{id}/assign", c.staffArea(c.assign))
 	mux.Handle("POST "+p+"/reports/{id}/notes", c.staffArea(c.addNote))
 	mux.Handle("POST "+p+"/reports/{id}/updates", c.staffArea(c.sendUpdate))
+	mux.Handle("POST "+p+"/reports/{id}/erase", c.adminOnly(c.erasePerson))
 	mux.Handle("GET "+p+"/export.csv", c.staffArea(c.export))
 	mux.Handle("GET "+p+"/dashboard", c.staffArea(c.dashboard))
 

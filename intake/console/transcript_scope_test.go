@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -36,7 +37,8 @@ func (p *resident) send(text string) bot.Outcome {
 	p.n++
 	out, err := p.rt.Handle(context.Background(), bot.Inbound{
 		Channel: "sms", Address: p.phone, Text: text, Lang: locales.English,
-		ExternalID: fmt.Sprintf("SMscope%s%04d", strings.TrimPrefix(p.phone, "+"), p.n),
+		// A provider id like Twilio's, which never contains the address.
+		ExternalID: fmt.Sprintf("SM%x%04d", sha256.Sum224([]byte(p.phone)), p.n),
 	})
 	if err != nil {
 		p.t.Fatalf("send %q: %v", text, err)
@@ -203,6 +205,9 @@ func TestConsoleShowsOnlyTheReportsOwnConversation(t *testing.T) {
 				t.Error("the DC report page should show its own conversation (narrative and transcript)")
 			}
 			check("DC report page", body)
+			if !strings.Contains(body, "share_report · agreed · sms · text intake.ask.consent (en, sha256:") {
+				t.Error("the DC report page should show its consent ledger")
+			}
 			for _, path := range []string{
 				Path + "/reports", Path + "/reports?status=all", Path + "/dashboard",
 				dcPage + "/export.csv", Path + "/export.csv",
@@ -216,6 +221,9 @@ func TestConsoleShowsOnlyTheReportsOwnConversation(t *testing.T) {
 			_, body = dcc.get(dcPage + "/export.csv")
 			if !strings.Contains(body, "resident ") || !strings.Contains(body, dcNarrative) {
 				t.Error("the report export should carry its own transcript")
+			}
+			if !strings.Contains(body, "share_report agreed on sms (intake.ask.consent, en, sha256:") {
+				t.Error("the report export should carry its consent ledger")
 			}
 			// The Pittsburgh report is not DC's: 404 on every route.
 			pghPage := fmt.Sprintf("%s/reports/%d", Path, pgh.ID)
@@ -273,6 +281,28 @@ func TestConsoleShowsOnlyTheReportsOwnConversation(t *testing.T) {
 			for _, path := range []string{Path + "/audit", Path + "/staff", Path + "/commissions"} {
 				_, body := ac.get(path)
 				check(path, body)
+			}
+			// Staff cannot erase; an admin can, with a reason, audited.
+			dcc.get(dcPage)
+			if status, _, _ := dcc.post(dcPage+"/erase", url.Values{"reason": {"asked by phone"}}); status != http.StatusNotFound {
+				t.Errorf("staff erase: %d", status)
+			}
+			ac.get(dcPage)
+			if status, _, _ := ac.post(dcPage+"/erase", url.Values{"reason": {""}}); status != http.StatusBadRequest {
+				t.Errorf("erase without a reason: %d", status)
+			}
+			if status, loc, _ := ac.post(dcPage+"/erase", url.Values{"reason": {"asked by phone"}}); status != http.StatusSeeOther || loc == "" {
+				t.Errorf("admin erase: %d %q", status, loc)
+			}
+			if got, _ := b.store.ReportByID(ctx, dc.ID); got.Status != store.ReportClosed || got.Narrative != "" {
+				t.Errorf("after the admin's erasure the DC report is %s with %d bytes of narrative", got.Status, len(got.Narrative))
+			}
+			if _, err := b.store.ContactByAddress(ctx, "sms", p.phone); err == nil {
+				t.Error("the erased person can still be found by number")
+			}
+			_, audit := ac.get(Path + "/audit")
+			if !strings.Contains(audit, "person.erase") || !strings.Contains(audit, "asked by phone") || strings.Contains(audit, p.phone) {
+				t.Error("the erasure should be audited with its reason, without the number")
 			}
 			// In the full export each row's transcript is its own.
 			for _, line := range strings.Split(body, "\n") {

@@ -32,3 +32,84 @@ SELECT id, contact_id, direction, channel, body, external_id, in_reply_to, statu
 FROM messages
 WHERE contact_id = $1 AND id >= $2 AND (id <= $3 OR in_reply_to = $3)
 ORDER BY id;
+
+-- name: UpsertEraseRequest
+INSERT INTO erase_requests (contact_id, message_id, requested_at)
+VALUES ($1, $2, $3)
+ON CONFLICT (contact_id) DO UPDATE
+SET message_id = excluded.message_id, requested_at = excluded.requested_at;
+
+-- name: EraseRequest
+SELECT message_id, requested_at FROM erase_requests WHERE contact_id = $1;
+
+-- name: DeleteEraseRequest
+DELETE FROM erase_requests WHERE contact_id = $1;
+
+-- name: PreviousInbound
+SELECT COALESCE(MAX(id), 0) FROM messages WHERE contact_id = $1 AND direction = 'in' AND id < $2;
+
+-- name: WithdrawReports
+-- Erasure, reports no commission has accepted: withdrawn by the resident,
+-- with everything they wrote erased and the link to them removed.
+UPDATE reports
+SET status = 'closed', close_reason = 'withdrawn by the resident',
+    narrative = '', respondent_name = '', contact_phone = '', safe_times = '',
+    contact_method = 'none', contact_id = $2,
+    first_message_id = NULL, last_message_id = NULL, updated_at = $3
+WHERE contact_id = $1 AND status IN ('new', 'in_review')
+RETURNING id;
+
+-- name: UnlinkReports
+-- Erasure, reports a commission accepted, referred or closed: the case
+-- record stays; how to reach the person and the link to them go.
+UPDATE reports
+SET contact_phone = '', safe_times = '', contact_method = 'none', contact_id = $2,
+    first_message_id = NULL, last_message_id = NULL, updated_at = $3
+WHERE contact_id = $1
+RETURNING id;
+
+-- name: DeleteReportNotes
+DELETE FROM report_notes WHERE report_id = $1;
+
+-- name: DeleteContactOutbox
+DELETE FROM outbox WHERE contact_id = $1;
+
+-- name: DeleteContactConversation
+DELETE FROM conversations WHERE contact_id = $1;
+
+-- name: UnlinkReportConsents
+UPDATE consents SET contact_id = NULL WHERE contact_id = $1 AND report_id IS NOT NULL;
+
+-- name: DeleteContactConsents
+DELETE FROM consents WHERE contact_id = $1;
+
+-- name: DeleteContactMessages
+DELETE FROM messages WHERE contact_id = $1 AND id <> $2;
+
+-- name: BlankMessage
+UPDATE messages SET body = '' WHERE id = $1;
+
+-- name: AnonymiseContact
+UPDATE contacts SET address = $2, address_hash = $3, lang = '', updated_at = $4 WHERE id = $1;
+
+-- name: DeleteContact
+DELETE FROM contacts WHERE id = $1;
+
+-- name: InsertConsent
+INSERT INTO consents (contact_id, report_id, kind, granted, channel, text_id, text_lang, text_version, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+RETURNING id;
+
+-- name: ReportConsents
+-- A report's ledger: the consents given for it, and the contact's own
+-- (texts, discreet mode) up to now.
+SELECT id, COALESCE(contact_id, 0), COALESCE(report_id, 0), kind, granted, channel, text_id, text_lang, text_version, created_at
+FROM consents
+WHERE report_id = $1 OR (report_id IS NULL AND contact_id = $2)
+ORDER BY id;
+
+-- name: ContactConsents
+SELECT id, COALESCE(contact_id, 0), COALESCE(report_id, 0), kind, granted, channel, text_id, text_lang, text_version, created_at
+FROM consents
+WHERE contact_id = $1
+ORDER BY id;

@@ -1,0 +1,95 @@
+package intake
+
+import (
+	"context"
+	"strings"
+
+	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+// Erasure by the resident: DELETE (or its word in their language, in any
+// state, on every channel) asks for one confirmation; YES as the very next
+// message erases their messages and personal data (store.Tx.ErasePerson)
+// and says so. Anything else as the next message cancels the request.
+
+// Message and keyword ids of the erasure words.
+const (
+	kwErase          = "kw.privacy.erase"
+	kwYes            = "kw.yes"
+	MsgEraseConfirm  = "privacy.erase.confirm"
+	MsgEraseDone     = "privacy.erase.done"
+	auditEraseAction = "person.erase"
+)
+
+// eraser is the runtime interceptor of the erasure words.
+type eraser struct{ cat *locales.Catalog }
+
+// Intercept implements bot.Interceptor. A message that is neither an
+// erasure word nor a yes costs no query.
+func (e eraser) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict, error) {
+	if e.cat == nil || t.In.Command != "" || t.Contact.Channel == store.ErasedChannel {
+		return bot.Verdict{}, nil
+	}
+	text := t.In.Text
+	if e.matches(t.Lang, kwErase, text) {
+		if err := t.Tx.RequestErasure(ctx, t.Contact.ID); err != nil {
+			return bot.Verdict{}, err
+		}
+		return e.reply(t, MsgEraseConfirm)
+	}
+	if !e.matches(t.Lang, kwYes, text) {
+		return bot.Verdict{}, nil
+	}
+	pending, err := t.Tx.ErasurePending(ctx, t.Contact.ID)
+	if err != nil || !pending {
+		return bot.Verdict{}, err
+	}
+	current, err := latestInbound(ctx, t)
+	if err != nil {
+		return bot.Verdict{}, err
+	}
+	res, err := t.Tx.ErasePerson(ctx, t.Contact.ID, current)
+	if err != nil {
+		return bot.Verdict{}, err
+	}
+	if err := t.Tx.InsertAudit(ctx, &store.AuditEntry{Action: auditEraseAction, Detail: "asked by the resident on " + t.Contact.Channel + ": " + res.String()}); err != nil {
+		return bot.Verdict{}, err
+	}
+	return e.reply(t, MsgEraseDone)
+}
+
+// latestInbound is the id of the message being handled.
+func latestInbound(ctx context.Context, t *bot.Turn) (int64, error) {
+	msgs, err := t.Tx.LatestInboundID(ctx, t.Contact.ID)
+	return msgs, err
+}
+
+func (e eraser) reply(t *bot.Turn, id string) (bot.Verdict, error) {
+	r, err := t.Reply(id, nil)
+	if err != nil {
+		return bot.Verdict{}, err
+	}
+	return bot.Verdict{Handled: true, Replies: []flows.Reply{r}}, nil
+}
+
+// matches reports whether text is one of the keyword list's words in any
+// language (the conversation's first), ignoring case, accents and closing
+// punctuation: a resident may ask in their own language whatever the
+// conversation's.
+func (e eraser) matches(lang locales.Lang, list, text string) bool {
+	f := strings.TrimRight(locales.Fold(strings.TrimSpace(text)), ".!?。！？ ")
+	if f == "" || len(f) > 40 {
+		return false
+	}
+	for _, l := range append([]locales.Lang{lang}, locales.All...) {
+		for _, w := range e.cat.Keywords(l, list) {
+			if w == f {
+				return true
+			}
+		}
+	}
+	return false
+}
