@@ -135,9 +135,9 @@ func TestParseDatabaseURL(t *testing.T) {
 	}{
 		{"postgres://u:p@h:5432/db?sslmode=disable", Postgres, "pgx", "postgres://u:p@h:5432/db?sslmode=disable"},
 		{"postgresql://h/db", Postgres, "pgx", "postgresql://h/db"},
-		{"sqlite:rightsline.db", SQLite, "sqlite", "rightsline.db?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"},
-		{"sqlite:///var/lib/rl.db", SQLite, "sqlite", "/var/lib/rl.db?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"},
-		{"sqlite::memory:", SQLite, "sqlite", ":memory:?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"},
+		{"sqlite:rightsline.db", SQLite, "sqlite", "rightsline.db?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"},
+		{"sqlite:///var/lib/rl.db", SQLite, "sqlite", "/var/lib/rl.db?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"},
+		{"sqlite::memory:", SQLite, "sqlite", ":memory:?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate"},
 	}
 	for _, c := range cases {
 		d, driver, dsn, err := parseDatabaseURL(c.in)
