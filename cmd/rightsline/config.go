@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/bot/web"
+	"github.com/rightsline/rightsline/store"
 )
 
 // config is everything the service reads from the environment. Every
@@ -19,6 +20,10 @@ import (
 type config struct {
 	ListenAddr  string
 	DatabaseURL string
+	// Retention is the schedule the purge job keeps; RetentionInterval how
+	// often it runs.
+	Retention         store.Retention
+	RetentionInterval time.Duration
 	// DataKeys is the keyring that seals personal data (store.ParseKeys).
 	DataKeys        string
 	PublicBaseURL   string
@@ -145,6 +150,35 @@ func (r *envReader) prefixes(name string) []netip.Prefix {
 	return out
 }
 
+// days reads a number of days (0 keeps forever).
+func (r *envReader) days(name string, def int) time.Duration {
+	n := r.integer(name, def)
+	if n < 0 {
+		r.errs = append(r.errs, fmt.Errorf("%s: %d is negative (0 keeps forever)", name, n))
+	}
+	return time.Duration(n) * 24 * time.Hour
+}
+
+// daysBy reads "id:days,id:days" (commission ids; "default" is the queue
+// without a commission).
+func (r *envReader) daysBy(name string) map[string]time.Duration {
+	out := map[string]time.Duration{}
+	v := r.str(name, "")
+	for _, part := range strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' }) {
+		id, d, ok := strings.Cut(part, ":")
+		n, err := strconv.Atoi(d)
+		if !ok || err != nil || n < 0 || id == "" {
+			r.errs = append(r.errs, fmt.Errorf("%s: %q is not commission:days", name, part))
+			continue
+		}
+		if id == "default" {
+			id = ""
+		}
+		out[id] = time.Duration(n) * 24 * time.Hour
+	}
+	return out
+}
+
 // loadConfig reads the configuration from lookup (os.LookupEnv in main).
 func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	r := &envReader{lookup: lookup}
@@ -176,6 +210,13 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if u, err := url.Parse(c.QuickExitURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		r.errs = append(r.errs, fmt.Errorf("QUICK_EXIT_URL: %q must be a full http(s) address of a neutral page", c.QuickExitURL))
 	}
+	c.Retention = store.Retention{
+		Conversations:   r.days("RETENTION_CONVERSATION_DAYS", 30),
+		Delivery:        r.days("RETENTION_DELIVERY_DAYS", 30),
+		ClosedReports:   r.days("RETENTION_CLOSED_REPORT_DAYS", 1095),
+		ClosedReportsBy: r.daysBy("RETENTION_CLOSED_REPORT_DAYS_BY_COMMISSION"),
+	}
+	c.RetentionInterval = r.duration("RETENTION_INTERVAL", time.Hour)
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = "sqlite:rightsline.db"
 	}

@@ -41,6 +41,7 @@ func mountConsole(mux *http.ServeMux, a *app) error {
 		ClientIP:        a.clientIP,
 		Log:             a.log.With("part", "console"),
 		Catalog:         a.catalog,
+		Retention:       a.cfg.Retention,
 		TranslationsChanged: func(ctx context.Context) error {
 			_, err := applyTranslations(ctx, a)
 			return err

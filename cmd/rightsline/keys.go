@@ -147,3 +147,28 @@ func runKeys(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		return errUsage
 	}
 }
+
+// runRetention deletes what the retention schedule no longer keeps, at
+// start and then every RETENTION_INTERVAL, until ctx ends. Every instance
+// runs it; store.Purge lets one at a time work (advisory lock).
+func runRetention(ctx context.Context, a *app) error {
+	if a.cfg.RetentionInterval <= 0 {
+		return nil
+	}
+	t := time.NewTicker(a.cfg.RetentionInterval)
+	defer t.Stop()
+	for {
+		res, err := a.store.Purge(ctx, a.cfg.Retention, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("retention purge failed", "err", err)
+		case err == nil && !res.Skipped:
+			a.log.Info("retention purge", "deleted", res.String())
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

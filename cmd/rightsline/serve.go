@@ -33,6 +33,7 @@ var background = []func(ctx context.Context, a *app) error{
 	runDiscordGateway,
 	runOutbox,
 	runTranslationPoller,
+	runRetention,
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {

@@ -91,6 +91,8 @@ type Config struct {
 	// at once (ApplyTranslationEdits); other instances poll.
 	Catalog             *locales.Catalog
 	TranslationsChanged func(context.Context) error
+	// Retention is the schedule in force, shown at /console/retention.
+	Retention store.Retention
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// ClientIP names a request's client address (rate limits, audit

@@ -31,6 +31,7 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("POST "+p+"/reports/{id}/erase", c.adminOnly(c.erasePerson))
 	mux.Handle("GET "+p+"/export.csv", c.staffArea(c.export))
 	mux.Handle("GET "+p+"/dashboard", c.staffArea(c.dashboard))
+	mux.Handle("GET "+p+"/retention", c.authed(c.retention))
 
 	// Translations: translators (their languages) and admins (all);
 	// commission staff get 404 (translateLang).

@@ -113,3 +113,51 @@ SELECT id, COALESCE(contact_id, 0), COALESCE(report_id, 0), kind, granted, chann
 FROM consents
 WHERE contact_id = $1
 ORDER BY id;
+
+-- name: PurgeOutbox
+DELETE FROM outbox WHERE status IN ('sent', 'failed', 'suppressed') AND created_at < $1;
+
+-- name: PurgeDeliveryStatuses
+DELETE FROM delivery_statuses WHERE updated_at < $1;
+
+-- name: PurgeClosedReportsOf
+DELETE FROM reports WHERE status = 'closed' AND COALESCE(commission_id, '') = $1 AND updated_at < $2;
+
+-- name: PurgeClosedReportsExcept
+-- $2 is '|id1|id2|': the commissions with a schedule of their own.
+DELETE FROM reports
+WHERE status = 'closed' AND updated_at < $1
+  AND strpos($2, '|' || COALESCE(commission_id, '') || '|') = 0;
+
+-- name: PurgeLooseMessages
+-- Messages older than $1 that belong to no report's intake, and to no
+-- intake in progress.
+DELETE FROM messages
+WHERE created_at < $1
+  AND NOT EXISTS (
+      SELECT 1 FROM reports r
+      WHERE r.contact_id = messages.contact_id
+        AND messages.id >= r.first_message_id
+        AND (messages.id <= r.last_message_id OR messages.in_reply_to = r.last_message_id))
+  AND NOT EXISTS (
+      SELECT 1 FROM intake_sessions i
+      WHERE i.contact_id = messages.contact_id AND messages.id >= i.first_message_id);
+
+-- name: PurgeIdleConversations
+DELETE FROM conversations WHERE updated_at < $1;
+
+-- name: PurgeEmptyContactConsents
+DELETE FROM consents
+WHERE report_id IS NULL AND contact_id IN (
+    SELECT c.id FROM contacts c
+    WHERE c.updated_at < $1 AND c.channel <> 'erased'
+      AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.contact_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.contact_id = c.id));
+
+-- name: PurgeEmptyContacts
+DELETE FROM contacts
+WHERE updated_at < $1 AND channel <> 'erased'
+  AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.contact_id = contacts.id)
+  AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = contacts.id)
+  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.contact_id = contacts.id);

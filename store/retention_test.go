@@ -1,0 +1,101 @@
+package store_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/rightsline/rightsline/store"
+	"github.com/rightsline/rightsline/store/storetest"
+)
+
+// TestContractPurge: the schedule deletes messages that belong to no
+// report, contacts left with nothing and closed reports past their
+// commission's schedule; it keeps a report's own messages, open reports
+// and pending queued messages.
+func TestContractPurge(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		var a, b store.Contact
+		var open, closedX, closedDefault store.Report
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			if a, err = tx.ContactForUpdate(ctx, "sms", "+15550301"); err != nil {
+				return err
+			}
+			if b, err = tx.ContactForUpdate(ctx, "sms", "+15550302"); err != nil {
+				return err
+			}
+			msg := func(c store.Contact, body string) int64 {
+				m := store.Message{ContactID: c.ID, Direction: "in", Channel: "sms", Body: body}
+				if err == nil {
+					err = tx.InsertMessage(ctx, &m)
+				}
+				return m.ID
+			}
+			msg(a, "loose question")
+			first := msg(a, "report")
+			last := msg(a, "send")
+			msg(b, "only a question")
+			if err != nil {
+				return err
+			}
+			if err := tx.UpsertCommission(ctx, store.Commission{ID: "x", Name: "X", Jurisdiction: "x", Active: true}); err != nil {
+				return err
+			}
+			for _, r := range []*store.Report{&open, &closedX, &closedDefault} {
+				*r = store.Report{Reference: "P-" + time.Now().Format("150405.000000"), ContactID: a.ID, Channel: "sms", Lang: "en",
+					Category: "housing", ContactMethod: "this", Consent: true}
+				time.Sleep(time.Microsecond)
+			}
+			open.FirstMessageID, open.LastMessageID = first, last
+			closedX.Status, closedX.CommissionID = store.ReportClosed, "x"
+			closedDefault.Status = store.ReportClosed
+			for _, r := range []*store.Report{&open, &closedX, &closedDefault} {
+				if err := tx.InsertReport(ctx, r); err != nil {
+					return err
+				}
+			}
+			_, err = tx.EnqueueOutbound(ctx, &store.Outbound{Channel: "sms", ContactID: a.ID, Address: a.Address, Body: "pending"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sched := store.Retention{Conversations: 30 * 24 * time.Hour, Delivery: 30 * 24 * time.Hour,
+			ClosedReports: 1095 * 24 * time.Hour, ClosedReportsBy: map[string]time.Duration{"x": 10 * 24 * time.Hour}}
+		// Nothing is old yet.
+		if res, err := s.Purge(ctx, sched, time.Now()); err != nil || res != (store.PurgeResult{}) {
+			t.Fatalf("purge now: %+v %v", res, err)
+		}
+		res, err := s.Purge(ctx, sched, time.Now().Add(40*24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Messages != 2 || res.Contacts != 1 || res.Reports != 1 || res.Outbox != 0 {
+			t.Fatalf("purge in 40 days: %+v", res)
+		}
+		if msgs, _ := s.ReportTranscript(ctx, open); len(msgs) != 2 {
+			t.Fatalf("the open report kept %d of its 2 messages", len(msgs))
+		}
+		if all, _ := s.Transcript(ctx, a.ID, 0); len(all) != 2 {
+			t.Fatalf("contact a kept %d messages, want the report's 2", len(all))
+		}
+		if _, err := s.ContactByID(ctx, b.ID); err == nil {
+			t.Fatal("the contact with nothing left was kept")
+		}
+		if _, err := s.ReportByID(ctx, closedX.ID); err == nil {
+			t.Fatal("commission x's closed report outlived its 10 days")
+		}
+		if _, err := s.ReportByID(ctx, closedDefault.ID); err != nil {
+			t.Fatalf("the default queue's closed report (1095 days) is gone: %v", err)
+		}
+		if q, _ := s.OutboundByContact(ctx, a.ID); len(q) != 1 {
+			t.Fatalf("pending queued messages: %d, want 1", len(q))
+		}
+		if len(sched.Rules()) != 4 {
+			t.Fatalf("rules: %q", sched.Rules())
+		}
+	})
+}
