@@ -3,15 +3,11 @@ package console
 import (
 	"bytes"
 	"database/sql"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/rightsline/rightsline/bot"
-	"github.com/rightsline/rightsline/intake"
-	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
 )
@@ -95,29 +91,7 @@ func TestNoPersonalDataInClear(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
-			var st *store.Store
-			var file string
-			if backend == storetest.SQLite {
-				file = filepath.Join(t.TempDir(), "dump.db")
-				var err error
-				if st, err = store.Open(ctx, "sqlite:"+file); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-			} else {
-				st = storetest.Open(t, backend)
-			}
-			cat, err := locales.Load()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := intake.SeedCommissions(ctx, st); err != nil {
-				t.Fatal(err)
-			}
-			rt, err := bot.New(st, cat, bot.Config{Log: slog.New(slog.DiscardHandler), Extensions: []bot.Extension{intake.Extension(st, intake.Config{Catalog: cat})}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			st, file, rt := residentStore(t, backend)
 			p := &resident{t: t, rt: rt, phone: "+12025550177"}
 			p.send("hi")
 			p.send("Can Octavian Brightwater evict me without a court order?")

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,6 +25,42 @@ type resident struct {
 	rt    *bot.Runtime
 	phone string
 	n     int
+}
+
+// residentStore opens a store on backend (on SQLite a file the test can
+// read, returned as file; "" on Postgres), seeds the commissions and builds
+// the runtime with intake, as cmd/rightsline wires it.
+func residentStore(t *testing.T, backend string) (st *store.Store, file string, rt *bot.Runtime) {
+	t.Helper()
+	ctx := t.Context()
+	if backend == storetest.SQLite {
+		file = filepath.Join(t.TempDir(), "residents.db")
+		var err error
+		if st, err = store.Open(ctx, "sqlite:"+file); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+	} else {
+		st = storetest.Open(t, backend)
+	}
+	return st, file, residentRuntime(t, st)
+}
+
+// residentRuntime builds the runtime with intake on st.
+func residentRuntime(t *testing.T, st *store.Store) *bot.Runtime {
+	t.Helper()
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := intake.SeedCommissions(t.Context(), st); err != nil {
+		t.Fatal(err)
+	}
+	rt, err := bot.New(st, cat, bot.Config{Log: slog.New(slog.DiscardHandler), Extensions: []bot.Extension{intake.Extension(st, intake.Config{Catalog: cat})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rt
 }
 
 // intakeAnswers are what a resident answers in one intake.
@@ -131,17 +168,7 @@ func TestConsoleShowsOnlyTheReportsOwnConversation(t *testing.T) {
 			t.Parallel()
 			b := setup(t, backend)
 			ctx := t.Context()
-			cat, err := locales.Load()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := intake.SeedCommissions(ctx, b.store); err != nil {
-				t.Fatal(err)
-			}
-			rt, err := bot.New(b.store, cat, bot.Config{Log: slog.New(slog.DiscardHandler), Extensions: []bot.Extension{intake.Extension(b.store, intake.Config{Catalog: cat})}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rt := residentRuntime(t, b.store)
 			p := &resident{t: t, rt: rt, phone: "+12025550177"}
 			p.send("hi")
 			pghRef := p.intake(intakeAnswers{narrative: pghNarrative, zip: "15213", respondent: pghRespondent, consent: true})

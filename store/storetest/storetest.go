@@ -109,25 +109,37 @@ func PostgresURL(t testing.TB) string {
 // search_path selects it, and drops the schema when the test ends.
 func openPostgres(ctx context.Context, t testing.TB) *store.Store {
 	t.Helper()
+	s, err := store.Open(ctx, postgresSchemaURL(ctx, t))
+	if err != nil {
+		t.Fatalf("storetest: open postgres store: %v", err)
+	}
+	s.DB().SetMaxOpenConns(pgMaxOpenConns)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// postgresSchemaURL creates a schema named t_<random hex>, drops it when
+// the test ends (after the stores opened on it close: cleanups run last
+// registered first) and returns TEST_DATABASE_URL with a search_path that
+// selects it.
+func postgresSchemaURL(ctx context.Context, t testing.TB) string {
+	t.Helper()
 	base := PostgresURL(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		// Don't echo the URL: it may hold a password.
 		t.Fatalf("storetest: %s is not a valid URL", EnvDatabaseURL)
 	}
-
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatalf("storetest: connect to Postgres: %v", err)
 	}
 	admin.SetMaxOpenConns(1)
 	t.Cleanup(func() { _ = admin.Close() })
-
 	schema := "t_" + randomHex(8)
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("storetest: create schema: %v", err)
 	}
-	// Cleanups run last-registered first: the store closes before this drop.
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -135,17 +147,10 @@ func openPostgres(ctx context.Context, t testing.TB) *store.Store {
 			t.Errorf("storetest: drop schema %s: %v", schema, err)
 		}
 	})
-
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	s, err := store.Open(ctx, u.String())
-	if err != nil {
-		t.Fatalf("storetest: open postgres store: %v", err)
-	}
-	s.DB().SetMaxOpenConns(pgMaxOpenConns)
-	t.Cleanup(func() { _ = s.Close() })
-	return s
+	return u.String()
 }
 
 // randomHex returns n random bytes as hex.
@@ -167,32 +172,7 @@ func URL(t testing.TB, backend string) string {
 	case Postgres:
 		ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 		defer cancel()
-		base := PostgresURL(t)
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatalf("storetest: %s is not a valid URL", EnvDatabaseURL)
-		}
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatalf("storetest: connect to Postgres: %v", err)
-		}
-		admin.SetMaxOpenConns(1)
-		t.Cleanup(func() { _ = admin.Close() })
-		schema := "t_" + randomHex(8)
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-			t.Fatalf("storetest: create schema: %v", err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-				t.Errorf("storetest: drop schema %s: %v", schema, err)
-			}
-		})
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
+		return postgresSchemaURL(ctx, t)
 	}
 	t.Fatalf("storetest: unknown backend %q", backend)
 	return ""
