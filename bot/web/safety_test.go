@@ -88,7 +88,8 @@ func quickExit(t *testing.T, st *store.Store) {
 	if c := sessionCookie(t, resp); c.MaxAge >= 0 {
 		t.Errorf("exit left the cookie alive: %+v", c)
 	}
-	if n := s.count("messages", "body LIKE '%landlord%' OR body = 'hola'"); n != 0 {
+	// Bodies are sealed at rest: count the simulator's messages, not words.
+	if n := s.count("messages", "channel = 'web'"); n != 0 {
 		t.Errorf("%d messages of the conversation are still stored", n)
 	}
 	if n := s.count("contacts", "channel = 'web'"); n != 0 {
@@ -168,6 +169,7 @@ func rateLimits(t *testing.T, st *store.Store) {
 
 	s2 := newSimOn(t, st, func(h *web.Handler) { h.ClientIP = func(*http.Request) string { return "203.0.113.9" } })
 	ok, limited := 0, 0
+	before := s2.count("messages", "direction = 'in'")
 	for range web.LimitSessionMessages.Max + 5 {
 		code, r := s2.send(`{"text":"menu"}`, nil)
 		switch code {
@@ -185,7 +187,7 @@ func rateLimits(t *testing.T, st *store.Store) {
 	if ok != web.LimitSessionMessages.Max || limited != 5 {
 		t.Errorf("session burst: %d answered, %d refused", ok, limited)
 	}
-	if n := s2.count("messages", "direction = 'in' AND body = 'menu'"); n != web.LimitSessionMessages.Max {
+	if n := s2.count("messages", "direction = 'in'") - before; n != web.LimitSessionMessages.Max {
 		t.Errorf("%d inbound stored; refused messages must store nothing", n)
 	}
 }
