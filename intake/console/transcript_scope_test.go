@@ -5,9 +5,9 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
