@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -43,7 +41,7 @@ const rateLimitPurgeEvery = time.Minute
 // Allow counts one hit of subject against lim in one statement and says
 // whether it is within the limit. Every instance sharing the database
 // shares the count. The subject (an IP address, a phone number) is stored
-// only as a SHA-256 inside the bucket name, and its row is deleted soon
+// only as a keyed HMAC-SHA256 inside the bucket name, and its row is deleted soon
 // after its window ends.
 //
 // Allow runs outside any transaction; do not call it inside InTx (on an
@@ -90,7 +88,7 @@ func allow(ctx context.Context, s *Store, q queryRower, lim Limit, subject strin
 	secs := int64(lim.Window / time.Second)
 	end := (now.Unix()/secs + 1) * secs
 	var hits, storedEnd int64
-	err := q.QueryRowContext(ctx, query(s.dialect, "RateLimitHit"), bucketName(lim.Name, subject), end).Scan(&hits, &storedEnd)
+	err := q.QueryRowContext(ctx, query(s.dialect, "RateLimitHit"), s.keys.bucketName(lim.Name, subject), end).Scan(&hits, &storedEnd)
 	if err != nil {
 		return Verdict{}, fmt.Errorf("store: rate limit %s: %w", lim.Name, err)
 	}
@@ -134,10 +132,11 @@ func (s *Store) purgeDue(now time.Time) bool {
 	return now.Unix()-last >= int64(rateLimitPurgeEvery/time.Second) && s.rateLimitPurged.CompareAndSwap(last, now.Unix())
 }
 
-// bucketName is the row key of subject under the limit called name.
-func bucketName(name, subject string) string {
-	sum := sha256.Sum256([]byte("rightsline-rate-limit\x00" + name + "\x00" + subject))
-	return name + ":" + hex.EncodeToString(sum[:16])
+// bucketName is the row key of subject under the limit called name: the
+// keyed index (HMAC-SHA256 under the keyring's index key), because a plain
+// hash of a phone number is reversed by trying every number.
+func (k *Keys) bucketName(name, subject string) string {
+	return name + ":" + k.Index("rate-limit", name, subject)[:32]
 }
 
 // withWriteSem runs fn holding the SQLite write semaphore (see Store), so
