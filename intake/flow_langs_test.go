@@ -89,7 +89,7 @@ func TestIntakeNoConsentFilesNothing(t *testing.T) {
 	c.expectState("intake.consent")
 	res := c.send("no")
 	c.expectState("intake.no_consent")
-	if got := strings.Join(texts(res), "\n"); !strings.Contains(got, "Oficina de Derechos Humanos de DC (OHR) ((202) 727-4559, ohr.intake@dc.gov, datos de 2026-11)") {
+	if got := strings.Join(texts(res), "\n"); !strings.Contains(got, "Oficina de Derechos Humanos de DC (OHR) ((202) 727-4559, ohr.intake@dc.gov, al 2026-11)") {
 		t.Fatalf("no consent: where to go yourself is missing: %q", got)
 	}
 	res = c.send("2")
