@@ -164,20 +164,7 @@ func (r *dateReader) read(f string, lang locales.Lang, now time.Time) (t time.Ti
 			return ethiopianNamed(f, at, w, today)
 		}
 		if w, at, ok := find(f, d.months); ok {
-			rest := f[:at] + " " + f[at+len(w.word):]
-			ns, lens := numbersIn(rest)
-			day, year := 0, 0
-			for i, n := range ns {
-				switch {
-				case lens[i] == 4:
-					year = n
-				case day == 0 && n >= 1 && n <= 31:
-					day = n
-				}
-			}
-			if day == 0 {
-				day = 1 // "in March": the month is what they know
-			}
+			day, year := dayAndYear(f, at, w, 31)
 			return gregorian(year, w.n, day, today)
 		}
 		if w, _, ok := find(f, d.weekdays); ok {
@@ -331,23 +318,30 @@ func numeric(f string, lang locales.Lang, today time.Time) (time.Time, time.Time
 	return gregorian(y, m, d, today)
 }
 
-// ethiopianNamed reads a date with an Ethiopian month name ("መጋቢት 3",
-// "መጋቢት 3 2018").
-func ethiopianNamed(f string, at int, w dateWord, today time.Time) (time.Time, time.Time, string) {
-	rest := f[:at] + " " + f[at+len(w.word):]
-	ns, lens := numbersIn(rest)
-	day, year := 0, 0
+// dayAndYear reads the day and the year around a month name found at
+// offset at of f: a four-digit number is the year, the first other number
+// up to maxDay the day. Without a day it is the 1st ("in March": the month
+// is what they know).
+func dayAndYear(f string, at int, w dateWord, maxDay int) (day, year int) {
+	ns, lens := numbersIn(f[:at] + " " + f[at+len(w.word):])
 	for i, n := range ns {
 		switch {
 		case lens[i] == 4:
 			year = n
-		case day == 0 && n >= 1 && n <= 30:
+		case day == 0 && n >= 1 && n <= maxDay:
 			day = n
 		}
 	}
 	if day == 0 {
 		day = 1
 	}
+	return day, year
+}
+
+// ethiopianNamed reads a date with an Ethiopian month name ("መጋቢት 3",
+// "መጋቢት 3 2018").
+func ethiopianNamed(f string, at int, w dateWord, today time.Time) (time.Time, time.Time, string) {
+	day, year := dayAndYear(f, at, w, 30)
 	t, ok := ethiopianDate(year, w.n, day, today)
 	if !ok {
 		if g, valid := ethiopianToGregorian(year, w.n, day); year != 0 && valid && g.After(today) {

@@ -35,7 +35,7 @@ type choiceWord struct {
 
 func buildIndex(cat *locales.Catalog, c *compiled, u *locales.Understanding) (*matchIndex, error) {
 	ix := &matchIndex{
-		global:    map[string]string{},
+		global:      map[string]string{},
 		choices:     map[string]map[locales.Lang]map[string]int{},
 		choiceWords: map[string]map[locales.Lang][]choiceWord{},
 		greetings:   map[string]bool{},
