@@ -38,6 +38,7 @@ type compiled struct {
 	events fsm.Events
 	// names lists every state, sorted, for lint and tests.
 	names []string
+	cat   *locales.Catalog
 }
 
 // compile checks and links the flows: every target exists, every message
@@ -71,6 +72,7 @@ func compile(flowsIn []*Flow, cat *locales.Catalog, reg *registry) (*compiled, e
 			errs = append(errs, fmt.Errorf("flows: the state %q is required", must))
 		}
 	}
+	c.cat = cat
 	checkMsg := func(st *State, line int, id, what string) {
 		if id != "" && !cat.Has(id) {
 			fail(st.file, line, "%s: message %q is not in locales/en.toml", what, id)
@@ -181,7 +183,7 @@ func checkAction(a *Action, st *State, line int, name string, reg *registry, c *
 		return
 	}
 	if a.SetLanguage != "" {
-		if _, ok := locales.ParseLang(a.SetLanguage); !ok {
+		if _, ok := c.cat.ParseLang(a.SetLanguage); !ok {
 			fail(st.file, line, "state %s: set_language %q is not a supported language", name, a.SetLanguage)
 		}
 	}

@@ -39,6 +39,14 @@ func contentEngineWith(t *testing.T, u *locales.Understanding) (*flows.Engine, *
 	if err != nil {
 		t.Fatal(err)
 	}
+	return contentEngineOf(t, cat, problems, u), cat
+}
+
+// contentEngineOf builds the content engine over catalog cat and matcher
+// data u (nil: the embedded), failing on the gaps in problems that are
+// this domain's.
+func contentEngineOf(t *testing.T, cat *locales.Catalog, problems []string, u *locales.Understanding, extra ...*flows.Flow) *flows.Engine {
+	t.Helper()
 	for _, p := range problems {
 		for _, pre := range contentPrefixes {
 			if strings.Contains(p, `"`+pre) {
@@ -65,11 +73,12 @@ func contentEngineWith(t *testing.T, u *locales.Understanding) (*flows.Engine, *
 		t.Fatal(err)
 	}
 	defs = append(defs, intake)
+	defs = append(defs, extra...)
 	e, err := flows.New(cat, flows.Options{Flows: defs, Validators: jurisdiction.Validators(), Understanding: u})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e, cat
+	return e
 }
 
 const intakeStub = `

@@ -21,6 +21,9 @@ const (
 // locales/match/<lang>.toml.
 type dateReader struct {
 	words map[locales.Lang]*dateLang
+	// cat says which languages write the day first (date_order in
+	// locales/languages.toml); set by New.
+	cat *locales.Catalog
 }
 
 type dateLang struct {
@@ -175,7 +178,7 @@ func (r *dateReader) read(f string, lang locales.Lang, now time.Time) (t time.Ti
 			return today.AddDate(0, 0, -back), time.Time{}, ""
 		}
 	}
-	return numeric(f, lang, today)
+	return numeric(f, lang, dayFirst(r.cat, lang), today)
 }
 
 // relative reads "2 weeks ago", "hace 3 dias", "il y a un mois", "上个月",
@@ -264,7 +267,7 @@ func validDate(y, m, d int) (time.Time, bool) {
 // language writes so), 2026年11月20日, 2026년 11월 20일, and "3/3" (this
 // year). Amharic numeric dates may be Ethiopian: when both readings are
 // possible dates in the past, it asks.
-func numeric(f string, lang locales.Lang, today time.Time) (time.Time, time.Time, string) {
+func numeric(f string, lang locales.Lang, dmy bool, today time.Time) (time.Time, time.Time, string) {
 	s := strings.Map(func(r rune) rune {
 		switch {
 		case r >= '0' && r <= '9':
@@ -296,7 +299,7 @@ func numeric(f string, lang locales.Lang, today time.Time) (time.Time, time.Time
 			return time.Time{}, time.Time{}, dateUnreadable
 		}
 		y, m, d = n[0], n[1], n[2]
-	case dayFirst(lang):
+	case dmy:
 		d, m, y = n[0], n[1], n[2]
 	default:
 		m, d, y = n[0], n[1], n[2]

@@ -167,8 +167,8 @@ type Options struct {
 	Validators    map[string]Validator
 	ChoiceSources map[string]ChoiceSource
 	Actions       map[string]ActionFunc
-	// Detect guesses the language of a first message; nil uses
-	// locales.Detect.
+	// Detect guesses the language of a first message; nil uses the
+	// catalog's (Catalog.Detect).
 	Detect func(text string) (locales.Lang, bool)
 	// Offer names the languages to offer with one short question when
 	// Detect is not sure; nil uses locales.DetectLang's offer.
@@ -216,6 +216,9 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 	for k, v := range opts.Actions {
 		reg.actions[k] = v
 	}
+	if err := expandLanguageMenus(defs, cat); err != nil {
+		return nil, err
+	}
 	c, err := compile(defs, cat, reg)
 	if err != nil {
 		return nil, err
@@ -228,7 +231,7 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 		e.idle = DefaultIdle
 	}
 	if e.detect == nil {
-		e.detect = locales.Detect
+		e.detect = cat.Detect
 	}
 	u := opts.Understanding
 	if u == nil {
@@ -240,6 +243,7 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e.dates = newDateReader(u)
+	e.dates.cat = cat
 	events := c.events
 	e.pool.New = func() any { return fsm.NewFSM(StateMenu, events, nil) }
 	// Build one machine now so a bad event table fails at start-up.

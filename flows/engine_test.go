@@ -81,7 +81,6 @@ language = "1 English 2 Español"
 "kw.global.menu" = "menu"
 "kw.global.back" = "back"
 "kw.global.help" = "help"
-"kw.global.language" = "language"
 "kw.global.restart" = "restart"
 "kw.global.source" = "source"
 "kw.global.more" = "more"
@@ -111,7 +110,7 @@ language = "1 English 2 Español"
 
 func fixtureEngine(t testing.TB) *Engine {
 	t.Helper()
-	es := strings.NewReplacer(`"1 A\n2 Date\n3 Story\n5 Language"`, `"1 A (es)"`, `"kw.global.language" = "language"`, `"kw.global.language" = "idioma"`, `"kw.global.menu" = "menu"`, `"kw.global.menu" = "menú"`).Replace(fixtureEN)
+	es := strings.NewReplacer(`"1 A\n2 Date\n3 Story\n5 Language"`, `"1 A (es)"`, `"kw.global.menu" = "menu"`, `"kw.global.menu" = "menú"`).Replace(fixtureEN)
 	cat, _, err := locales.LoadFS(fstest.MapFS{
 		"en.toml": {Data: []byte(fixtureEN)},
 		"es.toml": {Data: []byte(es)},

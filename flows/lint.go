@@ -124,7 +124,7 @@ func known(cat *locales.Catalog, set map[string]bool) []string {
 
 func lintLabel(cat *locales.Catalog, st *State, ch Choice) []locales.Problem {
 	var ps []locales.Problem
-	for _, l := range locales.All {
+	for _, l := range cat.Langs() {
 		m, ok := cat.Lookup(l, ch.Label)
 		if !ok {
 			continue // reported as missing by locales.Lint
@@ -239,7 +239,7 @@ func lintGlobalClashes(cat *locales.Catalog) []locales.Problem {
 	}
 	first := map[string]use{}
 	var ps []locales.Problem
-	for _, l := range locales.All {
+	for _, l := range cat.Langs() {
 		for _, list := range GlobalKeywordLists {
 			for _, w := range cat.Keywords(l, list) {
 				u, seen := first[w]

@@ -21,12 +21,13 @@ var carrierWords = map[string]bool{"stop": true, "start": true, "unstop": true, 
 func (e *Engine) lintReplyWords() []locales.Problem {
 	var ps []locales.Problem
 	for _, id := range EngineMessages {
-		for _, l := range locales.All {
+		for _, l := range e.cat.Langs() {
 			m, ok := e.cat.Lookup(l, id)
-			if !ok {
+			info, known := e.cat.Language(l)
+			if !ok || !known {
 				continue
 			}
-			for _, w := range replyWords(l, m.Text) {
+			for _, w := range replyWords(info.ReplyWords, m.Text) {
 				f := locales.Fold(w)
 				if carrierWords[f] || e.index.global[f] != "" || e.index.greetings[f] {
 					continue
@@ -42,14 +43,15 @@ func (e *Engine) lintReplyWords() []locales.Problem {
 	return ps
 }
 
-// replyWords finds the words a message asks the person to send: runs of
-// capitalised words in Latin scripts ("MENU", "QUAY LẠI"), quoted words in
-// Chinese and Korean (“菜单”, 「選單」, '메뉴').
-func replyWords(l locales.Lang, text string) []string {
-	switch l {
-	case locales.ChineseSimplified, locales.ChineseTraditional, locales.Korean:
+// replyWords finds the words a message asks the person to send, as the
+// language's reply_words (locales/languages.toml) says they are set off:
+// runs of capitalised words ("MENU", "QUAY LẠI"), quoted words (“菜单”,
+// 「選單」, '메뉴'), or none read (Amharic has no capitals).
+func replyWords(style, text string) []string {
+	switch style {
+	case locales.ReplyQuotes:
 		return quoted(text)
-	case locales.Amharic:
+	case locales.ReplyNone:
 		return nil
 	}
 	var out []string

@@ -23,7 +23,11 @@ func TestReplyWords(t *testing.T) {
 		{locales.Amharic, "ምናሌ ብለው ይመልሱ", nil},
 	}
 	for _, c := range cases {
-		if got := replyWords(c.lang, c.text); !slices.Equal(got, c.want) {
+		info, ok := locales.Info(c.lang)
+		if !ok {
+			t.Fatalf("%s: not in languages.toml", c.lang)
+		}
+		if got := replyWords(info.ReplyWords, c.text); !slices.Equal(got, c.want) {
 			t.Errorf("replyWords(%s, %q) = %q, want %q", c.lang, c.text, got, c.want)
 		}
 	}

@@ -40,7 +40,7 @@ func buildIndex(cat *locales.Catalog, c *compiled, u *locales.Understanding) (*m
 		choiceWords: map[string]map[locales.Lang][]choiceWord{},
 		greetings:   map[string]bool{},
 	}
-	for _, l := range locales.All {
+	for _, l := range cat.Langs() {
 		for _, list := range GlobalKeywordLists {
 			for _, w := range cat.Keywords(l, list) {
 				if _, taken := ix.global[w]; !taken {
@@ -57,7 +57,7 @@ func buildIndex(cat *locales.Catalog, c *compiled, u *locales.Understanding) (*m
 		if len(st.Choices) > 0 {
 			byLang := map[locales.Lang]map[string]int{}
 			words := map[locales.Lang][]choiceWord{}
-			for _, l := range locales.All {
+			for _, l := range cat.Langs() {
 				m := map[string]int{}
 				var ws []choiceWord
 				for i, ch := range st.Choices {

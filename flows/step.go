@@ -457,7 +457,7 @@ func (s *stepper) act(a *Action) error {
 		return nil
 	}
 	if a.SetLanguage != "" {
-		l, _ := locales.ParseLang(a.SetLanguage)
+		l, _ := s.e.cat.ParseLang(a.SetLanguage)
 		if l != s.conv.Lang {
 			s.conv.Lang = l
 		}

@@ -116,7 +116,7 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 			}
 		}
 	}
-	for _, l := range locales.All {
+	for _, l := range cat.Langs() {
 		m := &langModel{lang: l, n: len(tm.states), feat: map[uint64]int32{}, spelling: map[string]string{}, stems: map[string]string{}}
 		d := u.Data[l]
 		if d == nil {

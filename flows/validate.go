@@ -102,7 +102,7 @@ func validateDate(in string, lang locales.Lang, now time.Time, cat *locales.Cata
 	switch {
 	case len(parts[0]) == 4: // 2026-11-20, 2026年11月20日, 2026년 11월 20일
 		y, m, d = n[0], n[1], n[2]
-	case dayFirst(lang):
+	case dayFirst(cat, lang):
 		d, m, y = n[0], n[1], n[2]
 	default:
 		m, d, y = n[0], n[1], n[2]
@@ -121,12 +121,15 @@ func validateDate(in string, lang locales.Lang, now time.Time, cat *locales.Cata
 	return t.Format(time.DateOnly), true
 }
 
-func dayFirst(l locales.Lang) bool {
-	switch l {
-	case locales.Spanish, locales.French, locales.Vietnamese, locales.Amharic:
-		return true
+// dayFirst reports whether l's speakers write the day first (date_order in
+// locales/languages.toml).
+func dayFirst(cat *locales.Catalog, l locales.Lang) bool {
+	if cat == nil {
+		info, ok := locales.Info(l)
+		return ok && info.DayFirst()
 	}
-	return false
+	info, ok := cat.Language(l)
+	return ok && info.DayFirst()
 }
 
 // validateZIP accepts a US ZIP code or ZIP+4 and stores the five digits.

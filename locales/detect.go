@@ -212,3 +212,29 @@ var vietnameseAccented = map[string]bool{
 	"chao": true, "anh": true, "chi": true, "em": true, "oi": true, "cam": true, "on": true, "da": true,
 	"vang": true, "ban": true, "co": true, "ong": true, "toi": true, "khong": true, "nha": true, "giup": true,
 }
+
+// Detect guesses the language of a first message among the catalog's
+// languages: a language languages.toml adds beyond the embedded ones, with
+// a script of its own (Cyrillic, Arabic ...), is recognised by that script
+// (most of the text's letters); everything else is DetectLang's.
+func (c *Catalog) Detect(text string) (Lang, bool) {
+	letters := 0
+	count := map[Lang]int{}
+	for _, r := range text {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		letters++
+		for _, l := range c.langs {
+			if _, builtin := Info(l.Code); !builtin && l.Script != "Latin" && unicode.Is(l.script, r) {
+				count[l.Code]++
+			}
+		}
+	}
+	for _, l := range c.langs {
+		if n := count[l.Code]; n > 0 && 2*n > letters {
+			return l.Code, true
+		}
+	}
+	return Detect(text)
+}

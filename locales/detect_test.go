@@ -122,3 +122,16 @@ func BenchmarkDetect(b *testing.B) {
 		Detect("房東換了鎖")
 	}
 }
+
+func TestParseLang(t *testing.T) {
+	for in, want := range map[string]Lang{
+		"es": Spanish, "ES": Spanish, "es-MX": Spanish, "es-419": Spanish, "en-US": English, "fr-CA": French,
+		"zh": ChineseSimplified, "zh-CN": ChineseSimplified, "zh-SG": ChineseSimplified, "zh-Hans": ChineseSimplified,
+		"zh-TW": ChineseTraditional, "zh-HK": ChineseTraditional, "zh-Hant-HK": ChineseTraditional, "zh-hant": ChineseTraditional,
+		"ko-KR": Korean, "vi": Vietnamese, "am-ET": Amharic, "de": "", "ja": "", "": "", "x-\x00": "",
+	} {
+		if got, ok := ParseLang(in); got != want || ok != (want != "") {
+			t.Errorf("ParseLang(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}

@@ -83,6 +83,9 @@ func TestGoi18nMergeReadsTheCatalog(t *testing.T) {
 	}
 	files := map[string][]byte{}
 	for _, name := range names {
+		if name == LanguagesFile {
+			continue // data, not messages: goi18n is not given it
+		}
 		buf, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

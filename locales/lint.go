@@ -128,7 +128,7 @@ const (
 // applies them with LintBudget.
 func Lint(c *Catalog) []Problem {
 	var ps []Problem
-	for _, l := range All {
+	for _, l := range c.langCodes {
 		for _, id := range c.ids {
 			if _, ok := c.messages[l][id]; !ok {
 				en := c.messages[Source][id]
@@ -143,7 +143,12 @@ func Lint(c *Catalog) []Problem {
 				ps = append(ps, m.problem(CheckOrphan, "has no English source message: add it to the English file or remove it"))
 				continue
 			}
-			ps = append(ps, lintMessage(m, en)...)
+			ps = append(ps, c.lintMessage(m, en)...)
+		}
+		for _, m := range c.data[l] {
+			if IsKeywordList(m.ID) {
+				ps = append(ps, lintOptOut(m)...)
+			}
 		}
 		for _, id := range sortedKeys(c.reviews[l]) {
 			if _, ok := c.messages[l][id]; !ok {
@@ -157,7 +162,7 @@ func Lint(c *Catalog) []Problem {
 }
 
 // lintMessage checks one message against its English source.
-func lintMessage(m, en *Message) []Problem {
+func (c *Catalog) lintMessage(m, en *Message) []Problem {
 	var ps []Problem
 	if m.Lang != Source {
 		want, errEN := TemplateVars(en.Text)
@@ -181,17 +186,31 @@ func lintMessage(m, en *Message) []Problem {
 		ps = append(ps, m.problem(CheckReview, fmt.Sprintf("the review key belongs in locales/%s, not in the catalog (goi18n merge refuses it): run `go run ./cmd/rightsline i18n migrate`", ReviewFile(m.Lang))))
 	}
 	if IsKeywordList(m.ID) {
-		for _, w := range strings.Split(m.Text, ",") {
-			if optOutWords[Fold(w)] {
-				ps = append(ps, m.problem(CheckOptOut, fmt.Sprintf("%q is an SMS opt-out word: the carrier answers it and stops all texts, so the bot never sees it", strings.TrimSpace(w))))
-			}
-		}
-		return ps
+		return append(ps, lintOptOut(m)...)
 	}
-	if stray := StrayChars(m.Lang, m.Text); len(stray) > 0 {
+	if stray := StrayChars(c.encoding(m.Lang), m.Text); len(stray) > 0 {
 		ps = append(ps, m.problem(CheckStray, fmt.Sprintf("%s force UCS-2 (70 characters a segment instead of 160): %s", describeRunes(stray), strayFix(stray))))
 	}
 	return ps
+}
+
+// lintOptOut finds SMS opt-out words in a keyword list.
+func lintOptOut(m *Message) []Problem {
+	var ps []Problem
+	for _, w := range strings.Split(m.Text, ",") {
+		if optOutWords[Fold(w)] {
+			ps = append(ps, m.problem(CheckOptOut, fmt.Sprintf("%q is an SMS opt-out word: the carrier answers it and stops all texts, so the bot never sees it", strings.TrimSpace(w))))
+		}
+	}
+	return ps
+}
+
+// encoding is what language l's SMS are written for.
+func (c *Catalog) encoding(l Lang) Encoding {
+	if info, ok := c.Language(l); ok {
+		return info.Encoding()
+	}
+	return GSM7
 }
 
 func (m *Message) problem(check, msg string) Problem {
@@ -249,7 +268,7 @@ func (c *Catalog) LintBudget(ids []string, b Budget) []Problem {
 		ids = c.ids
 	}
 	var ps []Problem
-	for _, l := range All {
+	for _, l := range c.langCodes {
 		for _, id := range ids {
 			m, ok := c.messages[l][id]
 			if !ok || IsKeywordList(id) {
@@ -267,7 +286,7 @@ func (c *Catalog) LintBudget(ids []string, b Budget) []Problem {
 			if b.Name == BudgetAnswer.Name {
 				msg += " or move the rest behind MORE"
 			}
-			if !l.UsesUCS2() && info.Encoding == UCS2 {
+			if c.encoding(l) == GSM7 && info.Encoding == UCS2 {
 				msg += fmt.Sprintf("; in GSM-7 it would be %d (non-GSM-7: %s)", gsmSegments(m.Text), describeRunes(info.NonGSM))
 			}
 			ps = append(ps, m.problem(CheckBudget, msg))
@@ -326,13 +345,13 @@ var strayReplacements = map[rune]string{
 }
 
 // StrayChars returns the characters that alone push a message in a GSM-7
-// language (en, es, fr) into UCS-2 and have a plain GSM-7 stand-in: curly
-// quotes, long dashes, the ellipsis, non-breaking and zero-width spaces.
-// It returns nil when the text is GSM-7, when the language is a UCS-2 one,
-// or when other letters (á, ç) need UCS-2 anyway, so the stray ones cost
-// nothing extra.
-func StrayChars(l Lang, text string) []rune {
-	if l.UsesUCS2() {
+// language (en, es, fr: enc is the language's encoding) into UCS-2 and have
+// a plain GSM-7 stand-in: curly quotes, long dashes, the ellipsis,
+// non-breaking and zero-width spaces. It returns nil when the text is
+// GSM-7, when the language is a UCS-2 one, or when other letters (á, ç)
+// need UCS-2 anyway, so the stray ones cost nothing extra.
+func StrayChars(enc Encoding, text string) []rune {
+	if enc == UCS2 {
 		return nil
 	}
 	info := MeasureSMS(text)

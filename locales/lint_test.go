@@ -177,7 +177,7 @@ func TestStrayCharsOnlyWhenTheyDecideTheEncoding(t *testing.T) {
 		{Vietnamese, "“xin chào”", ""},    // UCS-2 language
 	}
 	for _, c := range cases {
-		if got := string(StrayChars(c.lang, c.text)); got != c.want {
+		if got := string(StrayChars(infoOf(t, c.lang).Encoding(), c.text)); got != c.want {
 			t.Errorf("StrayChars(%s, %q) = %q, want %q", c.lang, c.text, got, c.want)
 		}
 	}
@@ -261,4 +261,13 @@ func TestEmbeddedCatalogLints(t *testing.T) {
 	for _, p := range Lint(cat) {
 		t.Error(p)
 	}
+}
+
+func infoOf(t *testing.T, l Lang) *Language {
+	t.Helper()
+	info, ok := Info(l)
+	if !ok {
+		t.Fatalf("%s is not in %s", l, LanguagesFile)
+	}
+	return info
 }

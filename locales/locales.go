@@ -33,7 +33,9 @@ var files embed.FS
 // contacts.
 type Lang string
 
-// The languages of DC's Language Access Act, plus English.
+// The languages of DC's Language Access Act, plus English, by name for
+// code and tests that mean one of them. The list of languages, and
+// everything about each, is data: languages.toml (see languages.go).
 const (
 	English            Lang = "en"
 	Spanish            Lang = "es"
@@ -47,47 +49,6 @@ const (
 
 // Source is the language every other translation is made from.
 const Source = English
-
-// All lists the supported languages in menu order.
-var All = []Lang{English, Spanish, ChineseSimplified, ChineseTraditional, Vietnamese, Korean, Amharic, French}
-
-// ParseLang returns the supported language for a tag such as "es", "es-MX",
-// "zh-CN", "zh-TW" or "zh-Hant-HK".
-func ParseLang(s string) (Lang, bool) {
-	for _, l := range All {
-		if strings.EqualFold(string(l), s) {
-			return l, true
-		}
-	}
-	tag, err := language.Parse(s)
-	if err != nil {
-		return "", false
-	}
-	base, _ := tag.Base()
-	if base.String() == "zh" {
-		script, _ := tag.Script()
-		if script.String() == "Hant" {
-			return ChineseTraditional, true
-		}
-		return ChineseSimplified, true
-	}
-	for _, l := range All {
-		if string(l) == base.String() {
-			return l, true
-		}
-	}
-	return "", false
-}
-
-// UsesUCS2 reports whether the language's script cannot be sent in GSM-7, so
-// its SMS segments hold 70 characters rather than 160.
-func (l Lang) UsesUCS2() bool {
-	switch l {
-	case ChineseSimplified, ChineseTraditional, Vietnamese, Korean, Amharic:
-		return true
-	}
-	return false
-}
 
 // Message is one message in one language, with what lint and
 // `i18n status` need to know about it.
@@ -121,17 +82,13 @@ type Message struct {
 
 // fileLang reads the language from a file name: "es.toml" or
 // "housing.es.toml".
-func fileLang(name string) (Lang, bool) {
+func (c *Catalog) fileLang(name string) (Lang, bool) {
 	base := strings.TrimSuffix(path.Base(name), ".toml")
 	if i := strings.LastIndexByte(base, '.'); i >= 0 {
 		base = base[i+1:]
 	}
-	for _, l := range All {
-		if string(l) == base {
-			return l, true
-		}
-	}
-	return "", false
+	_, ok := c.Language(Lang(base))
+	return Lang(base), ok
 }
 
 // Keyword lists live in the catalog too, under IDs starting with "kw.": a
@@ -155,6 +112,12 @@ type Catalog struct {
 	reviews map[Lang]Reviews
 	// over holds translators' edits applied over the files (ApplyEdits).
 	over overlayState
+	// langs is the languages file; data the messages made from it
+	// (language names, their menu keywords, command words), kept apart
+	// from the translated messages: they have no hash or review.
+	langs     []*Language
+	langCodes []Lang
+	data      map[Lang]map[string]*Message
 }
 
 // ErrMissing is returned when a message does not exist in a language.
@@ -173,10 +136,12 @@ func Load() (*Catalog, error) {
 	return c, nil
 }
 
-// LoadFS reads a catalog from fsys: files named after their language
-// ("es.toml"), optionally with a domain before it ("intake.es.toml"). Completeness problems are returned as a list rather than an error so
-// that lint can report them all; when allowIncomplete is false the caller
-// should treat them as fatal.
+// LoadFS reads a catalog from fsys: the languages file (languages.toml;
+// without one, the embedded languages) and message files named after their
+// language ("es.toml"), optionally with a domain before it
+// ("intake.es.toml"). Completeness problems are returned as a list rather
+// than an error so that lint can report them all; when allowIncomplete is
+// false the caller should treat them as fatal.
 func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 	c := &Catalog{
 		bundle:     i18n.NewBundle(language.English),
@@ -186,18 +151,32 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 		reviews:    make(map[Lang]Reviews),
 	}
 	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	c.langs = embedded
+	switch buf, err := fs.ReadFile(fsys, LanguagesFile); {
+	case err == nil:
+		if c.langs, err = readLanguages(buf); err != nil {
+			return nil, nil, err
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, nil, fmt.Errorf("locales: %w", err)
+	}
+	c.langCodes = codes(c.langs)
+	c.data = dataMessages(c.langs)
 	names, err := fs.Glob(fsys, "*.toml")
 	if err != nil {
 		return nil, nil, err
 	}
 	sort.Strings(names)
-	for _, l := range All {
+	for _, l := range c.langCodes {
 		c.messages[l] = map[string]*Message{}
 	}
 	for _, name := range names {
-		l, ok := fileLang(name)
+		if name == LanguagesFile {
+			continue
+		}
+		l, ok := c.fileLang(name)
 		if !ok {
-			return nil, nil, fmt.Errorf("locales: %s: the file name does not end in a supported language (%v)", name, All)
+			return nil, nil, fmt.Errorf("locales: %s: the file name does not end in a language of %s (%v)", name, LanguagesFile, c.langCodes)
 		}
 		buf, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -221,11 +200,14 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 			if _, dup := c.messages[l][id]; dup {
 				return nil, nil, fmt.Errorf("locales: %s: message %q is defined twice for %s", name, id, l)
 			}
+			if _, dup := c.data[l][id]; dup {
+				return nil, nil, fmt.Errorf("locales: %s: message %q comes from %s; remove it here", name, id, LanguagesFile)
+			}
 			m.File = name
 			c.messages[l][id] = m
 		}
 	}
-	for _, l := range All[1:] {
+	for _, l := range c.langCodes[1:] {
 		rs, err := readReviews(fsys, l)
 		if err != nil {
 			return nil, nil, fmt.Errorf("locales: %s: %w", ReviewFile(l), err)
@@ -239,13 +221,16 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 			}
 		}
 	}
-	for _, l := range All {
+	for _, l := range c.langCodes {
 		c.localizers[l] = i18n.NewLocalizer(c.bundle, string(l))
-		st := make(map[string]string, len(c.messages[l]))
+		st := make(map[string]string, len(c.messages[l])+len(c.data[l]))
 		for id, m := range c.messages[l] {
 			if !strings.Contains(m.Text, "{{") {
 				st[id] = m.Text
 			}
+		}
+		for id, m := range c.data[l] {
+			st[id] = m.Text
 		}
 		c.static[l] = st
 	}
@@ -254,7 +239,7 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 	}
 	sort.Strings(c.ids)
 	var problems []string
-	for _, l := range All[1:] {
+	for _, l := range c.langCodes[1:] {
 		for _, id := range c.ids {
 			if _, ok := c.messages[l][id]; !ok {
 				problems = append(problems, fmt.Sprintf("%s: message %q is missing (English: %q)", l, id, c.messages[Source][id].Text))
@@ -320,15 +305,19 @@ func readMeta(buf []byte, l Lang) (map[string]*Message, error) {
 	return out, nil
 }
 
-// IDs lists every message ID of the source language, sorted.
+// IDs lists every message ID of the source language's message files,
+// sorted; the messages made from languages.toml are not among them.
 func (c *Catalog) IDs() []string { return c.ids }
 
 // Has reports whether id exists in the source language.
-func (c *Catalog) Has(id string) bool { _, ok := c.messages[Source][id]; return ok }
+func (c *Catalog) Has(id string) bool { _, ok := c.Lookup(Source, id); return ok }
 
 // Lookup returns the stored message, or false.
 func (c *Catalog) Lookup(l Lang, id string) (*Message, bool) {
-	m, ok := c.messages[l][id]
+	if m, ok := c.messages[l][id]; ok {
+		return m, true
+	}
+	m, ok := c.data[l][id]
 	return m, ok
 }
 
@@ -366,7 +355,7 @@ func (c *Catalog) Text(l Lang, id string, data map[string]string) (string, error
 // Keywords returns the keyword list id in language l, lower-cased and split
 // on commas. It returns nil if the list does not exist.
 func (c *Catalog) Keywords(l Lang, id string) []string {
-	m, ok := c.messages[l][id]
+	m, ok := c.Lookup(l, id)
 	if !ok {
 		return nil
 	}

@@ -48,7 +48,10 @@ func Migrate(dir string) ([]string, error) {
 	inline := map[Lang]map[string]string{} // lang → id → review value
 	var changed []string
 	for _, name := range names {
-		l, _ := fileLang(name)
+		l, ok := before.fileLang(name)
+		if !ok {
+			continue // languages.toml
+		}
 		buf, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			return nil, err
@@ -69,7 +72,7 @@ func Migrate(dir string) ([]string, error) {
 		}
 	}
 	sidecars := map[Lang]Reviews{}
-	for _, l := range All[1:] {
+	for _, l := range before.langCodes[1:] {
 		rs := Reviews{}
 		for id, r := range before.reviews[l] {
 			rs[id] = r
@@ -105,7 +108,7 @@ func Migrate(dir string) ([]string, error) {
 		}
 		written = append(written, path)
 	}
-	for _, l := range All[1:] {
+	for _, l := range before.langCodes[1:] {
 		path, did, err := writeReviews(dir, l, sidecars[l])
 		if err != nil {
 			return written, err
@@ -120,7 +123,7 @@ func Migrate(dir string) ([]string, error) {
 // sameCatalog checks that a migration kept every message, text and
 // description, and every review status.
 func sameCatalog(a, b *Catalog) error {
-	for _, l := range All {
+	for _, l := range a.langCodes {
 		if len(a.messages[l]) != len(b.messages[l]) {
 			return fmt.Errorf("the number of %s messages (%d → %d)", l, len(a.messages[l]), len(b.messages[l]))
 		}

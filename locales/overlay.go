@@ -41,14 +41,14 @@ func (c *Catalog) CheckEdit(l Lang, id, text string) ([]Problem, error) {
 	if !ok {
 		return nil, fmt.Errorf("locales: no message %q", id)
 	}
-	if l == Source || !slices.Contains(All, l) {
+	if l == Source || !slices.Contains(c.langCodes, l) {
 		return nil, fmt.Errorf("locales: %q is not a translation language", l)
 	}
 	m := &Message{ID: id, Lang: l, Text: text, SourceHash: en.Hash(), File: translationFile(en.File, l)}
 	if old, ok := c.messages[l][id]; ok {
 		m.File = old.File
 	}
-	ps := lintMessage(m, en)
+	ps := c.lintMessage(m, en)
 	if strings.TrimSpace(text) == "" {
 		ps = append(ps, m.problem(CheckMissing, "the translation is empty"))
 	}

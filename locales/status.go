@@ -32,8 +32,8 @@ type LangStatus struct {
 // translated, how much of that is stale and how much has been reviewed.
 // English is the source: always complete, never stale.
 func Status(c *Catalog) []LangStatus {
-	out := make([]LangStatus, 0, len(All))
-	for _, l := range All {
+	out := make([]LangStatus, 0, len(c.langCodes))
+	for _, l := range c.langCodes {
 		s := LangStatus{Lang: l, Total: len(c.ids)}
 		for _, id := range c.ids {
 			m, ok := c.messages[l][id]

@@ -106,7 +106,7 @@ func LoadUnderstandingFS(fsys fs.FS) (*Understanding, error) {
 	if err := decodeStrict(fsys, "match/rules.toml", &u.Rules); err != nil {
 		return nil, err
 	}
-	for _, l := range All {
+	for _, l := range All { // the embedded languages; others get empty data
 		d := &MatchData{}
 		if err := decodeStrict(fsys, "match/"+string(l)+".toml", d); err != nil && !isNotExist(err) {
 			return nil, err

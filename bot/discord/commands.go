@@ -55,9 +55,9 @@ func Commands(cat *locales.Catalog) ([]*discordgo.ApplicationCommand, error) {
 	}
 	lang := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString}
 	loc.option(lang, cmdSetup, optLanguage)
-	for _, l := range locales.All {
+	for _, l := range cat.Langs() {
 		// Each language is named in itself, as in the language menu.
-		name, err := cat.Text(l, "lang.name."+string(l), nil)
+		name, err := cat.Text(l, locales.LangNameID(l), nil)
 		if err != nil {
 			loc.err = err
 		}
@@ -100,7 +100,11 @@ func (l *localizer) texts(id string) (string, *map[discordgo.Locale]string) {
 		l.err = err
 	}
 	m := map[discordgo.Locale]string{}
-	for lang, dls := range discordLocales {
+	for _, lang := range l.cat.Langs() {
+		dls := discordLocales(l.cat, lang)
+		if lang == locales.Source || len(dls) == 0 {
+			continue // the source is the default text
+		}
 		t, err := l.cat.Text(lang, id, nil)
 		if err != nil {
 			if l.err == nil {

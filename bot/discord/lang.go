@@ -6,15 +6,19 @@ import (
 	"github.com/rightsline/rightsline/locales"
 )
 
-// discordLocales maps each language to the Discord client locales that
-// show it. Amharic has no Discord locale: members choose it with /language.
-var discordLocales = map[locales.Lang][]discordgo.Locale{
-	locales.Spanish:            {discordgo.SpanishES, discordgo.SpanishLATAM},
-	locales.ChineseSimplified:  {discordgo.ChineseCN},
-	locales.ChineseTraditional: {discordgo.ChineseTW},
-	locales.Vietnamese:         {discordgo.Vietnamese},
-	locales.Korean:             {discordgo.Korean},
-	locales.French:             {discordgo.French},
+// discordLocales lists the Discord client locales that show language l
+// (discord in locales/languages.toml). Amharic has none: members choose
+// it with /language.
+func discordLocales(cat *locales.Catalog, l locales.Lang) []discordgo.Locale {
+	info, ok := cat.Language(l)
+	if !ok {
+		return nil
+	}
+	out := make([]discordgo.Locale, len(info.Discord))
+	for i, d := range info.Discord {
+		out[i] = discordgo.Locale(d)
+	}
+	return out
 }
 
 // inboundLang picks the language for a member's first conversation: their

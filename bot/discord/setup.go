@@ -55,7 +55,7 @@ func (b *Bot) setup(ctx context.Context, c *call) (*discordgo.InteractionRespons
 		place = b.text(lang, "place."+g.Jurisdiction, nil)
 	}
 	if l, ok := locales.ParseLang(g.Lang); ok {
-		language = b.text(l, "lang.name."+string(l), nil)
+		language = b.text(l, locales.LangNameID(l), nil)
 	}
 	return b.notice(lang, "discord.setup.current", map[string]string{"place": place, "language": language}), nil
 }

@@ -14,7 +14,7 @@ import (
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	lang := fs.String("lang", "", "language for a new conversation: en, es, zh-Hans, zh-Hant, vi, ko, am, fr (default: detect)")
+	lang := fs.String("lang", "", fmt.Sprintf("language for a new conversation, one of %v (default: detect)", locales.All))
 	as := fs.String("as", "local", "who you are: the same name continues the same conversation")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: rightsline chat [--lang L] [--as NAME]\n\nChat with the bot: type a message and press Enter; Ctrl-D ends.")

@@ -50,7 +50,7 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	for _, st := range locales.Status(cat) {
 		drafts += st.Draft
 	}
-	fmt.Fprintf(stdout, "lint: ok: %d states, %d messages in %d languages", len(eng.States()), len(cat.IDs()), len(locales.All))
+	fmt.Fprintf(stdout, "lint: ok: %d states, %d messages in %d languages", len(eng.States()), len(cat.IDs()), len(cat.Langs()))
 	if warnings > 0 {
 		fmt.Fprintf(stdout, "; %d warnings", warnings)
 	}

@@ -158,7 +158,7 @@ func TestBrowserStaffChangesStatus(t *testing.T) {
 	if !strings.Contains(narrative, "<script>alert(1)</script>") || strings.Contains(reportHTML, "<script>") {
 		t.Errorf("the narrative must be shown as text, got %q", narrative)
 	}
-	if !strings.Contains(reportHTML, "Spanish (español)") {
+	if !strings.Contains(reportHTML, "Spanish (Español)") {
 		t.Errorf("report page does not say the update goes out in Spanish")
 	}
 	if flash != "Status changed." {

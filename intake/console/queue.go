@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
 
@@ -116,7 +117,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) erro
 		page.Categories = append(page.Categories, option{cat, cat})
 	}
 	page.Langs = []option{{"", "All languages"}}
-	for _, l := range langOrder {
+	for _, l := range langOrder() {
 		page.Langs = append(page.Langs, option{l, langLabel(l)})
 	}
 	if s.Staff.IsAdmin() {
@@ -137,8 +138,15 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) erro
 	return nil
 }
 
-// langOrder is the order languages are offered in filters.
-var langOrder = []string{"en", "es", "zh-Hans", "zh-Hant", "vi", "ko", "am", "fr"}
+// langOrder is the order languages are offered in filters: the language
+// menu's (locales/languages.toml).
+func langOrder() []string {
+	out := make([]string, len(locales.All))
+	for i, l := range locales.All {
+		out[i] = string(l)
+	}
+	return out
+}
 
 // staffNames maps staff ids to a short display name, for "assigned to".
 func (c *Console) staffNames(r *http.Request) (map[int64]string, error) {

@@ -129,16 +129,6 @@ var (
 		store.ReportReferred: "Referred",
 		store.ReportClosed:   "Closed",
 	}
-	langLabels = map[string]string{
-		string(locales.English):            "English",
-		string(locales.Spanish):            "Spanish (español)",
-		string(locales.ChineseSimplified):  "Chinese, Simplified (简体中文)",
-		string(locales.ChineseTraditional): "Chinese, Traditional (繁體中文)",
-		string(locales.Vietnamese):         "Vietnamese (Tiếng Việt)",
-		string(locales.Korean):             "Korean (한국어)",
-		string(locales.Amharic):            "Amharic (አማርኛ)",
-		string(locales.French):             "French (français)",
-	}
 )
 
 func statusLabel(s string) string {
@@ -148,9 +138,14 @@ func statusLabel(s string) string {
 	return s
 }
 
+// langLabel names a stored language for staff: its English name and its
+// name in itself, from locales/languages.toml ("Spanish (Español)").
 func langLabel(s string) string {
-	if l, ok := langLabels[s]; ok {
-		return l
+	if l, ok := locales.Info(locales.Lang(s)); ok {
+		if l.English == l.Name {
+			return l.English
+		}
+		return l.English + " (" + l.Name + ")"
 	}
 	if s == "" {
 		return "unknown"

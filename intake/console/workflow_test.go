@@ -98,7 +98,7 @@ func TestUpdatesAndContactPreference(t *testing.T) {
 	dc := b.login("dc")
 	r := b.reports["dc"]
 	_, page := dc.get(fmt.Sprintf("%s/reports/%d", Path, r.ID))
-	if !strings.Contains(page, "[en] update.request_info about "+r.Reference) || !strings.Contains(page, "Spanish (español)") {
+	if !strings.Contains(page, "[en] update.request_info about "+r.Reference) || !strings.Contains(page, "Spanish (Español)") {
 		t.Fatalf("report page must show the English text and the language it is sent in")
 	}
 	path := fmt.Sprintf("%s/reports/%d/updates", Path, r.ID)
@@ -257,7 +257,7 @@ func TestDashboardDrawsSVG(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("dashboard: %d", status)
 	}
-	for _, want := range []string{"Reports by category", "Reports by status", "Reports by language", "<svg", "<rect", "Spanish (español) (4)", "4 reports filed"} {
+	for _, want := range []string{"Reports by category", "Reports by status", "Reports by language", "<svg", "<rect", "Spanish (Español) (4)", "4 reports filed"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}

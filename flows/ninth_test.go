@@ -1,0 +1,189 @@
+package flows_test
+
+import (
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/locales"
+)
+
+const ninth = locales.Lang("ru")
+
+// ninthCatalog is the catalog on disk plus the language in
+// testdata/ninth: its languages.toml entry appended to locales', its message
+// files added. Messages testdata does not translate stand in as the English
+// text (in a file of their own, fill.ru.toml), so that this test does not
+// break whenever an English message is added; the conversation below only
+// says translated ones.
+func ninthCatalog(t *testing.T) *locales.Catalog {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for _, dir := range []string{"../locales", "testdata/ninth"} {
+		names, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			if !strings.HasSuffix(n.Name(), ".toml") {
+				continue
+			}
+			buf, err := os.ReadFile(path.Join(dir, n.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f, ok := fsys[n.Name()]; ok {
+				buf = append(append(f.Data, '\n'), buf...)
+			}
+			fsys[n.Name()] = &fstest.MapFile{Data: buf}
+		}
+	}
+	cat, _, err := locales.LoadFS(fsys, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fill []*locales.Message
+	for _, id := range cat.IDs() {
+		if _, ok := cat.Lookup(ninth, id); !ok {
+			en, _ := cat.Lookup(locales.English, id)
+			fill = append(fill, &locales.Message{ID: id, Text: en.Text})
+		}
+	}
+	buf, err := locales.EncodeTOML(fill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys["fill."+string(ninth)+".toml"] = &fstest.MapFile{Data: buf}
+	cat, problems, err := locales.LoadFS(fsys, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		if strings.HasPrefix(p, string(ninth)+":") {
+			t.Fatal(p)
+		}
+	}
+	return cat
+}
+
+// A ninth language is added from data alone (testdata/ninth: no Go
+// change) and a conversation runs in it: detected from its script,
+// answered in it, on the language menu, picked back by number and by name,
+// its dates read day first, its command words known.
+func TestNinthLanguageFromData(t *testing.T) {
+	cat := ninthCatalog(t)
+	if got := cat.Langs(); len(got) != len(locales.All)+1 || got[len(got)-1] != ninth {
+		t.Fatalf("languages %v: want the embedded ones and then %s", got, ninth)
+	}
+	probe, err := flows.ParseFlow("probe.yaml", []byte(`
+flow: probe
+start: when
+states:
+  when:
+    say: [main.opt.report]
+    collect: {var: when, type: date}
+    next: main.menu
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := contentEngineOf(t, cat, nil, nil, probe)
+	at := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	var conv flows.Conversation
+	step := func(text string) flows.Result {
+		t.Helper()
+		at = at.Add(time.Minute)
+		res, err := e.Step(conv, flows.Input{Text: text, At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv = res.Conv
+		return res
+	}
+	text := func(l locales.Lang, id string) string {
+		t.Helper()
+		s, err := cat.Text(l, id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	ids := func(res flows.Result) []string {
+		var out []string
+		for _, r := range res.Replies {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+
+	// Cyrillic is the new language's script: detected, answered in it.
+	res := step("Здравствуйте, меня выселяют из квартиры")
+	if conv.Lang != ninth {
+		t.Fatalf("first contact in Russian: language %q, want %s", conv.Lang, ninth)
+	}
+	if want := []string{flows.MsgLangDetected, "main.welcome", flows.MsgDisclaimer, "main.menu"}; !slices.Equal(ids(res)[:4], want) {
+		t.Fatalf("first contact said %v, want %v first", ids(res), want)
+	}
+	if res.Replies[0].Text != "Отвечаю по-русски. Чтобы сменить, ответьте ЯЗЫК." {
+		t.Errorf("first reply %q is not testdata's Russian", res.Replies[0].Text)
+	}
+
+	// Its LANGUAGE word (languages.toml) opens the menu, which lists it.
+	res = step("ЯЗЫК")
+	if conv.State != flows.StateLanguage {
+		t.Fatalf("ЯЗЫК went to %s, want %s", conv.State, flows.StateLanguage)
+	}
+	menu := res.Replies[len(res.Replies)-1].Text
+	if !strings.HasSuffix(menu, "8 Français\n9 Русский") || res.Replies[0].Text != "Выберите язык:" {
+		t.Errorf("language menu %q then %q", res.Replies[0].Text, menu)
+	}
+	if n := len(res.Prompt.Choices); n != 9 || res.Prompt.Choices[8].Label != "Русский" {
+		t.Errorf("language menu offers %v", res.Prompt.Choices)
+	}
+
+	// Away and back: by number from Spanish, by its name from English.
+	step("2")
+	if conv.Lang != locales.Spanish {
+		t.Fatalf("2 on the language menu: %s, want es", conv.Lang)
+	}
+	step("idioma")
+	res = step("9")
+	if conv.Lang != ninth || res.Replies[0].Text != text(ninth, "main.lang_set") {
+		t.Fatalf("9 on the language menu: %s, %q", conv.Lang, res.Replies[0].Text)
+	}
+	step("language")
+	step("1")
+	step("language")
+	if step("русский"); conv.Lang != ninth {
+		t.Fatalf("\"русский\" on the language menu: %s, want %s", conv.Lang, ninth)
+	}
+
+	// Its menu keywords and global words work.
+	if res = step("меню"); conv.State != flows.StateMenu || res.Replies[0].Text != text(ninth, "main.menu") {
+		t.Errorf("МЕНЮ: state %s, %v", conv.State, ids(res))
+	}
+
+	// Dates are read day first (date_order = "DMY").
+	conv.State = "probe.when"
+	step("03.04.2026")
+	if got := conv.Vars["when"]; got != "2026-04-03" {
+		t.Errorf("03.04.2026 in Russian stored as %q, want 2026-04-03 (day first)", got)
+	}
+
+	// What else languages.toml says of it.
+	if l, ok := cat.ParseLang("ru-RU"); !ok || l != ninth {
+		t.Errorf("ParseLang(ru-RU) = %q, %v", l, ok)
+	}
+	info, _ := cat.Language(ninth)
+	if info.Encoding() != locales.UCS2 || !slices.Equal(info.Discord, []string{"ru"}) || info.English != "Russian" {
+		t.Errorf("language data %+v", info)
+	}
+	if got := cat.Keywords(ninth, "kw.intake.status"); !slices.Equal(got, []string{"статус"}) {
+		t.Errorf("STATUS in Russian: %q", got)
+	}
+}
