@@ -15,6 +15,9 @@ const (
 	StateMenu     = "main.menu"     // MENU goes here
 	StateLanguage = "main.language" // LANGUAGE goes here
 	StateWelcome  = "main.welcome"  // a new conversation starts here
+	// StateDraft offers back a draft kept across an idle restart
+	// (Flow.Draft); required when a flow keeps drafts.
+	StateDraft = "main.draft"
 )
 
 // Optional states that ask the language of a first message in one short
@@ -56,6 +59,9 @@ func compile(flowsIn []*Flow, cat *locales.Catalog, reg *registry) (*compiled, e
 			continue
 		}
 		c.flows[f.ID] = f
+		if f.NotUnderstood != "" && !cat.Has(f.NotUnderstood) {
+			fail(f.file, 1, "not_understood: message %q is not in locales/en.toml", f.NotUnderstood)
+		}
 		if _, ok := f.States[f.Start]; !ok {
 			fail(f.file, 1, "start state %q does not exist", f.Start)
 		}
@@ -73,6 +79,11 @@ func compile(flowsIn []*Flow, cat *locales.Catalog, reg *registry) (*compiled, e
 		}
 	}
 	c.cat = cat
+	for _, f := range flowsIn {
+		if _, ok := c.states[StateDraft]; f.Draft && !ok {
+			fail(f.file, 1, "flow %s keeps drafts, so the state %q is required", f.ID, StateDraft)
+		}
+	}
 	checkMsg := func(st *State, line int, id, what string) {
 		if id != "" && !cat.Has(id) {
 			fail(st.file, line, "%s: message %q is not in locales/en.toml", what, id)

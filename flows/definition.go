@@ -16,6 +16,14 @@ type Flow struct {
 	ID     string            `yaml:"flow"`
 	Start  string            `yaml:"start"`
 	States map[string]*State `yaml:"states"`
+	// Draft keeps an unfinished conversation in this flow (a report) when
+	// it rests past the idle timeout: the next message offers it back
+	// (StateDraft) instead of losing the answers. Drafts older than
+	// DraftLimit are discarded with a notice.
+	Draft bool `yaml:"draft"`
+	// NotUnderstood replaces common.not_understood in this flow's states
+	// (a report must not suggest "REPORT to file a report").
+	NotUnderstood string `yaml:"not_understood"`
 
 	file string
 }
@@ -101,6 +109,11 @@ type Action struct {
 	GoToFlow     string `yaml:"go_to_flow"`
 	// Run names an action registered with the engine.
 	Run string `yaml:"run"`
+	// ResumeDraft returns to the kept draft (StateDraft's "continue"):
+	// its answers back, its question asked again.
+	ResumeDraft bool `yaml:"resume_draft"`
+	// DiscardDraft forgets the kept draft.
+	DiscardDraft bool `yaml:"discard_draft"`
 }
 
 // Condition tests a conversation variable.

@@ -45,9 +45,37 @@ type Conversation struct {
 	// Suggest holds the two answers offered by "Did you mean: 1 … 2 …",
 	// until the next message.
 	Suggest []string `json:"suggest,omitempty"`
+	// Welcomed is set once the welcome (the service's name) was sent.
+	Welcomed bool `json:"welcomed,omitempty"`
 	// Turns counts the messages this conversation has handled.
 	Turns int `json:"turns"`
+	// Draft is an unfinished report kept across an idle restart, until it
+	// is continued, discarded or older than DraftLimit.
+	Draft *Draft `json:"draft,omitempty"`
+	// Return is the state to ask again once a language is chosen
+	// (LANGUAGE in the middle of a flow keeps its answers).
+	Return string `json:"return,omitempty"`
+	// Held is a first message kept while the language menu is answered;
+	// it is answered once a language is chosen.
+	Held string `json:"held,omitempty"`
 }
+
+// Draft is an unfinished conversation in a flow that keeps drafts.
+type Draft struct {
+	State string            `json:"state"`
+	Vars  map[string]string `json:"vars,omitempty"`
+	Back  []string          `json:"back,omitempty"`
+	// At is when the draft was last worked on.
+	At time.Time `json:"at"`
+	// Pending is what the resident wrote when they came back, answered in
+	// the draft's question if they continue it.
+	Pending string `json:"pending,omitempty"`
+}
+
+// DraftLimit is how long an unfinished report is kept after its last
+// answer. A draft holds a narrative: kept no longer than a resident could
+// mean to come back to it (a month), then discarded with a notice.
+const DraftLimit = 30 * 24 * time.Hour
 
 // Input is one inbound message: what the person did. At most one of Text,
 // Choice, Word and Flow is set; none is an empty message.

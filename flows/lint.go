@@ -179,6 +179,7 @@ func (e *Engine) lintGraph() []locales.Problem {
 	push(StateWelcome)
 	push(StateMenu)
 	push(StateLanguage)
+	push(StateDraft) // the engine offers a kept draft after an idle restart
 	for _, name := range e.c.names {
 		// The engine enters the first-message language questions itself.
 		if name == StateLanguageChinese || strings.HasPrefix(name, StateLanguageOffer) {

@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,10 +28,11 @@ const (
 	MsgDidYouMean     = "common.did_you_mean"
 	MsgDateFuture     = "common.date_future"
 	MsgDateCalendar   = "common.date_calendar"
+	MsgDraftExpired   = "common.draft_expired"
 )
 
 // EngineMessages lists the message IDs the engine sends itself.
-var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine, MsgDidYouMean, MsgDateFuture, MsgDateCalendar}
+var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine, MsgDidYouMean, MsgDateFuture, MsgDateCalendar, MsgDraftExpired}
 
 // Global word keyword lists, matched in every state and every language.
 const (
@@ -70,20 +72,111 @@ func (s *stepper) run(in Input) error {
 		// The flow files changed under a saved conversation.
 		s.conv.State = StateMenu
 	}
-	if !s.conv.LastActive.IsZero() && s.now.Sub(s.conv.LastActive) > s.e.idle {
-		if err := s.say(MsgIdleRestart); err != nil {
+	if d := s.conv.Draft; d != nil && s.now.Sub(d.At) > DraftLimit {
+		s.conv.Draft = nil
+		if err := s.say(MsgDraftExpired); err != nil {
 			return err
 		}
-		s.events = append(s.events, Event{Type: EventIdleRestart})
-		s.reset()
-		s.conv.State = StateMenu
-		s.quiet = true
+		if s.conv.State == StateDraft {
+			s.conv.State = StateMenu
+		}
+	}
+	if !s.conv.LastActive.IsZero() && s.now.Sub(s.conv.LastActive) > s.e.idle {
+		return s.idleRestart(in)
 	}
 	return s.input(in)
 }
 
-// input handles one message in the current state.
+// idleRestart starts again from the menu after a long rest. An unfinished
+// report is kept as a draft and offered back; what the resident wrote now
+// is kept with it.
+func (s *stepper) idleRestart(in Input) error {
+	if err := s.say(MsgIdleRestart); err != nil {
+		return err
+	}
+	s.events = append(s.events, Event{Type: EventIdleRestart})
+	if f := s.flowOf(s.conv.State); f != nil && f.Draft {
+		s.conv.Draft = &Draft{State: s.conv.State, Vars: maps.Clone(s.conv.Vars), Back: slices.Clone(s.conv.Back), At: s.conv.LastActive}
+	}
+	s.reset()
+	if d := s.conv.Draft; d != nil {
+		if in.Text != "" && !s.e.index.isGreeting(in.Text) {
+			d.Pending = in.Text
+		}
+		if err := s.enter(StateMenu); err != nil {
+			return err
+		}
+		return s.enter(StateDraft)
+	}
+	// The message is read as if sent at the menu ("3" picks a topic);
+	// if it says nothing there, the menu is shown.
+	s.conv.State, s.quiet = StateMenu, true
+	said := len(s.replies)
+	if err := s.input(in); err != nil {
+		return err
+	}
+	if len(s.replies) == said {
+		return s.enter(StateMenu)
+	}
+	return nil
+}
+
+// flowStart is the start state of the flow state belongs to.
+func (s *stepper) flowStart(state string) string {
+	if f := s.flowOf(state); f != nil {
+		return f.ID + "." + f.Start
+	}
+	return ""
+}
+
+// flowOf is the flow a state belongs to.
+func (s *stepper) flowOf(state string) *Flow { return s.e.c.flows[flowOf(state)] }
+
+// resume continues the kept draft: its answers back, its question asked
+// again, and what the resident wrote on coming back answered in it.
+func (s *stepper) resume() error {
+	d := s.conv.Draft
+	s.conv.Draft = nil
+	if d == nil {
+		return s.enter(StateMenu)
+	}
+	st, ok := s.e.c.states[d.State]
+	if !ok {
+		return s.enter(StateMenu)
+	}
+	maps.Copy(s.conv.Vars, d.Vars)
+	s.conv.Back = d.Back
+	s.conv.State = d.State
+	if d.Pending != "" && st.Collect != nil {
+		return s.handle(d.Pending)
+	}
+	return s.reprompt(st)
+}
+
+// input handles one message in the current state; then a first message
+// held while the language was asked is answered at the menu.
 func (s *stepper) input(in Input) error {
+	if !isLanguageQuestion(s.conv.State) {
+		// Only the language menu returns to a question or answers a
+		// held message; anything else forgets them.
+		s.conv.Return, s.conv.Held = "", ""
+	}
+	if err := s.inputOnce(in); err != nil {
+		return err
+	}
+	if held := s.conv.Held; held != "" && !isLanguageQuestion(s.conv.State) {
+		s.conv.Held = ""
+		// A global word (a lone "?" is HELP) needs no answer: the menu
+		// was just shown.
+		if _, global := s.e.index.global[locales.Fold(held)]; !global && s.conv.State == StateMenu {
+			s.quiet = true
+			return s.handle(held)
+		}
+	}
+	return nil
+}
+
+func (s *stepper) inputOnce(in Input) error {
 	switch {
 	case in.Word != "":
 		list, ok := wordLists[in.Word]
@@ -112,6 +205,9 @@ func (s *stepper) firstContact(in Input) error {
 		l, ok := s.e.detect(text)
 		if !ok {
 			s.conv.Lang = locales.English
+			if text != "" && !s.e.index.isGreeting(text) {
+				s.conv.Held = text // answered once a language is chosen
+			}
 			return s.enter(s.languageQuestion(text))
 		}
 		s.conv.Lang = l
@@ -156,6 +252,12 @@ func (s *stepper) languageQuestion(text string) string {
 	return StateLanguage
 }
 
+// isLanguageQuestion reports whether state asks for a language: the
+// language menu or one of the short offers made before it.
+func isLanguageQuestion(state string) bool {
+	return state == StateLanguage || state == StateLanguageChinese || strings.HasPrefix(state, StateLanguageOffer)
+}
+
 // startFlow enters flow at its start, unless the conversation is already
 // in it: then the current question is asked again and no answer is lost.
 func (s *stepper) startFlow(flow string) error {
@@ -190,10 +292,16 @@ func (s *stepper) pick(key string) error {
 			}
 		}
 	}
-	if err := s.say(MsgNotUnderstood); err != nil {
+	if err := s.notUnderstood(); err != nil {
 		return err
 	}
 	return s.reprompt(st)
+}
+
+// flowOf is the flow ID of a state name.
+func flowOf(state string) string {
+	id, _, _ := strings.Cut(state, ".")
+	return id
 }
 
 func (s *stepper) reset() {
@@ -224,6 +332,13 @@ func (s *stepper) handle(text string) error {
 		return s.global(g)
 	}
 	st := s.e.c.states[s.conv.State]
+	if s.e.index.isGreeting(text) && (st.Collect == nil || st.Collect.Type != "text") {
+		// "hi" in the middle of a conversation: the menu.
+		if s.quiet && s.conv.State == StateMenu {
+			return nil
+		}
+		return s.global(kwMenu)
+	}
 	switch {
 	case st.Collect != nil && text != "":
 		return s.collect(st, text, folded)
@@ -255,7 +370,7 @@ func (s *stepper) handle(text string) error {
 		return s.reprompt(st)
 	}
 	if text != "" {
-		if err := s.say(MsgNotUnderstood); err != nil {
+		if err := s.notUnderstood(); err != nil {
 			return err
 		}
 	}
@@ -282,6 +397,15 @@ func (s *stepper) suggest(m topicResult) error {
 	return s.sayWith(MsgDidYouMean, labels)
 }
 
+// notUnderstood says the current flow's "not understood" (a report's does
+// not suggest REPORT), or the engine's.
+func (s *stepper) notUnderstood() error {
+	if f := s.flowOf(s.conv.State); f != nil && f.NotUnderstood != "" {
+		return s.say(f.NotUnderstood)
+	}
+	return s.say(MsgNotUnderstood)
+}
+
 func (s *stepper) global(g string) error {
 	switch g {
 	case kwMenu:
@@ -289,10 +413,13 @@ func (s *stepper) global(g string) error {
 		return s.enter(StateMenu)
 	case kwBack:
 		// The top of the stack is the current state; go to the one before.
+		// A state that would be skipped now (the place, once known) is
+		// passed over: going back to it would lead straight here again.
 		for len(s.conv.Back) > 0 {
 			top := s.conv.Back[len(s.conv.Back)-1]
 			s.conv.Back = s.conv.Back[:len(s.conv.Back)-1]
-			if top != s.conv.State {
+			st, ok := s.e.c.states[top]
+			if ok && top != s.conv.State && (st.SkipIf == nil || !st.SkipIf.holds(s.conv.Vars)) {
 				return s.enter(top)
 			}
 		}
@@ -303,6 +430,11 @@ func (s *stepper) global(g string) error {
 		}
 		return s.reprompt(s.e.c.states[s.conv.State])
 	case kwLanguage:
+		if f := s.flowOf(s.conv.State); f != nil && f.ID != flowOf(StateMenu) {
+			// In the middle of a flow: ask the same question again once
+			// the language is chosen, answers kept.
+			s.conv.Return = s.conv.State
+		}
 		return s.enter(StateLanguage)
 	case kwRestart:
 		s.reset()
@@ -387,7 +519,7 @@ func (s *stepper) collect(st *State, text, folded string) error {
 			if err := s.say(c.Invalid); err != nil {
 				return err
 			}
-		} else if err := s.say(MsgNotUnderstood); err != nil {
+		} else if err := s.notUnderstood(); err != nil {
 			return err
 		}
 		return s.reprompt(st)
@@ -443,6 +575,9 @@ func (s *stepper) choose(st *State, ch *Choice) error {
 	if err := s.act(ch.Action); err != nil {
 		return err
 	}
+	if ch.Action != nil && ch.Action.ResumeDraft {
+		return s.resume()
+	}
 	dst, err := s.e.transition(st.name, evChoosePrefix+ch.Key)
 	if err != nil {
 		return err
@@ -462,6 +597,9 @@ func (s *stepper) act(a *Action) error {
 			s.conv.Lang = l
 		}
 		s.events = append(s.events, Event{Type: EventLanguageChanged})
+	}
+	if a.DiscardDraft {
+		s.conv.Draft = nil
 	}
 	if a.Run != "" {
 		evs, err := s.e.reg.actions[a.Run](&s.conv, s.now)
@@ -487,9 +625,29 @@ func (s *stepper) act(a *Action) error {
 // unless it waits for input, follows Next.
 func (s *stepper) enter(name string) error {
 	for hops := 0; hops < maxHops; hops++ {
+		switch {
+		case name == StateMenu && s.conv.Return != "":
+			// A language was chosen in the middle of a flow.
+			back, ok := s.e.c.states[s.conv.Return]
+			s.conv.Return = ""
+			if ok {
+				s.conv.State = back.name
+				return s.reprompt(back)
+			}
+		case name == StateMenu && !s.conv.Welcomed && !s.conv.DisclaimerShown:
+			// The language menu came first: the service's name and the
+			// information-not-advice notice before the menu.
+			name = StateWelcome
+		case s.conv.Draft != nil && name == s.flowStart(s.conv.Draft.State):
+			// Starting the flow a draft was kept in: offer the draft.
+			name = StateDraft
+		}
 		st, ok := s.e.c.states[name]
 		if !ok {
 			return fmt.Errorf("flows: unknown state %q", name)
+		}
+		if name == StateWelcome {
+			s.conv.Welcomed = true
 		}
 		if st.SkipIf != nil && st.SkipIf.holds(s.conv.Vars) {
 			var err error
