@@ -108,6 +108,8 @@ func (tx *Tx) InsertMessage(ctx context.Context, m *Message) error {
 	}
 	m.ID = id
 	m.CreatedAt = at
+	channel, dir := m.Channel, m.Direction
+	tx.note(func(o Observer) { o.MessageStored(channel, dir) })
 	return nil
 }
 
@@ -224,6 +226,10 @@ func (tx *Tx) InsertReplies(ctx context.Context, msgs []Message) error {
 	}
 	if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("store: insert replies: %w", err)
+	}
+	for _, m := range msgs {
+		channel := m.Channel
+		tx.note(func(o Observer) { o.MessageStored(channel, DirectionOut) })
 	}
 	return nil
 }

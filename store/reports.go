@@ -171,6 +171,8 @@ func (tx *Tx) InsertReport(ctx context.Context, r *Report) error {
 		return fmt.Errorf("store: insert report: %w", err)
 	}
 	r.ID, r.CreatedAt, r.UpdatedAt = id, at, at
+	commission, category := r.CommissionID, r.Category
+	tx.note(func(o Observer) { o.ReportFiled(commission, category) })
 	return nil
 }
 

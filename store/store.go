@@ -76,13 +76,46 @@ const (
 	sqliteMaxOpenConns = 16
 )
 
-// Postgres pool settings.
+// Default Postgres pool settings (see [Options]).
 const (
-	pgMaxOpenConns    = 20
-	pgMaxIdleConns    = 10
-	pgConnMaxLifetime = 30 * time.Minute
-	pgConnMaxIdleTime = 5 * time.Minute
+	DefaultMaxOpenConns    = 10
+	DefaultMaxIdleConns    = 5
+	DefaultConnMaxLifetime = 30 * time.Minute
+	DefaultConnMaxIdleTime = 5 * time.Minute
 )
+
+// PoolOptions tunes a Postgres pool; zero fields take the defaults above.
+// Every instance opens up to MaxOpenConns connections, so instances ×
+// MaxOpenConns must stay under the server's max_connections (100 by
+// default) with room for migrations, backups and psql. SQLite ignores them.
+type PoolOptions struct {
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+	ConnMaxIdleTime time.Duration
+}
+
+func (o PoolOptions) withDefaults() PoolOptions {
+	if o.MaxOpenConns <= 0 {
+		o.MaxOpenConns = DefaultMaxOpenConns
+	}
+	if o.MaxIdleConns <= 0 {
+		o.MaxIdleConns = min(DefaultMaxIdleConns, o.MaxOpenConns)
+	}
+	o.MaxIdleConns = min(o.MaxIdleConns, o.MaxOpenConns)
+	if o.ConnMaxLifetime <= 0 {
+		o.ConnMaxLifetime = DefaultConnMaxLifetime
+	}
+	if o.ConnMaxIdleTime <= 0 {
+		o.ConnMaxIdleTime = DefaultConnMaxIdleTime
+	}
+	return o
+}
+
+// ErrUnreachable marks an Open that failed because the database could not
+// be reached (as opposed to a bad URL or a failed migration): trying again
+// later may succeed.
+var ErrUnreachable = errors.New("database unreachable")
 
 // Store is a handle on the database. It is safe for concurrent use.
 type Store struct {
@@ -101,10 +134,19 @@ type Store struct {
 	rateLimitPurged atomic.Int64
 	// keys seal personal fields at rest and key the address index.
 	keys *Keys
+	// observer, if set, is told about transactions and committed writes.
+	observer Observer
+	// pool tunes a Postgres pool (WithPool).
+	pool PoolOptions
 }
 
 // Option configures Open.
 type Option func(*Store)
+
+// WithPool sets the Postgres pool's size and connection lifetimes.
+func WithPool(o PoolOptions) Option {
+	return func(s *Store) { s.pool = o }
+}
 
 // WithKeys makes the store seal personal data with k (see keys.go). Open
 // without it uses one random keyring per process (every store the process
@@ -145,10 +187,11 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	}
 	switch dialect {
 	case Postgres:
-		db.SetMaxOpenConns(pgMaxOpenConns)
-		db.SetMaxIdleConns(pgMaxIdleConns)
-		db.SetConnMaxLifetime(pgConnMaxLifetime)
-		db.SetConnMaxIdleTime(pgConnMaxIdleTime)
+		o := s.pool.withDefaults()
+		db.SetMaxOpenConns(o.MaxOpenConns)
+		db.SetMaxIdleConns(o.MaxIdleConns)
+		db.SetConnMaxLifetime(o.ConnMaxLifetime)
+		db.SetConnMaxIdleTime(o.ConnMaxIdleTime)
 	case SQLite:
 		s.writeSem = make(chan struct{}, 1)
 		if isSQLiteMemory(dsn) {
@@ -165,7 +208,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: connect to %s: %w", dialect, err)
+		return nil, fmt.Errorf("store: connect to %s: %w: %w", dialect, ErrUnreachable, err)
 	}
 	if err := migrate(ctx, db, dialect); err != nil {
 		db.Close()

@@ -20,6 +20,8 @@ const (
 type Tx struct {
 	tx    *sql.Tx
 	store *Store
+	// committed holds what to tell the observer after COMMIT.
+	committed []func(Observer)
 }
 
 // InTx runs fn in one transaction; it commits if fn returns nil and rolls
@@ -64,9 +66,12 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 		}
 		defer func() { <-s.writeSem }()
 	}
+	start := time.Now()
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: begin transaction: %w", err)
+		err = fmt.Errorf("store: begin transaction: %w", err)
+		s.observeTx(start, err)
+		return err
 	}
 	done := false
 	defer func() {
@@ -74,14 +79,29 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 			_ = sqlTx.Rollback() // fn failed or panicked; its error is the one that matters
 		}
 	}()
-	if err := fn(&Tx{tx: sqlTx, store: s}); err != nil {
+	tx := &Tx{tx: sqlTx, store: s}
+	if err := fn(tx); err != nil {
+		s.observeTx(start, err)
 		return err
 	}
 	done = true
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		err = fmt.Errorf("store: commit: %w", err)
+		s.observeTx(start, err)
+		return err
+	}
+	s.observeTx(start, nil)
+	for _, fn := range tx.committed {
+		fn(s.observer)
 	}
 	return nil
+}
+
+// observeTx tells the observer, if any, how one attempt went.
+func (s *Store) observeTx(start time.Time, err error) {
+	if s.observer != nil {
+		s.observer.Transaction(time.Since(start), err)
+	}
 }
 
 // Dialect reports which database the transaction runs on, for callers that

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/flows"
@@ -25,6 +27,10 @@ type app struct {
 	catalog *locales.Catalog
 	engine  *flows.Engine
 	runtime *bot.Runtime
+	// metrics is what /metrics shows; every part of the app reports there.
+	metrics *metrics
+	// draining is set on SIGTERM; /readyz then fails.
+	draining *atomic.Bool
 	// freshDatabase is true when this process created the database's
 	// tables (a new embedded database), for first-run seeding.
 	freshDatabase bool
@@ -36,19 +42,30 @@ type app struct {
 }
 
 func newLogger(cfg config) *slog.Logger {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	return newLoggerTo(os.Stderr, cfg.LogLevel, cfg.LogFormat)
+}
+
+// newLoggerTo logs to w at level in format ("text" or "json"). Log lines
+// written while handling a request carry its request_id; text logs show
+// durations rounded ("1.23ms").
+func newLoggerTo(w io.Writer, level, format string) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: lv}
+	var h slog.Handler
+	if format == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	} else {
+		opts.ReplaceAttr = humanDurations
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return slog.New(contextHandler{h})
 }
 
 // newApp opens the store (migrating it), loads the catalog and flows, and
 // builds the runtime.
 func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, log: log, clientIPFn: clientIPFunc(cfg.TrustedProxies)}
+	a := &app{cfg: cfg, log: log, clientIPFn: clientIPFunc(cfg.TrustedProxies), metrics: newMetrics(), draining: new(atomic.Bool)}
 	cat, err := locales.Load()
 	if err != nil {
 		return nil, err
@@ -60,6 +77,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.store = st
+	a.metrics.watchStore(st, log)
 	a.closers = append(a.closers, st.Close)
 	rt, err := newRuntime(st, cat, bot.Config{Idle: cfg.IdleTimeout, Log: log})
 	if err != nil {
@@ -73,6 +91,43 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// connectStore opens the database. A Postgres server that cannot be reached
+// yet (it is starting, or failing over) is tried again with growing pauses
+// for up to DB_STARTUP_TIMEOUT; any other failure (a bad URL, a failed
+// migration) stops start-up at once.
+func connectStore(ctx context.Context, cfg config, log *slog.Logger, extra ...store.Option) (*store.Store, error) {
+	opts := append([]store.Option{store.WithPool(store.PoolOptions{
+		MaxOpenConns: cfg.DBMaxOpenConns, MaxIdleConns: cfg.DBMaxIdleConns,
+		ConnMaxLifetime: cfg.DBConnMaxLifetime, ConnMaxIdleTime: cfg.DBConnMaxIdleTime,
+	})}, extra...)
+	deadline := time.Now().Add(cfg.DBStartupTimeout)
+	pause := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		st, err := store.Open(ctx, cfg.DatabaseURL, opts...)
+		if err == nil {
+			if attempt > 1 {
+				log.Info("database reachable", "attempts", attempt)
+			}
+			return st, nil
+		}
+		if !errors.Is(err, store.ErrUnreachable) || strings.HasPrefix(cfg.DatabaseURL, "sqlite:") {
+			return nil, err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, fmt.Errorf("%w (gave up after %s; DB_STARTUP_TIMEOUT)", err, cfg.DBStartupTimeout)
+		}
+		wait := min(pause, left)
+		log.Warn("database unreachable; retrying", "err", err, "attempt", attempt, "in", wait)
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		pause = min(2*pause, 10*time.Second)
+	}
 }
 
 // isNewSQLite reports whether url names an embedded database that does not

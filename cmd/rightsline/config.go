@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/bot/web"
 	"github.com/rightsline/rightsline/store"
 )
@@ -40,6 +41,23 @@ type config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed when naming a client's address (rate limits, audit log).
 	TrustedProxies []netip.Prefix
+	// DrainTimeout is how long serve keeps answering, with /readyz failing,
+	// after SIGTERM before it stops taking requests.
+	DrainTimeout     time.Duration
+	HTTPReadTimeout  time.Duration
+	HTTPWriteTimeout time.Duration
+	HTTPIdleTimeout  time.Duration
+
+	// Database pool (Postgres) and start-up.
+	DBMaxOpenConns    int
+	DBMaxIdleConns    int
+	DBConnMaxLifetime time.Duration
+	DBConnMaxIdleTime time.Duration
+	// DBStartupTimeout is how long start-up keeps trying to reach the
+	// database, with growing pauses, before it gives up.
+	DBStartupTimeout time.Duration
+
+	Outbox outboxConfig
 
 	TwilioAccountSID          string
 	TwilioAuthToken           string
@@ -51,6 +69,18 @@ type config struct {
 	DiscordAppID     string
 	DiscordPublicKey string
 	DiscordBotToken  string
+}
+
+// outboxConfig tunes the outbox dispatcher (bot/outbox).
+type outboxConfig struct {
+	PollInterval        time.Duration
+	Batch               int
+	Concurrency         int
+	MaxAttempts         int
+	BaseBackoff         time.Duration
+	MaxBackoff          time.Duration
+	SendTimeout         time.Duration
+	PerAddressPerMinute int
 }
 
 // envReader reads typed values and collects every problem, so a bad
@@ -108,6 +138,14 @@ func (r *envReader) duration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// durationOrZero is duration that also accepts 0 (to turn a wait off).
+func (r *envReader) durationOrZero(name string, def time.Duration) time.Duration {
+	if v := r.str(name, ""); v == "0" {
+		return 0
+	}
+	return r.duration(name, def)
 }
 
 func (r *envReader) integer(name string, def int) int {
@@ -195,6 +233,28 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		QuickExitURL:    r.str("QUICK_EXIT_URL", web.DefaultQuickExitURL),
 		TrustedProxies:  r.prefixes("TRUSTED_PROXIES"),
 
+		DrainTimeout:     r.durationOrZero("DRAIN_TIMEOUT", 5*time.Second),
+		HTTPReadTimeout:  r.duration("HTTP_READ_TIMEOUT", 30*time.Second),
+		HTTPWriteTimeout: r.duration("HTTP_WRITE_TIMEOUT", 30*time.Second),
+		HTTPIdleTimeout:  r.duration("HTTP_IDLE_TIMEOUT", 120*time.Second),
+
+		DBMaxOpenConns:    r.integer("DB_MAX_OPEN_CONNS", store.DefaultMaxOpenConns),
+		DBMaxIdleConns:    r.integer("DB_MAX_IDLE_CONNS", store.DefaultMaxIdleConns),
+		DBConnMaxLifetime: r.duration("DB_CONN_MAX_LIFETIME", store.DefaultConnMaxLifetime),
+		DBConnMaxIdleTime: r.duration("DB_CONN_MAX_IDLE_TIME", store.DefaultConnMaxIdleTime),
+		DBStartupTimeout:  r.durationOrZero("DB_STARTUP_TIMEOUT", 60*time.Second),
+
+		Outbox: outboxConfig{
+			PollInterval:        r.duration("OUTBOX_POLL_INTERVAL", outbox.DefaultPollInterval),
+			Batch:               r.integer("OUTBOX_BATCH", outbox.DefaultBatch),
+			Concurrency:         r.integer("OUTBOX_CONCURRENCY", outbox.DefaultConcurrency),
+			MaxAttempts:         r.integer("OUTBOX_MAX_ATTEMPTS", outbox.DefaultMaxAttempts),
+			BaseBackoff:         r.duration("OUTBOX_BASE_BACKOFF", outbox.DefaultBaseBackoff),
+			MaxBackoff:          r.duration("OUTBOX_MAX_BACKOFF", outbox.DefaultMaxBackoff),
+			SendTimeout:         r.duration("OUTBOX_SEND_TIMEOUT", outbox.DefaultSendTimeout),
+			PerAddressPerMinute: r.integer("OUTBOX_PER_ADDRESS_PER_MINUTE", outbox.DefaultPerAddressPerMin),
+		},
+
 		TwilioAccountSID:          r.str("TWILIO_ACCOUNT_SID", ""),
 		TwilioAuthToken:           r.secret("TWILIO_AUTH_TOKEN"),
 		TwilioFrom:                r.str("TWILIO_FROM", ""),
@@ -232,6 +292,12 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	}
 	if c.PublicBaseURL != "" && !strings.HasPrefix(c.PublicBaseURL, "https://") && !strings.HasPrefix(c.PublicBaseURL, "http://") {
 		r.errs = append(r.errs, fmt.Errorf("PUBLIC_BASE_URL: %q must start with https:// (or http:// for local testing)", c.PublicBaseURL))
+	}
+	if c.DBMaxIdleConns > c.DBMaxOpenConns {
+		c.DBMaxIdleConns = c.DBMaxOpenConns
+	}
+	if c.Outbox.MaxBackoff < c.Outbox.BaseBackoff {
+		r.errs = append(r.errs, errors.New("OUTBOX_MAX_BACKOFF must not be shorter than OUTBOX_BASE_BACKOFF"))
 	}
 	if c.Production && strings.HasPrefix(c.DatabaseURL, "sqlite:") {
 		r.errs = append(r.errs, errors.New("RIGHTSLINE_PRODUCTION is set but DATABASE_URL is SQLite: production runs on Postgres"))

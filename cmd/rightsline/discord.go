@@ -13,7 +13,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/rightsline/rightsline/bot/discord"
-	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/locales"
 )
 
@@ -92,12 +91,12 @@ func runDiscordGateway(ctx context.Context, a *app) error {
 // registerDiscordSender makes direct messages the outbox's way to reach
 // members on channel "discord" (staff updates, in their language). Call it
 // where the outbox dispatcher is built; it does nothing when Discord is off.
-func registerDiscordSender(a *app, d *outbox.Dispatcher) error {
+func registerDiscordSender(a *app, d dispatcher) error {
 	b, err := discordBot(a)
 	if err != nil || b == nil {
 		return err
 	}
-	d.Register(discord.Channel, b)
+	d.register(discord.Channel, b)
 	return nil
 }
 

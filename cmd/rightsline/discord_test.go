@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/rightsline/rightsline/bot/outbox"
 )
 
 func TestDiscordRegisterPrintsLocalizedCommands(t *testing.T) {
@@ -49,7 +47,7 @@ func TestDiscordIsOffUnlessFullyConfigured(t *testing.T) {
 	if w.Code != http.StatusNotFound {
 		t.Errorf("unconfigured: status %d, want 404", w.Code)
 	}
-	d := outbox.New(a.store, nil)
+	d := newDispatcher(a)
 	if err := registerDiscordSender(a, d); err != nil || d.Channels() != 0 {
 		t.Errorf("unconfigured: sender registered (%d channels, err %v)", d.Channels(), err)
 	}
@@ -75,7 +73,7 @@ func TestDiscordIsOffUnlessFullyConfigured(t *testing.T) {
 	if w.Code != http.StatusUnauthorized {
 		t.Errorf("configured, unsigned request: status %d, want 401", w.Code)
 	}
-	d = outbox.New(a.store, nil)
+	d = newDispatcher(a)
 	if err := registerDiscordSender(&full, d); err != nil || d.Channels() != 1 {
 		t.Errorf("configured: %d channels, err %v; want the Discord sender", d.Channels(), err)
 	}

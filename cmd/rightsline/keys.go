@@ -32,7 +32,7 @@ func openStore(ctx context.Context, cfg config, out io.Writer) (*store.Store, er
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, cfg.DatabaseURL, store.WithKeys(keys))
+	return connectStore(ctx, cfg, newLogger(cfg), store.WithKeys(keys))
 }
 
 func loadKeys(cfg config, out io.Writer) (*store.Keys, error) {

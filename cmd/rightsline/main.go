@@ -36,6 +36,8 @@ var commands = map[string]command{
 	"commissions": {"list the commissions reports are routed to (commissions list)", runCommissions},
 	"route":       {"show where a report would go and why (route --zip 20001 --category housing [--date D])", runRoute},
 	"keys":        {"data keys: keys new (print a new keyring), keys rotate (re-encrypt every row under the current key, while serving)", runKeys},
+	"version":     {"print the version of this build", runVersion},
+	"healthcheck": {"ask the running service's /healthz; exit 0 if healthy (the container's health check; --path /readyz)", runHealthcheck},
 	"staff":       {"console accounts: staff add --email E --role staff|admin [--commission ID] (prints a one-time password)", runStaff},
 }
 
@@ -48,11 +50,23 @@ func main() {
 	stop()
 	if err != nil {
 		if !errors.Is(err, errUsage) {
-			fmt.Fprintln(os.Stderr, "rightsline:", err)
+			fatal(os.Stderr, os.Getenv("LOG_FORMAT"), err)
 			os.Exit(1)
 		}
 		os.Exit(2)
 	}
+}
+
+// fatal reports the error that ends the process in the configured log
+// format: one JSON record where LOG_FORMAT=json (so a log pipeline sees
+// why an instance died), else a plain line for the person at the
+// terminal.
+func fatal(w io.Writer, format string, err error) {
+	if strings.TrimSpace(format) == "json" {
+		newLoggerTo(w, "error", "json").Error("fatal", "err", err.Error())
+		return
+	}
+	fmt.Fprintln(w, "rightsline:", err)
 }
 
 func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -78,31 +79,7 @@ func TestChatRejectsUnknownLanguage(t *testing.T) {
 // serve starts, answers health checks and the simulator, and shuts down
 // cleanly when its context ends (as on SIGTERM).
 func TestServeStartsAndStops(t *testing.T) {
-	t.Setenv("DATABASE_URL", "sqlite:"+filepath.Join(t.TempDir(), "serve.db"))
-	t.Setenv("LISTEN_ADDR", "127.0.0.1:0")
-	t.Setenv("LOG_LEVEL", "warn")
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- dispatch(ctx, []string{"serve"}, nil, pw, io.Discard)
-		pw.Close()
-	}()
-	var base string
-	sc := bufio.NewScanner(pr)
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.Index(line, "http://"); i >= 0 && strings.Contains(line, "/try") {
-			base = strings.Fields(line[i:])[0]
-			base = strings.TrimSuffix(base, "/try")
-			break
-		}
-	}
-	go io.Copy(io.Discard, pr)
-	if base == "" {
-		cancel()
-		t.Fatalf("serve did not print its address: %v", <-done)
-	}
+	base, stop := startServe(t, nil)
 	get := func(path string) (int, string) {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -112,7 +89,7 @@ func TestServeStartsAndStops(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
-	if code, body := get("/healthz"); code != 200 || body != "ok\n" {
+	if code, body := get("/healthz"); code != 200 || body != "ok "+buildVersion()+"\n" {
 		t.Fatalf("/healthz = %d %q", code, body)
 	}
 	if code, body := get("/readyz"); code != 200 || body != "ready\n" {
@@ -141,15 +118,63 @@ func TestServeStartsAndStops(t *testing.T) {
 	if code, _ := get("/no/such/page"); code != 404 {
 		t.Fatalf("unknown path: %d", code)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v after shutdown", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop")
+	if err := stop(); err != nil {
+		t.Fatal(err)
 	}
+}
+
+// startServe runs serve on a loopback port with a fresh SQLite database
+// and the given extra environment. It returns the base URL and a function
+// that stops serve (as SIGTERM does) and returns its error.
+func startServe(t *testing.T, env map[string]string) (base string, stop func() error) {
+	t.Helper()
+	t.Setenv("DATABASE_URL", "sqlite:"+filepath.Join(t.TempDir(), "serve.db"))
+	t.Setenv("LISTEN_ADDR", "127.0.0.1:0")
+	t.Setenv("LOG_LEVEL", "warn")
+	t.Setenv("DRAIN_TIMEOUT", "0")
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- dispatch(ctx, []string{"serve"}, nil, pw, io.Discard)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.Index(line, "http://"); i >= 0 && strings.Contains(line, "/try") {
+			base = strings.Fields(line[i:])[0]
+			base = strings.TrimSuffix(base, "/try")
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if base == "" {
+		cancel()
+		t.Fatalf("serve did not print its address: %v", <-done)
+	}
+	var stopped bool
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("serve returned %v after shutdown", err)
+			}
+			return nil
+		case <-time.After(30 * time.Second):
+			return errors.New("serve did not stop")
+		}
+	}
+	t.Cleanup(func() { _ = stop() })
+	return base, stop
 }
 
 // newTestApp builds the app as serve does, on the database at dbURL with

@@ -63,9 +63,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		Addr:              cfg.ListenAddr,
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadTimeout:       cfg.HTTPReadTimeout,
+		WriteTimeout:      cfg.HTTPWriteTimeout,
+		IdleTimeout:       cfg.HTTPIdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -79,7 +79,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	for _, bg := range background {
 		go func() { done <- bg(workCtx, a) }()
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "database", a.store.Dialect().String())
+	log.Info("serving", "version", buildVersion(), "addr", ln.Addr().String(), "database", a.store.Dialect().String())
 	addr := displayAddr(ln.Addr())
 	if cfg.SimulatorEnabled {
 		fmt.Fprintf(stdout, "Rightsline is running. Chat simulator: http://%s/try   Staff console: http://%s/console\n", addr, addr)
@@ -92,6 +92,20 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	case err := <-serveErr:
 		return err
 	case <-ctx.Done():
+	}
+	// Fail /readyz first and keep serving for the drain, so that every
+	// load balancer has seen this instance leave before it stops
+	// accepting connections.
+	a.draining.Store(true)
+	if cfg.DrainTimeout > 0 {
+		log.Info("draining: /readyz fails; still serving", "for", cfg.DrainTimeout)
+		t := time.NewTimer(cfg.DrainTimeout)
+		select {
+		case err := <-serveErr:
+			t.Stop()
+			return err
+		case <-t.C:
+		}
 	}
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
@@ -117,12 +131,18 @@ func newHandler(a *app) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, "ok\n")
+		io.WriteString(w, "ok "+buildVersion()+"\n")
 	})
+	// draining is set on SIGTERM: /readyz then fails so load balancers
+	// stop sending new requests while those already routed here finish.
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if a.draining.Load() {
+			http.Error(w, "draining", http.StatusServiceUnavailable)
+			return
+		}
 		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := a.store.Ping(pctx); err != nil {
 			a.log.Warn("not ready: database unreachable", "err", err)
 			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
@@ -130,6 +150,7 @@ func newHandler(a *app) (http.Handler, error) {
 		}
 		io.WriteString(w, "ready\n")
 	})
+	mux.Handle("GET /metrics", a.metrics.handler())
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		if a.cfg.SimulatorEnabled {
 			http.Redirect(w, r, "/try", http.StatusFound)
@@ -142,7 +163,7 @@ func newHandler(a *app) (http.Handler, error) {
 			return nil, err
 		}
 	}
-	return recoverer(a.log, secureHeaders(a.https(), limitPosts(a.store, a.clientIP, a.log, mux))), nil
+	return instrument(a.log, a.metrics, recoverer(a.log, secureHeaders(a.https(), limitPosts(a.store, a.clientIP, a.log, recordRoute(mux))))), nil
 
 }
 

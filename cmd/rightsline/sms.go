@@ -62,7 +62,7 @@ func mountSMS(mux *http.ServeMux, a *app) error {
 // with a Sender for each configured channel: SMS through Twilio's REST API
 // and Discord direct messages. Rows of a channel without a Sender wait.
 func runOutbox(ctx context.Context, a *app) error {
-	d := outbox.New(a.store, a.log)
+	d := newDispatcher(a)
 	on, err := smsEnabled(a.cfg)
 	if err != nil {
 		return err
@@ -72,15 +72,37 @@ func runOutbox(ctx context.Context, a *app) error {
 		if err != nil {
 			return err
 		}
-		d.Register(sms.Channel, s)
+		d.register(sms.Channel, s)
 	}
 	if err := registerDiscordSender(a, d); err != nil {
 		return err
 	}
 	// Simulator and terminal users read their stored conversation, so
 	// staff updates to them are always deliverable.
-	d.Register(web.Channel, web.Sender(a.store))
-	d.Register(terminal.Channel, web.Sender(a.store))
-	a.log.Info("outbox on", "channels", d.Channels())
+	d.register(web.Channel, web.Sender(a.store))
+	d.register(terminal.Channel, web.Sender(a.store))
+	a.log.Info("outbox on", "channels", d.Channels(), "poll", d.PollInterval, "batch", d.Batch, "concurrency", d.Concurrency)
 	return d.Run(ctx)
+}
+
+// dispatcher is the outbox dispatcher whose senders are counted in the
+// metrics.
+type dispatcher struct {
+	*outbox.Dispatcher
+	m *metrics
+}
+
+// newDispatcher builds the outbox dispatcher with the OUTBOX_* settings.
+func newDispatcher(a *app) dispatcher {
+	d := outbox.New(a.store, a.log)
+	o := a.cfg.Outbox
+	d.PollInterval, d.Batch, d.Concurrency = o.PollInterval, o.Batch, o.Concurrency
+	d.MaxAttempts, d.BaseBackoff, d.MaxBackoff = o.MaxAttempts, o.BaseBackoff, o.MaxBackoff
+	d.SendTimeout, d.PerAddressPerMinute = o.SendTimeout, o.PerAddressPerMinute
+	return dispatcher{d, a.metrics}
+}
+
+// register registers s for channel, counting its sends and failures.
+func (d dispatcher) register(channel string, s outbox.Sender) {
+	d.Register(channel, countingSender{channel: channel, next: s, m: d.m})
 }
