@@ -36,6 +36,7 @@ var commands = map[string]command{
 	"commissions": {"list the commissions reports are routed to (commissions list)", runCommissions},
 	"route":       {"show where a report would go and why (route --zip 20001 --category housing [--date D])", runRoute},
 	"keys":        {"data keys: keys new (print a new keyring), keys rotate (re-encrypt every row under the current key, while serving)", runKeys},
+	"migrate":     {"apply pending database migrations (under a Postgres advisory lock) and exit", runMigrate},
 	"version":     {"print the version of this build", runVersion},
 	"healthcheck": {"ask the running service's /healthz; exit 0 if healthy (the container's health check; --path /readyz)", runHealthcheck},
 	"staff":       {"console accounts: staff add --email E --role staff|admin [--commission ID] (prints a one-time password)", runStaff},

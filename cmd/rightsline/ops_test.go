@@ -525,3 +525,20 @@ func forward(c net.Conn, target string) {
 	go io.Copy(u, c)
 	io.Copy(c, u)
 }
+
+func TestMigrateCommand(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "m.db")
+	t.Setenv("DATABASE_URL", dbURL)
+	var out bytes.Buffer
+	if err := dispatch(t.Context(), []string{"migrate"}, nil, &out, io.Discard); err != nil || out.String() != "sqlite database schema is up to date\n" {
+		t.Fatalf("migrate: %v %q", err, out.String())
+	}
+	st, err := store.Open(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.OutboxBacklog(t.Context()); err != nil {
+		t.Fatalf("schema not there after migrate: %v", err)
+	}
+}
