@@ -178,6 +178,9 @@ type Runtime struct {
 	Interceptors []Interceptor
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// OnHandled, if set, is told how long each Handle took (engine and
+	// transaction, retries included) and its error, for metrics.
+	OnHandled func(channel string, took time.Duration, err error)
 
 	channels map[string]Channel
 }
@@ -224,7 +227,7 @@ var errDuplicate = errors.New("bot: message seen before")
 // replies to send. Everything is committed before it returns: a caller that
 // crashes after Handle loses nothing, and one that calls again with the same
 // ExternalID gets the same replies.
-func (r *Runtime) Handle(ctx context.Context, in Inbound) (Outcome, error) {
+func (r *Runtime) Handle(ctx context.Context, in Inbound) (_ Outcome, err error) {
 	if in.Address == "" || in.Channel == "" {
 		return Outcome{}, ErrEmptyAddress
 	}
@@ -232,11 +235,14 @@ func (r *Runtime) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 		in.At = r.now()
 	}
 	in.At = in.At.UTC()
+	if r.OnHandled != nil {
+		start := time.Now()
+		defer func() { r.OnHandled(in.Channel, time.Since(start), err) }()
+	}
 	ch := r.channel(in.Channel)
 	in.Text = locales.Truncate(locales.Clean(in.Text), ch.MaxText, ch.Count)
 	in.Arg = locales.Truncate(locales.Clean(in.Arg), ch.MaxText, ch.Count)
 	var out Outcome
-	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		out, err = r.handleOnce(ctx, ch, in)
 		if !errors.Is(err, ErrRetry) {

@@ -77,6 +77,13 @@ func (b *Bot) OnMessageCreate(s *discordgo.Session, m *discordgo.MessageCreate) 
 		}
 		return
 	}
+	if out.Duplicate {
+		// The event was handled before: by this session (a resumed
+		// session replays events) or by another instance that held the
+		// gateway before it died. It was answered then; never twice.
+		b.log.Info("direct message already handled; not answered again", "message", m.ID, "contact", out.Contact.ID)
+		return
+	}
 	for _, part := range locales.Split(bot.JoinReplies(out.Replies), maxContent, locales.Runes) {
 		if _, err := s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{Content: part, AllowedMentions: noMentions()}, discordgo.WithContext(ctx)); err != nil {
 			// The replies are stored; the member gets them by sending

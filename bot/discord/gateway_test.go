@@ -70,13 +70,21 @@ func TestDirectMessagesIgnoreServersAndBots(t *testing.T) {
 	if calls := h.discord.recorded(); len(calls) != 0 {
 		t.Errorf("calls %+v", calls)
 	}
-	// A repeated gateway event is answered once.
+	// A repeated gateway event (a resumed session replays events; a new
+	// gateway holder may get one the old holder answered) is stored and
+	// answered once.
 	m := &discordgo.Message{ID: "4", ChannelID: "c", Content: "hi", Author: &discordgo.User{ID: "u3"}, Timestamp: h.now}
 	h.bot.OnMessageCreate(h.session, &discordgo.MessageCreate{Message: m})
-	first := countRows(t, h, "messages")
+	first, answers := countRows(t, h, "messages"), len(h.discord.recorded())
+	if answers == 0 {
+		t.Fatal("the event was not answered")
+	}
 	h.bot.OnMessageCreate(h.session, &discordgo.MessageCreate{Message: m})
 	if countRows(t, h, "messages") != first {
 		t.Error("a repeated gateway event was stored twice")
+	}
+	if n := len(h.discord.recorded()); n != answers {
+		t.Errorf("a repeated gateway event was answered again (%d calls, then %d)", answers, n)
 	}
 }
 

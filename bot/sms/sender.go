@@ -88,12 +88,29 @@ func (s *Sender) Send(ctx context.Context, msg store.Outbound) (string, error) {
 
 // restError classifies a twilio-go error and strips it of Twilio's
 // message text, which quotes the phone number.
+// twilioError is a refusal from Twilio's API, named by its HTTP status and
+// Twilio error code only: Twilio's message text quotes the phone number.
+type twilioError struct{ status, code int }
+
+func (e twilioError) Error() string {
+	return fmt.Sprintf("sms: twilio HTTP %d, error %d", e.status, e.code)
+}
+
+// ProviderCode names the error for metrics: "twilio_21610", or the HTTP
+// status when Twilio gave no code.
+func (e twilioError) ProviderCode() string {
+	if e.code != 0 {
+		return fmt.Sprintf("twilio_%d", e.code)
+	}
+	return fmt.Sprintf("http_%d", e.status)
+}
+
 func restError(err error) error {
 	var te *client.TwilioRestError
 	if !errors.As(err, &te) {
 		return fmt.Errorf("sms: twilio request: %w", err)
 	}
-	e := fmt.Errorf("sms: twilio HTTP %d, error %d", te.Status, te.Code)
+	e := twilioError{status: te.Status, code: te.Code}
 	switch {
 	case te.Code == errUnsubscribedCode:
 		return fmt.Errorf("%w: %w", e, outbox.ErrOptedOut)

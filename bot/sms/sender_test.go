@@ -111,13 +111,14 @@ func TestSender(t *testing.T) {
 		wantErr             bool
 		optedOut, permanent bool
 		wantParts           int
+		code                string // the error's ProviderCode, for metrics
 	}{
 		{to: "+12025550400", body: "Your report DC-7Q3 was received.", wantParts: 1},
 		{to: "+12025550405", body: strings.Repeat("A staff member answered. ", 100), wantParts: 2},
-		{to: "+12025550401", body: "x", wantErr: true, optedOut: true},
-		{to: "+12025550402", body: "x", wantErr: true, permanent: true},
-		{to: "+12025550403", body: "x", wantErr: true},
-		{to: "+12025550404", body: "x", wantErr: true},
+		{to: "+12025550401", body: "x", wantErr: true, optedOut: true, code: "twilio_21610"},
+		{to: "+12025550402", body: "x", wantErr: true, permanent: true, code: "twilio_21211"},
+		{to: "+12025550403", body: "x", wantErr: true, code: "twilio_20500"},
+		{to: "+12025550404", body: "x", wantErr: true, code: "twilio_20429"},
 	}
 	for _, tc := range cases {
 		before := len(ft.messages())
@@ -131,6 +132,10 @@ func TestSender(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), tc.to) || strings.Contains(err.Error(), tc.to[1:]) {
 				t.Fatalf("error text contains the number: %v", err)
+			}
+			var pc interface{ ProviderCode() string }
+			if !errors.As(err, &pc) || pc.ProviderCode() != tc.code {
+				t.Fatalf("%s: err %v has no provider code %s", tc.to, err, tc.code)
 			}
 			continue
 		}

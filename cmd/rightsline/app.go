@@ -85,6 +85,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		return nil, fmt.Errorf("flows: %w", err)
 	}
 	a.runtime = rt
+	rt.OnHandled = a.metrics.handled
 	a.engine = rt.Engine
 	if err := wireRuntime(ctx, a); err != nil {
 		a.Close()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rightsline/rightsline/bot/discord"
 	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
 )
 
 // discordConfig is the Discord part of the configuration.
@@ -74,12 +75,30 @@ func mountDiscord(mux *http.ServeMux, a *app) error {
 
 // runDiscordGateway keeps the gateway connection for direct messages
 // until ctx ends, then lets deferred interaction work finish.
+//
+// Of many instances on one Postgres only one holds the gateway at a time
+// (a Postgres advisory lock; see store.Lead): Discord sends every event to
+// every connected session, so N connections would mean N answers. When
+// the holder dies its database session ends, the lock is freed, and
+// another instance connects at its next poll, within about a second. An
+// event that reaches two sessions anyway (a holder cut off from the
+// database for a moment) is answered once: the runtime stores it under its
+// Discord message id and the second handling finds it there.
 func runDiscordGateway(ctx context.Context, a *app) error {
 	b, err := discordBot(a)
 	if err != nil || b == nil {
 		return err
 	}
-	err = b.RunGateway(ctx)
+	err = a.store.Lead(ctx, "discord-gateway", store.LeadOptions{OnChange: func(holding bool) {
+		if holding {
+			a.metrics.leader.Set(1)
+			a.metrics.leaderGains.Inc()
+			a.log.Info("discord gateway: this instance holds it")
+		} else {
+			a.metrics.leader.Set(0)
+			a.log.Info("discord gateway: this instance let it go")
+		}
+	}}, b.RunGateway)
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
 	defer cancel()
 	if werr := b.Wait(wctx); werr != nil {

@@ -110,6 +110,11 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
+// handled observes one message through the runtime.
+func (m *metrics) handled(_ string, took time.Duration, _ error) {
+	m.engineStep.Observe(took.Seconds())
+}
+
 // storeObserver turns the store's reports into metrics.
 type storeObserver struct{ m *metrics }
 

@@ -74,6 +74,7 @@ func TestMetricsShowTrafficWithoutPersonalData(t *testing.T) {
 		`rightsline_http_requests_total{method="POST",route="/try/messages",status="200"} 3`,
 		`rightsline_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
 		`rightsline_messages_total{channel="web",direction="in"} 3`,
+		`rightsline_engine_step_duration_seconds_count 3`,
 		`rightsline_db_transaction_duration_seconds_count{outcome="commit"}`,
 		`rightsline_outbox_backlog{channel="sms"} 0`,
 		`rightsline_outbox_backlog_up 1`,
@@ -540,5 +541,61 @@ func TestMigrateCommand(t *testing.T) {
 	defer st.Close()
 	if _, err := st.OutboxBacklog(t.Context()); err != nil {
 		t.Fatalf("schema not there after migrate: %v", err)
+	}
+}
+
+// Every metric the Grafana dashboard graphs is one the service exports.
+func TestGrafanaDashboardUsesExportedMetrics(t *testing.T) {
+	raw, err := os.ReadFile("../../deploy/grafana/rightsline.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Title   string
+			Targets []struct{ Expr string }
+		}
+	}
+	if err := json.Unmarshal(raw, &dash); err != nil {
+		t.Fatal(err)
+	}
+	st := storetest.Open(t, storetest.SQLite)
+	m := newMetrics()
+	m.watchStore(st, slog.New(slog.DiscardHandler))
+	// Touch every vector once so it appears in the exposition.
+	m.httpRequests.WithLabelValues("/x", "GET", "200").Inc()
+	m.httpDuration.WithLabelValues("/x", "GET").Observe(1)
+	m.messages.WithLabelValues("sms", "in").Inc()
+	m.txDuration.WithLabelValues("commit").Observe(1)
+	m.outboxSends.WithLabelValues("sms", "sent").Inc()
+	m.outboxFails.WithLabelValues("sms", "timeout").Inc()
+	m.reports.WithLabelValues("none", "housing").Inc()
+	exposition := scrape(t, m)
+	exported := map[string]bool{}
+	for _, line := range strings.Split(exposition, "\n") {
+		if name, ok := strings.CutPrefix(line, "# TYPE "); ok {
+			f := strings.Fields(name)
+			exported[f[0]] = true
+			if f[1] == "histogram" {
+				for _, s := range []string{"_bucket", "_sum", "_count"} {
+					exported[f[0]+s] = true
+				}
+			}
+		}
+	}
+	metricRe := regexp.MustCompile(`\b(rightsline_[a-z_]+|go_sql_[a-z_]+)\b`)
+	n := 0
+	for _, p := range dash.Panels {
+		for _, tg := range p.Targets {
+			for _, name := range metricRe.FindAllString(tg.Expr, -1) {
+				n++
+				if !exported[name] {
+					t.Errorf("panel %q graphs %s, which /metrics does not export", p.Title, name)
+				}
+			}
+		}
+	}
+	if n < 15 {
+		t.Fatalf("only %d metric references in the dashboard", n)
 	}
 }

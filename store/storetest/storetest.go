@@ -153,6 +153,16 @@ func postgresSchemaURL(ctx context.Context, t testing.TB) string {
 	return u.String()
 }
 
+// PostgresSchemaURL creates a fresh schema (dropped when the test ends)
+// and returns TEST_DATABASE_URL selecting it, for tests that open several
+// stores or processes on one database. It skips like PostgresURL.
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
+	defer cancel()
+	return postgresSchemaURL(ctx, t)
+}
+
 // randomHex returns n random bytes as hex.
 func randomHex(n int) string {
 	b := make([]byte, n)
