@@ -55,11 +55,14 @@ func TestLeadPostgresOneHolderAndFailover(t *testing.T) {
 		return store.LeadOptions{Poll: 100 * time.Millisecond, Check: 100 * time.Millisecond, OnChange: func(h bool) {
 			mu.Lock()
 			defer mu.Unlock()
-			if h {
+			switch {
+			case h:
 				holder = i
-			} else if holder == i {
+			case holder == i:
 				holder = -1
 				losses[i]++
+			default:
+				losses[i]++ // another already took over
 			}
 		}}
 	}
