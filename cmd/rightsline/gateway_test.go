@@ -19,6 +19,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
 )
 
@@ -195,11 +196,11 @@ type instance struct {
 	base string
 }
 
-func startInstance(t *testing.T, dbURL, discordURL string) *instance {
+func startInstance(t *testing.T, dbURL, discordURL, keys string) *instance {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "serve")
 	cmd.Env = append(os.Environ(), childEnv+"=1", childDiscordEnv+"="+discordURL,
-		"DATABASE_URL="+dbURL, "LISTEN_ADDR=127.0.0.1:0", "LOG_LEVEL=warn", "LOG_FORMAT=json", "DRAIN_TIMEOUT=0",
+		"DATABASE_URL="+dbURL, "DATA_KEYS="+keys, "LISTEN_ADDR=127.0.0.1:0", "LOG_LEVEL=warn", "LOG_FORMAT=json", "DRAIN_TIMEOUT=0",
 		"DISCORD_APP_ID=900000000000000001", "DISCORD_PUBLIC_KEY="+strings.Repeat("ab", 32), "DISCORD_BOT_TOKEN=test-token",
 		"TWILIO_ACCOUNT_SID=", "TWILIO_AUTH_TOKEN=")
 	stdout, _ := cmd.StdoutPipe()
@@ -253,9 +254,13 @@ func TestThreeInstancesOneGateway(t *testing.T) {
 	}
 	dbURL := storetest.PostgresSchemaURL(t)
 	fake := newFakeDiscord(t)
+	keys, err := store.NewKeyring("k1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var insts []*instance
 	for range 3 {
-		insts = append(insts, startInstance(t, dbURL, fake.srv.URL))
+		insts = append(insts, startInstance(t, dbURL, fake.srv.URL, keys))
 	}
 	waitFor := func(what string, d time.Duration, cond func() bool) {
 		t.Helper()
