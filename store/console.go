@@ -38,6 +38,10 @@ type Staff struct {
 	// MustChangePassword is set while the password is a one-time password
 	// someone else chose; the console asks for a new one first.
 	MustChangePassword bool
+	// TOTPEnrolled is set when the member has a confirmed second factor
+	// (filled by SessionByTokenHash and StaffTOTP's callers, not by every
+	// staff query).
+	TOTPEnrolled bool
 }
 
 // IsAdmin reports whether s has the admin role.
@@ -289,6 +293,10 @@ type Session struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	LastSeen  time.Time
+	// SecondFactorPending is set on a session that passed the password of
+	// an enrolled member but not yet the code: it reaches only the code
+	// page and sign-out.
+	SecondFactorPending bool
 }
 
 // InsertSession stores a new session; CreatedAt and LastSeen are set to now.
@@ -300,7 +308,7 @@ func (tx *Tx) InsertSession(ctx context.Context, sess *Session) error {
 	sess.LastSeen = sess.CreatedAt
 	sess.ExpiresAt = normTime(sess.ExpiresAt)
 	_, err := tx.exec(ctx, "InsertSession", sess.TokenHash, sess.StaffID, sess.CSRFToken,
-		tx.time(sess.CreatedAt), tx.time(sess.ExpiresAt))
+		tx.time(sess.CreatedAt), tx.time(sess.ExpiresAt), sess.SecondFactorPending)
 	if err != nil {
 		return fmt.Errorf("store: insert session: %w", err)
 	}
@@ -314,9 +322,9 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (Sessi
 	var st Staff
 	var commission sql.NullString
 	err := s.queryRow(ctx, "SessionByTokenHash", tokenHash, timeArg(s.dialect, s.clock())).Scan(
-		&sess.TokenHash, &sess.StaffID, &sess.CSRFToken, timeDest{&sess.CreatedAt}, timeDest{&sess.ExpiresAt}, timeDest{&sess.LastSeen},
+		&sess.TokenHash, &sess.StaffID, &sess.CSRFToken, timeDest{&sess.CreatedAt}, timeDest{&sess.ExpiresAt}, timeDest{&sess.LastSeen}, &sess.SecondFactorPending,
 		&st.ID, &st.Email, &st.Name, &st.PasswordHash, &st.Role, &commission, &st.Active,
-		&st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt}, &st.MustChangePassword)
+		&st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt}, &st.MustChangePassword, &st.TOTPEnrolled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Staff{}, ErrNotFound
 	}
