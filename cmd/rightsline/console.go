@@ -97,7 +97,7 @@ func seedDemo(ctx context.Context, a *app) error {
 		out = io.Discard
 	}
 	fmt.Fprintf(out, "\nNew database: staff console demo admin\n  email:              %s\n  one-time password:  %s\n"+
-		"  (shown only now; you choose your own password at first sign-in at /console)\n\n", demoAdminEmail, pw)
+		"  (shown only now; at first sign-in at /console you choose your own password,\n   then set up an authenticator app: admins must use sign-in codes)\n\n", demoAdminEmail, pw)
 	return nil
 }
 

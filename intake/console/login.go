@@ -104,8 +104,14 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	second, err := c.store.TOTPOf(ctx, st.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		c.fail(w, r, nil, err)
+		return
+	}
 	token := newToken()
-	sess := store.Session{TokenHash: tokenHash(token), StaffID: st.ID, CSRFToken: newToken(), ExpiresAt: c.now().Add(SessionIdle)}
+	sess := store.Session{TokenHash: tokenHash(token), StaffID: st.ID, CSRFToken: newToken(), ExpiresAt: c.now().Add(SessionIdle),
+		SecondFactorPending: second.Confirmed}
 	err = c.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.ResetLoginFailures(ctx, st.ID); err != nil {
 			return err
@@ -127,7 +133,9 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, c.cookie(loginCookie, "", -1))
 	http.SetCookie(w, c.cookie(sessionCookie, token, 0))
 	dest := Path + "/reports"
-	if st.MustChangePassword {
+	if sess.SecondFactorPending {
+		dest = Path + "/totp"
+	} else if st.MustChangePassword {
 		dest = Path + "/password"
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)

@@ -17,6 +17,11 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("POST "+p+"/logout", c.authed(c.logout))
 	mux.Handle("GET "+p+"/password", c.authed(c.passwordForm))
 	mux.Handle("POST "+p+"/password", c.authed(c.changePassword))
+	mux.Handle("GET "+p+"/totp", c.authed(c.totpForm))
+	mux.Handle("POST "+p+"/totp", c.authed(c.verifyTOTP))
+	mux.Handle("GET "+p+"/totp/enrol", c.authed(c.enrolForm))
+	mux.Handle("GET "+p+"/totp/enrol/qr.png", c.authed(c.enrolQR))
+	mux.Handle("POST "+p+"/totp/enrol", c.authed(c.confirmEnrol))
 
 	mux.Handle("GET "+p+"/{$}", http.RedirectHandler(p+"/reports", http.StatusSeeOther))
 	// Reports and the dashboard: staff and admins; translators get 404

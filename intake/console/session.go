@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -116,14 +117,53 @@ func (c *Console) authed(h handlerFunc) http.Handler {
 				return
 			}
 		}
-		if s.Staff.MustChangePassword && r.URL.Path != Path+"/password" && r.URL.Path != Path+"/logout" {
-			http.Redirect(w, r, Path+"/password", http.StatusSeeOther)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			v, err := c.store.Allow(r.Context(), LimitSessionPost, s.TokenHash)
+			if err != nil {
+				c.fail(w, r, s, err)
+				return
+			}
+			if !v.Allowed {
+				if v.FirstRefusal {
+					c.audit(r.Context(), store.AuditEntry{StaffID: s.Staff.ID, Action: "session.throttled", IP: s.IP})
+				}
+				w.Header().Set("Retry-After", strconv.Itoa(int(v.RetryAfter.Seconds())+1))
+				http.Error(w, "Too many changes from this session. Wait a minute and try again.", http.StatusTooManyRequests)
+				return
+			}
+		}
+		if to := gate(s, r.URL.Path); to != "" {
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
 		if err := h(w, r, s); err != nil {
 			c.fail(w, r, s, err)
 		}
 	})
+}
+
+// gate is where a session must go before path, or "": the code page while
+// the second factor is pending, the password page while the password is a
+// one-time password, and enrolment for an admin without a second factor.
+func gate(s *session, path string) string {
+	if path == Path+"/logout" {
+		return ""
+	}
+	switch {
+	case s.SecondFactorPending:
+		if path != Path+"/totp" {
+			return Path + "/totp"
+		}
+	case s.Staff.MustChangePassword:
+		if path != Path+"/password" {
+			return Path + "/password"
+		}
+	case s.Staff.IsAdmin() && !s.Staff.TOTPEnrolled:
+		if !strings.HasPrefix(path, Path+"/totp/enrol") {
+			return Path + "/totp/enrol"
+		}
+	}
+	return ""
 }
 
 // adminOnly wraps h so that only admins reach it; staff get 404, as for
