@@ -157,11 +157,7 @@ func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return errors.New("no password on stdin")
 		}
 	}
-	cfg, err := loadConfigFromEnv()
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, stdout)
+	st, err := openStoreFromEnv(ctx, stdout)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,16 @@ func openStore(ctx context.Context, cfg config, out io.Writer) (*store.Store, er
 	return connectStore(ctx, cfg, newLogger(cfg), store.WithKeys(keys))
 }
 
+// openStoreFromEnv is openStore with the configuration from the
+// environment: what every one-shot subcommand that needs the database does.
+func openStoreFromEnv(ctx context.Context, out io.Writer) (*store.Store, error) {
+	cfg, err := loadConfigFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return openStore(ctx, cfg, out)
+}
+
 func loadKeys(cfg config, out io.Writer) (*store.Keys, error) {
 	if cfg.DataKeys != "" {
 		k, err := store.ParseKeys(cfg.DataKeys)
@@ -117,11 +127,7 @@ func runKeys(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		if err := fs.Parse(args[1:]); err != nil {
 			return errUsage
 		}
-		cfg, err := loadConfigFromEnv()
-		if err != nil {
-			return err
-		}
-		st, err := openStore(ctx, cfg, stdout)
+		st, err := openStoreFromEnv(ctx, stdout)
 		if err != nil {
 			return err
 		}

@@ -122,11 +122,7 @@ func runMigrate(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Wr
 	if len(args) > 0 {
 		return errUsage
 	}
-	cfg, err := loadConfigFromEnv()
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, stdout)
+	st, err := openStoreFromEnv(ctx, stdout)
 	if err != nil {
 		return err
 	}
