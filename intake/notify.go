@@ -74,6 +74,9 @@ func (s *Service) NotifyResident(ctx context.Context, tx *store.Tx, report store
 	if err != nil {
 		return err
 	}
+	if body, err = s.discreetBody(ctx, tx, to, locales.Lang(report.Lang), body); err != nil {
+		return err
+	}
 	_, err = tx.EnqueueOutbound(ctx, &store.Outbound{Channel: to.Channel, ContactID: to.ID, Address: to.Address, Body: body})
 	return err
 }

@@ -19,7 +19,7 @@ func Extension(st *store.Store, cfg Config) bot.Extension {
 	return bot.Extension{
 		Engine:       EngineOptionsWith(cfg),
 		Events:       svc,
-		Interceptors: []bot.Interceptor{eraser{cat: svc.cat}, svc},
+		Interceptors: []bot.Interceptor{eraser{cat: svc.cat}, discreetSwitch{cat: svc.cat}, svc},
 	}
 }
 
@@ -42,6 +42,9 @@ func (s *Service) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict, erro
 		reply, handled, err = s.StatusReplyTx(ctx, t.Tx, t.Contact, t.Lang, t.In.Text)
 	}
 	if err != nil || !handled {
+		return bot.Verdict{}, err
+	}
+	if reply, err = withHeld(ctx, t.Tx, t.Contact.ID, reply); err != nil {
 		return bot.Verdict{}, err
 	}
 	return bot.Verdict{Handled: true, Replies: []flows.Reply{{ID: StatusReplyID, Text: reply}}}, nil

@@ -1,0 +1,85 @@
+package intake
+
+import (
+	"context"
+	"strings"
+
+	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
+)
+
+// Discreet mode, for a resident who shares a phone: DISCREET (or its word
+// in their language, in any state, on every channel) turns it on, records
+// the choice in the consent ledger and says so. From then on a staff
+// update is sent as the neutral MsgDiscreetNotice, which starts with no
+// sensitive word (the lock-screen preview); the real text is held and
+// shown when the resident sends STATUS.
+
+// Message and keyword ids of discreet mode.
+const (
+	kwDiscreet        = "kw.privacy.discreet"
+	MsgDiscreetOn     = "privacy.discreet.on"
+	MsgDiscreetNotice = "privacy.discreet.notice"
+	// KwSensitive lists, per language, words no discreet-mode text may
+	// start with; tests check every such text against it.
+	KwSensitive = "kw.privacy.sensitive"
+)
+
+// discreetSwitch is the runtime interceptor of the discreet words.
+type discreetSwitch struct{ cat *locales.Catalog }
+
+// Intercept implements bot.Interceptor. A message that is not a discreet
+// word costs no query.
+func (d discreetSwitch) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict, error) {
+	if d.cat == nil || t.In.Command != "" || t.Contact.Channel == store.ErasedChannel {
+		return bot.Verdict{}, nil
+	}
+	if !(eraser{cat: d.cat}).matches(t.Lang, kwDiscreet, t.In.Text) {
+		return bot.Verdict{}, nil
+	}
+	r, err := t.Reply(MsgDiscreetOn, nil)
+	if err != nil {
+		return bot.Verdict{}, err
+	}
+	if err := t.Tx.SetContactDiscreet(ctx, t.Contact.ID, true); err != nil {
+		return bot.Verdict{}, err
+	}
+	if err := t.Tx.RecordConsent(ctx, &store.Consent{ContactID: t.Contact.ID, Kind: store.ConsentDiscreet, Granted: true,
+		Channel: t.In.Channel, TextID: MsgDiscreetOn, TextLang: string(t.Lang), TextVersion: store.TextVersion(r.Text)}); err != nil {
+		return bot.Verdict{}, err
+	}
+	return bot.Verdict{Handled: true, Replies: []flows.Reply{r}}, nil
+}
+
+// discreetBody is what NotifyResident sends contact `to` for the update
+// body: body itself, or, in discreet mode, the neutral notice in lang with
+// body held for STATUS.
+func (s *Service) discreetBody(ctx context.Context, tx *store.Tx, to store.Contact, lang locales.Lang, body string) (string, error) {
+	on, err := tx.ContactDiscreet(ctx, to.ID)
+	if err != nil || !on {
+		return body, err
+	}
+	if _, ok := locales.ParseLang(string(lang)); !ok {
+		lang = locales.English
+	}
+	if err := tx.HoldMessage(ctx, to.ID, to.Channel, body); err != nil {
+		return "", err
+	}
+	return s.cat.Text(lang, MsgDiscreetNotice, nil)
+}
+
+// withHeld puts the contact's held messages (oldest first) before a STATUS
+// reply and marks them read.
+func withHeld(ctx context.Context, tx *store.Tx, contactID int64, reply string) (string, error) {
+	held, err := tx.ReleaseHeldMessages(ctx, contactID)
+	if err != nil || len(held) == 0 {
+		return reply, err
+	}
+	parts := make([]string, 0, len(held)+1)
+	for _, m := range held {
+		parts = append(parts, m.Body)
+	}
+	return strings.Join(append(parts, reply), "\n"), nil
+}
