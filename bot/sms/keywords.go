@@ -8,6 +8,7 @@ import (
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/flows"
 	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/store"
 )
 
 // keyword is what a single-word message means to the channel before the
@@ -76,25 +77,17 @@ func (h *Handler) keyword(ctx context.Context, t *bot.Turn) (bot.Verdict, error)
 		if c.OptedOut {
 			return bot.Verdict{Handled: true}, nil // confirmed once already
 		}
-		if err := t.Tx.SetContactOptedOut(ctx, c.ID, true); err != nil {
-			return bot.Verdict{}, err
-		}
-		return h.keywordReply(t, "sms.stopped")
+		return h.setOptedOut(ctx, t, true, "sms.stopped")
 	case kwStart:
-		if c.OptedOut {
-			if err := t.Tx.SetContactOptedOut(ctx, c.ID, false); err != nil {
-				return bot.Verdict{}, err
-			}
+		if !c.OptedOut {
+			return h.keywordReply(t, "sms.started")
 		}
-		return h.keywordReply(t, "sms.started")
+		return h.setOptedOut(ctx, t, false, "sms.started")
 	case kwYes:
 		if !c.OptedOut {
 			return bot.Verdict{}, nil // an answer to a question: the engine's
 		}
-		if err := t.Tx.SetContactOptedOut(ctx, c.ID, false); err != nil {
-			return bot.Verdict{}, err
-		}
-		return h.keywordReply(t, "sms.started")
+		return h.setOptedOut(ctx, t, false, "sms.started")
 	case kwHelp:
 		if c.OptedOut {
 			return bot.Verdict{Handled: true}, nil
@@ -102,6 +95,32 @@ func (h *Handler) keyword(ctx context.Context, t *bot.Turn) (bot.Verdict, error)
 		return reply(t, "sms.help", "")
 	}
 	return bot.Verdict{}, nil
+}
+
+// setOptedOut stops (out) or restarts texts to the contact, records the
+// change in the consent ledger with the exact confirmation text, and
+// answers it. Under Twilio's Advanced Opt-Out Twilio sends the
+// confirmation, so the ledger names Twilio's text instead of ours.
+func (h *Handler) setOptedOut(ctx context.Context, t *bot.Turn, out bool, id string) (bot.Verdict, error) {
+	if err := t.Tx.SetContactOptedOut(ctx, t.Contact.ID, out); err != nil {
+		return bot.Verdict{}, err
+	}
+	rep, err := t.Reply(id, nil)
+	if err != nil {
+		return bot.Verdict{}, err
+	}
+	shown, version := id, store.TextVersion(rep.Text)
+	if h.cfg.AdvancedOptOut {
+		shown, version = "twilio.advanced_opt_out", "twilio"
+	}
+	if err := t.Tx.RecordConsent(ctx, &store.Consent{ContactID: t.Contact.ID, Kind: store.ConsentTexts, Granted: !out,
+		Channel: Channel, TextID: shown, TextLang: string(t.Lang), TextVersion: version}); err != nil {
+		return bot.Verdict{}, err
+	}
+	if h.cfg.AdvancedOptOut {
+		return bot.Verdict{Handled: true}, nil
+	}
+	return bot.Verdict{Handled: true, Replies: []flows.Reply{rep}}, nil
 }
 
 // keywordReply answers id unless Twilio's Advanced Opt-Out answers the

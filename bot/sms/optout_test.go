@@ -2,6 +2,7 @@ package sms
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -114,6 +115,25 @@ func TestOptOutAndBack(t *testing.T) {
 			}
 			if n := f.inboundCount(phone); n != 8 {
 				t.Fatalf("stored %d inbound messages; want all 8", n)
+			}
+			// The ledger holds the withdrawal and the renewal, once each
+			// (the repeated STOP changed nothing), with the exact texts.
+			ledger, err := f.st.ContactConsents(t.Context(), c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range ledger {
+				if e.Kind != store.ConsentTexts || e.Channel != Channel || e.TextLang != string(tc.lang) {
+					t.Fatalf("ledger entry %+v; want texts on sms in %s", e, tc.lang)
+				}
+				if want := store.TextVersion(text(t, tc.lang, e.TextID)); e.TextVersion != want {
+					t.Fatalf("ledger entry %s version %s; want %s", e.TextID, e.TextVersion, want)
+				}
+				got = append(got, fmt.Sprintf("%s:%v", e.TextID, e.Granted))
+			}
+			if strings.Join(got, " ") != "sms.stopped:false sms.started:true" {
+				t.Fatalf("ledger %q; want the STOP withdrawal then the restart", got)
 			}
 		})
 	}
