@@ -42,6 +42,10 @@ type Staff struct {
 	// (filled by SessionByTokenHash and StaffTOTP's callers, not by every
 	// staff query).
 	TOTPEnrolled bool
+	// TimeZone is the IANA zone the console shows this member's dates in
+	// ("" means UTC); Lang labels codes (categories, traits, places) in
+	// this language ("" means English). The member sets both.
+	TimeZone, Lang string
 }
 
 // IsAdmin reports whether s has the admin role.
@@ -58,7 +62,7 @@ func scanStaff(row interface{ Scan(...any) error }) (Staff, error) {
 	var st Staff
 	var commission sql.NullString
 	err := row.Scan(&st.ID, &st.Email, &st.Name, &st.PasswordHash, &st.Role, &commission,
-		&st.Active, &st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt}, &st.MustChangePassword)
+		&st.Active, &st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt}, &st.MustChangePassword, &st.TimeZone, &st.Lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Staff{}, ErrNotFound
 	}
@@ -200,6 +204,16 @@ func (tx *Tx) CountStaff(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// SetStaffPreferences stores a member's time zone and label language
+// (validated by the caller). It returns ErrNotFound for an unknown id.
+func (tx *Tx) SetStaffPreferences(ctx context.Context, id int64, timeZone, lang string) error {
+	err := affectedOne(tx.exec(ctx, "SetStaffPreferences", id, timeZone, lang))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: set staff preferences: %w", err)
+	}
+	return err
+}
+
 // SetStaffActive enables or disables a staff account; disabling also ends
 // its sessions. It returns ErrNotFound for an unknown id.
 func (tx *Tx) SetStaffActive(ctx context.Context, id int64, active bool) error {
@@ -324,7 +338,7 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (Sessi
 	err := s.queryRow(ctx, "SessionByTokenHash", tokenHash, timeArg(s.dialect, s.clock())).Scan(
 		&sess.TokenHash, &sess.StaffID, &sess.CSRFToken, timeDest{&sess.CreatedAt}, timeDest{&sess.ExpiresAt}, timeDest{&sess.LastSeen}, &sess.SecondFactorPending,
 		&st.ID, &st.Email, &st.Name, &st.PasswordHash, &st.Role, &commission, &st.Active,
-		&st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt}, &st.MustChangePassword, &st.TOTPEnrolled)
+		&st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt}, &st.MustChangePassword, &st.TimeZone, &st.Lang, &st.TOTPEnrolled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Staff{}, ErrNotFound
 	}

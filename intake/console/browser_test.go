@@ -181,7 +181,7 @@ func mustRun[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 	return v
 }
 
-// phoneBrowser starts headless Chromium at a phone's size, with the flags
+// phoneBrowser starts headless Chromium at a phone's size (phoneWidth), with the flags
 // this closed network needs, and stops it when the test ends. The
 // context it returns times out after 90 s.
 func phoneBrowser(t *testing.T, chromium string) context.Context {
@@ -198,7 +198,7 @@ func phoneBrowser(t *testing.T, chromium string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(412, 915), // a phone
+		chromedp.WindowSize(phoneWidth, 800),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
@@ -206,5 +206,10 @@ func phoneBrowser(t *testing.T, chromium string) context.Context {
 	t.Cleanup(cancelBrowser)
 	bctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
 	t.Cleanup(cancelTimeout)
+	// Headless windows are at least 500 px wide; the viewport is set to
+	// the narrowest phone the console is built for.
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(phoneWidth, 800)); err != nil {
+		t.Fatalf("browser: start at %d px: %v", phoneWidth, err)
+	}
 	return bctx
 }

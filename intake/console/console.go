@@ -38,6 +38,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/rightsline/rightsline/locales"
@@ -113,6 +114,9 @@ type Console struct {
 	// email takes as long as a wrong password.
 	dummyHash []byte
 	handler   http.Handler
+	// labels is the catalog code labels come from: cfg.Catalog, or the
+	// embedded one when the console has no translation pages.
+	labels *locales.Catalog
 }
 
 // New checks cfg, parses the templates and builds the routes.
@@ -134,7 +138,12 @@ func New(cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{cfg: cfg, store: cfg.Store, log: cfg.Log, pages: p, dummyHash: []byte(dummy)}
+	c := &Console{cfg: cfg, store: cfg.Store, log: cfg.Log, pages: p, dummyHash: []byte(dummy), labels: cfg.Catalog}
+	if c.labels == nil {
+		if c.labels, err = embeddedCatalog(); err != nil {
+			return nil, err
+		}
+	}
 	c.handler = c.routes()
 	return c, nil
 }
@@ -149,5 +158,9 @@ func (c *Console) Register(mux *http.ServeMux) {
 	mux.Handle(Path+"/", c)
 	mux.Handle("GET "+Path, http.RedirectHandler(Path+"/", http.StatusMovedPermanently))
 }
+
+// embeddedCatalog loads the embedded catalog once per process, for the
+// labels of a console built without one.
+var embeddedCatalog = sync.OnceValues(locales.Load)
 
 func (c *Console) now() time.Time { return c.cfg.Now().UTC() }

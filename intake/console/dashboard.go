@@ -29,9 +29,10 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, s *session) 
 	if err != nil {
 		return err
 	}
-	now := c.now()
-	// Weeks start on Monday; the last one is the current week.
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	// Weeks start on Monday, in the member's time zone's calendar; the
+	// last one is the current week.
+	lab := c.labelerFor(&s.Staff)
+	today := lab.today(c.now())
 	monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
 	start := monday.AddDate(0, 0, -7*(dashboardWeeks-1))
 	counts, err := c.store.DashboardCounts(ctx, scope, start)
@@ -60,7 +61,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, s *session) 
 		label func(string) string
 	}
 	dims := []dim{
-		{"Reports by category", c.cfg.Categories, func(d store.DashboardCount) string { return d.Category }, func(s string) string { return s }},
+		{"Reports by category", c.cfg.Categories, func(d store.DashboardCount) string { return d.Category }, func(s string) string { return lab.label("category", s) }},
 		{"Reports by status", []string{store.ReportNew, store.ReportInReview, store.ReportAccepted, store.ReportReferred, store.ReportClosed},
 			func(d store.DashboardCount) string { return d.Status }, statusLabel},
 		{"Reports by language", langOrder(), func(d store.DashboardCount) string { return d.Lang }, langLabel},

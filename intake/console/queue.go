@@ -61,7 +61,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) erro
 	if _, ok := statusLabels[f.Status]; !ok && f.Status != "open" && f.Status != "all" {
 		return errorf(EINVALID, "Unknown status filter.")
 	}
-	today := c.now().Truncate(24 * time.Hour)
+	today := c.labelerFor(&s.Staff).today(c.now())
 	switch due := q.Get("due"); due {
 	case "":
 	case "overdue":
@@ -113,8 +113,9 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) erro
 		page.Statuses = append(page.Statuses, option{st, statusLabel(st)})
 	}
 	page.Categories = []option{{"", "All categories"}}
+	lab := c.labelerFor(&s.Staff)
 	for _, cat := range c.cfg.Categories {
-		page.Categories = append(page.Categories, option{cat, cat})
+		page.Categories = append(page.Categories, option{cat, lab.label("category", cat)})
 	}
 	page.Langs = []option{{"", "All languages"}}
 	for _, l := range langOrder() {

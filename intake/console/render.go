@@ -59,9 +59,12 @@ type view struct {
 	CSRF string
 	// Flash is a short confirmation after a change.
 	Flash string
-	// Today is the date deadlines are counted from.
+	// Today is the date deadlines are counted from: the member's own
+	// calendar day in their time zone.
 	Today string
-	Page  any
+	// Path is the page's path, for the navigation's aria-current.
+	Path string
+	Page any
 }
 
 // render writes page name with data. The page is rendered to a buffer
@@ -73,11 +76,23 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, s *session, sta
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	v := view{Page: data, Today: c.now().Format(time.DateOnly), Flash: flashes[r.URL.Query().Get("done")]}
+	v := view{Page: data, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path}
 	if s != nil {
 		v.Staff = &s.Staff
 		v.CSRF = s.CSRFToken
 	}
+	// Each page is rendered from a clone carrying the member's labels,
+	// time zone and calendar date; the parsed set itself is never
+	// executed, so it can always be cloned.
+	lab := c.labelerFor(v.Staff)
+	v.Today = lab.today(c.now()).Format(time.DateOnly)
+	t, err := t.Clone()
+	if err != nil {
+		c.log.Error("console: clone page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	t.Funcs(lab.funcs())
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {
 		c.log.Error("console: render failed", "page", name, "err", err)
@@ -100,6 +115,7 @@ var flashes = map[string]string{
 	"password": "Password changed.",
 	"staff":    "Staff account saved.",
 	"comm":     "Commission saved.",
+	"settings": "Settings saved.",
 	// The translators' pages.
 	"translation": "Translation saved as a draft.",
 	"reviewed":    "Saved and marked reviewed.",
@@ -210,16 +226,19 @@ const SimulatorChannel = "web"
 var funcs = template.FuncMap{
 	"statusLabel":   statusLabel,
 	"langLabel":     langLabel,
+	"channelLabel":  channelLabel,
 	"deadlineText":  deadlineText,
 	"deadlineClass": deadlineClass,
 	// isSimulator marks reports filed through /try, which anyone can use.
 	"isSimulator": func(channel string) bool { return channel == SimulatorChannel },
-	"when": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	},
+	// when and the code labels are replaced per member at render time
+	// (labeler.funcs); these are their English, UTC defaults.
+	"when":          labeler{loc: time.UTC}.when,
+	"catLabel":      func(s string) string { return s },
+	"traitLabel":    func(s string) string { return s },
+	"placeLabel":    func(s string) string { return s },
+	"whoLabel":      func(s string) string { return s },
+	"navCurrent":    func(path, prefix string) bool { return strings.HasPrefix(path, prefix) },
 	"langName":      func(l locales.Lang) string { return langLabel(string(l)) },
 	"problemErrors": func(ps []locales.Problem) int { return locales.Errors(ps) },
 	"orDash": func(s string) string {
@@ -228,4 +247,15 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
+}
+
+// channelLabels name the channels a report can come by.
+var channelLabels = map[string]string{"sms": "SMS", "discord": "Discord", SimulatorChannel: "the /try simulator", "terminal": "the terminal chat"}
+
+// channelLabel names a channel for staff.
+func channelLabel(ch string) string {
+	if l, ok := channelLabels[ch]; ok {
+		return l
+	}
+	return ch
 }

@@ -37,6 +37,8 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("GET "+p+"/export.csv", c.staffArea(c.export))
 	mux.Handle("GET "+p+"/dashboard", c.staffArea(c.dashboard))
 	mux.Handle("GET "+p+"/retention", c.authed(c.retention))
+	mux.Handle("GET "+p+"/settings", c.authed(c.settings))
+	mux.Handle("POST "+p+"/settings", c.authed(c.saveSettings))
 
 	// Translations: translators (their languages) and admins (all);
 	// commission staff get 404 (translateLang).

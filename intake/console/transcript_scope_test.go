@@ -232,7 +232,7 @@ func TestConsoleShowsOnlyTheReportsOwnConversation(t *testing.T) {
 				t.Error("the DC report page should show its own conversation (narrative and transcript)")
 			}
 			check("DC report page", body)
-			if !strings.Contains(body, "share_report · agreed · sms · text intake.ask.consent (en, sha256:") {
+			if !strings.Contains(body, "share_report · agreed · SMS · text intake.ask.consent (en, sha256:") {
 				t.Error("the DC report page should show its consent ledger")
 			}
 			for _, path := range []string{

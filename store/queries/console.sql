@@ -9,28 +9,31 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 RETURNING id;
 
 -- name: StaffByEmail
-SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password
+SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password, time_zone, lang
 FROM staff
 WHERE email = $1;
 
 -- name: StaffByID
-SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password
+SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password, time_zone, lang
 FROM staff
 WHERE id = $1;
 
 -- name: ListStaff
-SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password
+SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password, time_zone, lang
 FROM staff
 ORDER BY email;
 
 -- name: StaffOfCommission
-SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password
+SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password, time_zone, lang
 FROM staff
 WHERE active AND (commission_id = $1 OR role = 'admin')
 ORDER BY name, email;
 
 -- name: CountStaff
 SELECT count(*) FROM staff;
+
+-- name: SetStaffPreferences
+UPDATE staff SET time_zone = $2, lang = $3 WHERE id = $1;
 
 -- name: SetStaffActive
 UPDATE staff SET active = $2 WHERE id = $1;
@@ -55,7 +58,7 @@ VALUES ($1, $2, $3, $4, $5, $4, $6);
 -- name: SessionByTokenHash
 SELECT s.token_hash, s.staff_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen, s.second_factor_pending,
        st.id, st.email, st.name, st.password_hash, st.role, st.commission_id, st.active,
-       st.failed_logins, st.locked_until, st.created_at, st.must_change_password,
+       st.failed_logins, st.locked_until, st.created_at, st.must_change_password, st.time_zone, st.lang,
        EXISTS (SELECT 1 FROM staff_totp AS t WHERE t.staff_id = st.id AND t.confirmed)
 FROM sessions AS s
 JOIN staff AS st ON st.id = s.staff_id
