@@ -90,7 +90,7 @@ func newPhoneFixture(t *testing.T, cfg func(*console.Config)) *phoneFixture {
 		} {
 			r := store.Report{Reference: spec.ref, ContactID: f.contact.ID, Channel: "sms", Lang: "ko", Category: spec.cat,
 				Narrative: "집주인이 자물쇠를 바꿨습니다. A very long narrative line without spaces: " + strings.Repeat("x", 120),
-				ZIP: "15213", Jurisdiction: "pittsburgh-pa", RespondentType: "landlord", RespondentName: spec.respondent, ProtectedTrait: spec.trait,
+				ZIP:       "15213", Jurisdiction: "pittsburgh-pa", RespondentType: "landlord", RespondentName: spec.respondent, ProtectedTrait: spec.trait,
 				ContactMethod: store.ContactThis, Consent: true, CommissionID: spec.commission, RouteRule: "pittsburgh-pa/public-place",
 				RouteReason: "ZIP 15213 is in the City of Pittsburgh", Deadline: time.Now().AddDate(0, 2, 0).Format(time.DateOnly),
 				FirstMessageID: msg.ID, LastMessageID: msg.ID}

@@ -10,10 +10,10 @@ import (
 
 // settingsPage is the data of the settings template.
 type settingsPage struct {
-	TimeZone, Lang  string
-	TimeZones       []option
-	Langs           []option
-	Now             string
+	TimeZone, Lang string
+	TimeZones      []option
+	Langs          []option
+	Now            string
 }
 
 // settings shows the member's own settings: the time zone dates are shown
