@@ -302,6 +302,11 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 			return err
 		}
 		if v.Handled {
+			// Answered outside the conversation: not part of any intake it
+			// interrupts (a STATUS reply names the contact's other reports).
+			if err := tx.MarkAside(ctx, inMsg.ID); err != nil {
+				return err
+			}
 			out.Replies, out.Lang, out.Intercepted = v.Replies, lang, true
 			return r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, v.Replies)
 		}

@@ -75,6 +75,18 @@ func (tx *Tx) EraseIntake(ctx context.Context, contactID int64) (int64, error) {
 	return n, nil
 }
 
+// MarkAside records that the inbound message id was answered outside the
+// conversation (by an interceptor: STATUS, HELP, STOP, DISCREET …). Such a
+// message may come in the middle of an intake, and its reply may name the
+// contact's other reports: a report's transcript leaves it and its replies
+// out, and a dropped intake's erasure leaves them alone.
+func (tx *Tx) MarkAside(ctx context.Context, id int64) error {
+	if _, err := tx.exec(ctx, "MarkMessageAside", id); err != nil {
+		return fmt.Errorf("store: mark message aside: %w", err)
+	}
+	return nil
+}
+
 func (tx *Tx) intakeSession(ctx context.Context, contactID int64) (first int64, ok bool, err error) {
 	err = tx.queryRow(ctx, "IntakeSession", contactID).Scan(&first)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -95,8 +107,11 @@ func (tx *Tx) latestInbound(ctx context.Context, contactID int64) (int64, error)
 }
 
 // ReportTranscript returns the messages of the report's own intake
-// conversation, oldest first: from its first message to the message that
-// confirmed it, and the replies to that one. A report without a recorded
+// conversation, oldest first: its inbound messages from the first to the
+// one that confirmed it, and the replies to them. Messages answered outside
+// the conversation ([Tx.MarkAside]: a STATUS sent in the middle of the
+// intake names other reports) and outbound messages that reply to nothing
+// (staff updates, held discreet texts) are not the report's. A report without a recorded
 // range (filed before ranges were kept) yields no messages, never the
 // contact's whole history.
 func (s *Store) ReportTranscript(ctx context.Context, r Report) ([]Message, error) {

@@ -67,6 +67,19 @@ func residentRuntime(t *testing.T, st *store.Store) *bot.Runtime {
 type intakeAnswers struct {
 	narrative, zip, respondent string
 	consent                    bool
+	// during, if set, runs once in the middle of the intake (at the date
+	// question): a STATUS, a staff update arriving.
+	during func()
+}
+
+// contactID is the resident's contact id.
+func (p *resident) contactID() int64 {
+	p.t.Helper()
+	c, err := p.rt.Store.ContactByAddress(context.Background(), "sms", p.phone)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return c.ID
 }
 
 func (p *resident) send(text string) bot.Outcome {
@@ -112,6 +125,10 @@ func (p *resident) intake(a intakeAnswers) string {
 		case strings.HasSuffix(state, ".what"):
 			text = "done"
 		case strings.HasSuffix(state, ".when"):
+			if a.during != nil {
+				a.during()
+				a.during = nil
+			}
 			text = "11/02/2026"
 		case strings.HasSuffix(state, "place"):
 			text = a.zip
@@ -178,7 +195,23 @@ func TestConsoleShowsOnlyTheReportsOwnConversation(t *testing.T) {
 			if ref := p.intake(intakeAnswers{narrative: declinedNarrative, zip: "20001", respondent: "skip", consent: false}); ref != "" {
 				t.Fatalf("declined intake filed %q", ref)
 			}
-			dcRef := p.intake(intakeAnswers{narrative: dcNarrative, zip: "20001", respondent: dcRespondent, consent: true})
+			// In the middle of the DC intake the resident asks STATUS (the
+			// reply names the Pittsburgh reference) and a staff update about
+			// the Pittsburgh report arrives: neither is the DC report's.
+			var pghRef0 = pghRef
+			statusMidway := ""
+			dcRef := p.intake(intakeAnswers{narrative: dcNarrative, zip: "20001", respondent: dcRespondent, consent: true, during: func() {
+				statusMidway = bot.JoinReplies(p.send("STATUS").Replies)
+				err := b.store.InTx(ctx, func(tx *store.Tx) error {
+					return tx.InsertMessage(ctx, &store.Message{ContactID: p.contactID(), Direction: store.DirectionOut, Channel: "sms", Body: "Update on " + pghRef0 + ": Zebulon answered", Status: "sent"})
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}})
+			if !strings.Contains(statusMidway, pghRef) {
+				t.Fatalf("STATUS in the middle of the intake should name %s: %q", pghRef, statusMidway)
+			}
 			if !strings.HasPrefix(dcRef, "DC-") {
 				t.Fatalf("DC reference %q", dcRef)
 			}

@@ -21,17 +21,37 @@ SELECT first_message_id FROM intake_sessions WHERE contact_id = $1;
 DELETE FROM intake_sessions WHERE contact_id = $1;
 
 -- name: DeleteMessagesRange
--- The messages of a dropped intake: from its first message up to, not
--- including, the message being handled (whose replies still refer to it).
-DELETE FROM messages WHERE contact_id = $1 AND id >= $2 AND id < $3;
+-- The messages of a dropped intake: its inbound messages from the first up
+-- to, not including, the message being handled (whose replies still refer
+-- to it), and the replies to them. Messages answered outside the
+-- conversation (aside: STATUS, HELP …) and messages that reply to nothing
+-- (staff updates) are not the intake's and stay.
+DELETE FROM messages
+WHERE contact_id = $1 AND NOT aside AND (
+    (direction = 'in' AND id >= $2 AND id < $3)
+    OR (direction = 'out' AND in_reply_to IN (
+        SELECT i.id FROM messages i
+        WHERE i.contact_id = $1 AND i.direction = 'in' AND NOT i.aside AND i.id >= $2 AND i.id < $3)));
 
 -- name: ReportTranscript
--- The messages of one report's intake: its first message to the one that
--- confirmed it, and the replies to that one.
+-- The messages of one report's intake: its inbound messages from the first
+-- to the one that confirmed it, and the replies to them. An inbound message
+-- answered outside the conversation (aside: a STATUS in the middle of the
+-- intake names the contact's other reports) and its replies are left out,
+-- and so are outbound messages that reply to nothing (staff updates about
+-- other reports, held discreet texts).
 SELECT id, contact_id, direction, channel, body, external_id, in_reply_to, status, created_at
 FROM messages
-WHERE contact_id = $1 AND id >= $2 AND (id <= $3 OR in_reply_to = $3)
+WHERE contact_id = $1 AND NOT aside AND (
+    (direction = 'in' AND id >= $2 AND id <= $3)
+    OR (direction = 'out' AND in_reply_to IN (
+        SELECT i.id FROM messages i
+        WHERE i.contact_id = $1 AND i.direction = 'in' AND NOT i.aside AND i.id >= $2 AND i.id <= $3)))
 ORDER BY id;
+
+-- name: MarkMessageAside
+-- The inbound message was answered outside the conversation.
+UPDATE messages SET aside = TRUE WHERE id = $1;
 
 -- name: UpsertEraseRequest
 INSERT INTO erase_requests (contact_id, message_id, requested_at)
