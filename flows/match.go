@@ -199,6 +199,9 @@ func containsWord(s, w string) bool {
 }
 
 func spaceless(r rune) bool {
+	if r < 0x1100 {
+		return false // Latin, Greek, Cyrillic …: the common case, decided at once
+	}
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Ethiopic, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
 }
 

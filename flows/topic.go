@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -45,16 +46,25 @@ const (
 
 // Thresholds on scores (in nats). A score is how much likelier the text is
 // under an answer than under the average answer.
+//
+// The weights of the feature kinds and the smoothing were chosen on the
+// cross-validated figure (TestExamplePhrasesCrossValidated), never on the
+// held-apart phrases.
 const (
-	minScore   = 3.0  // the best answer must stand this far above the average
-	highMargin = 2.0  // and this far above the second for a direct answer
-	closeScore = 1.5  // the second must be at least this to be offered
-	smoothing  = 0.02 // additive smoothing of feature counts
-	kwWeight   = 2    // a topic keyword counts as this many example phrases
-	maxFeats   = 512  // features read per message (about 1500 characters)
-	negPenalty = 4.0
-	negClip    = 0.2
+	minScore      = 3.0  // the best answer must stand this far above the average
+	highMargin    = 2.0  // and this far above the second for a direct answer
+	closeScore    = 1.5  // the second must be at least this to be offered
+	smoothing     = 0.2  // additive smoothing of feature counts
+	kwWeight      = 2.0  // a topic keyword counts as this many example phrases
+	negPenalty    = 4.0  // a negative word of an answer takes this off it
+	negClip       = 0.2  // absence is weak evidence: negative weights stop here
+	conceptWeight = 1.5  // a concept pools many words: it weighs more
+	prefixWeight  = 1.0  // the first four letters of a long word
+	bigramWeight  = 0.4  // a pair of words mostly repeats its two words
+	ngramWeight   = 0.6  // runs of characters overlap each other
 )
+
+const maxFeats = 512 // features read per message (about 1500 characters)
 
 type topicMatcher struct {
 	states []string // answers in tie order
@@ -68,13 +78,35 @@ type langModel struct {
 	w        []float32 // feature row * n + answer
 	spelling map[string]string
 	stems    map[string]string // stems of the words seen when building
-	negative [][]string        // per answer, folded
-	rules    []langRule
+	// stemStarts holds the first three letters of every known stem.
+	stemStarts map[[3]byte]bool
+	rules      []langRule
+	// exact maps a text that is exactly one answer's keyword ("report",
+	// "eviction") to that answer: it is answered whatever the scores say
+	// (-1: the keyword of several answers).
+	exact map[string]int
+	// concepts maps the feature of a word, a pair of words or a run of
+	// characters (its hash) to the concept features it stands for:
+	// "roaches", "mice" and "bedbugs" all add the feature of "pests", so a
+	// word no example uses still weighs what its concept learnt.
+	concepts map[uint64]conceptHit
+	// conceptRun is the longest concept word in characters, in scripts
+	// without spaces (runs up to it are looked up).
+	conceptRun int
 }
 
+// conceptHit is what a word found in a text stands for: concept features
+// and marks (negative words, rule groups).
+type conceptHit struct {
+	feats []uint64
+	marks uint64
+}
+
+// langRule is a rule of rules.toml in one language: groups are the marks
+// of its word groups.
 type langRule struct {
 	topic          int
-	groups         [][]string
+	groups         []uint64
 	bonus, penalty float32
 }
 
@@ -125,18 +157,23 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 		for k, v := range d.Spelling {
 			m.spelling[locales.MatchFold(k)] = locales.MatchFold(v)
 		}
-		m.negative = make([][]string, m.n)
-		for s, ws := range d.Negative {
-			i, ok := index[s]
+		m.buildConcepts(d, u.Data[locales.English])
+		// Negative words and the rules' word groups are marks: bits set
+		// while the text is cut into features (bit t: a negative word of
+		// answer t; from 32, a rule's groups in turn).
+		if m.n > 32 {
+			return nil, fmt.Errorf("flows: %d answers with a topic; negative words are marked for at most 32", m.n)
+		}
+		for st, ws := range d.Negative {
+			i, ok := index[st]
 			if !ok {
 				continue
 			}
 			for _, w := range ws {
-				if f := locales.MatchFold(w); f != "" {
-					m.negative[i] = append(m.negative[i], f)
-				}
+				m.mark(w, 1<<i)
 			}
 		}
+		bit := 32
 		for _, r := range u.Rules.Rules {
 			i, ok := index[r.Topic]
 			if !ok {
@@ -145,16 +182,20 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 			lr := langRule{topic: i, bonus: float32(r.Bonus), penalty: float32(r.Penalty)}
 			usable := true
 			for _, g := range r.AllOf {
-				var ws []string
+				if bit == 64 {
+					return nil, fmt.Errorf("flows: locales/match/rules.toml: more than 32 word groups in rules")
+				}
+				n := 0
 				for _, w := range d.Groups[g] {
-					if f := locales.MatchFold(w); f != "" {
-						ws = append(ws, f)
+					if m.mark(w, 1<<bit) {
+						n++
 					}
 				}
-				if len(ws) == 0 {
+				if n == 0 {
 					usable = false // this language has no words for the group
 				}
-				lr.groups = append(lr.groups, ws)
+				lr.groups = append(lr.groups, 1<<bit)
+				bit++
 			}
 			if usable {
 				m.rules = append(m.rules, lr)
@@ -168,9 +209,16 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 			weight float64
 		}
 		var docs []doc
+		m.exact = map[string]int{}
 		for _, s := range tm.states {
 			for _, w := range cat.Keywords(l, topicOf[s]) {
 				docs = append(docs, doc{w, index[s], kwWeight})
+				f := locales.MatchFold(w)
+				if i, taken := m.exact[f]; taken && i != index[s] {
+					m.exact[f] = -1
+				} else {
+					m.exact[f] = index[s]
+				}
 			}
 			if l != locales.English {
 				for _, w := range cat.Keywords(locales.English, topicOf[s]) {
@@ -193,10 +241,11 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 		}
 		counts := map[uint64][]float64{}
 		total := make([]float64, m.n)
-		var buf [maxFeats]uint64
+		fs := new(featSet)
 		for _, d := range docs {
-			fs := m.features(locales.MatchFold(d.text), buf[:0], true)
-			for _, f := range fs {
+			*fs = featSet{}
+			m.features(locales.MatchFold(d.text), fs, true)
+			for _, f := range fs.list[:fs.n] {
 				row := counts[f]
 				if row == nil {
 					row = make([]float64, m.n)
@@ -204,6 +253,22 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 				}
 				row[d.topic] += d.weight
 				total[d.topic] += d.weight
+			}
+		}
+		m.stemStarts = map[[3]byte]bool{}
+		for _, st := range m.stems {
+			m.stemStarts[prefix3(st)] = true
+		}
+		// The words of everything Rightsline says in this language are
+		// the words residents write back most: their stems are kept,
+		// computed once here rather than for every message.
+		if m.lang == locales.English || m.lang == locales.Spanish || m.lang == locales.French {
+			for _, id := range cat.IDs() {
+				if msg, ok := cat.Lookup(l, id); ok {
+					for _, w := range strings.Fields(locales.MatchFold(msg.Text)) {
+						m.stem(w, true)
+					}
+				}
 			}
 		}
 		vocab := float64(len(counts))
@@ -226,7 +291,7 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 				rest := (sum - p[t] + p0) / float64(m.n)
 				// Absence from an answer's phrases is weak evidence with
 				// so few phrases: negative weights are clipped.
-				m.w = append(m.w, float32(max(math.Log(p[t]/rest), -negClip)))
+				m.w = append(m.w, float32(kindWeight(f)*max(math.Log(p[t]/rest), -negClip)))
 			}
 		}
 		tm.models[l] = m
@@ -241,8 +306,8 @@ func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
 		return topicResult{}
 	}
 	folded := locales.MatchFold(text)
-	var buf [maxFeats]uint64
-	fs := m.features(folded, buf[:0], false)
+	var fs featSet
+	m.features(folded, &fs, false)
 	var scoreBuf [64]float32
 	scores := scoreBuf[:0]
 	if m.n <= len(scoreBuf) {
@@ -251,7 +316,7 @@ func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
 		scores = make([]float32, m.n)
 	}
 	seen := false
-	for _, f := range fs {
+	for _, f := range fs.list[:fs.n] {
 		row, ok := m.feat[f]
 		if !ok {
 			continue
@@ -265,37 +330,28 @@ func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
 	if !seen {
 		return topicResult{}
 	}
-	for t, neg := range m.negative {
-		for _, w := range neg {
-			if containsWord(folded, w) {
-				scores[t] -= negPenalty
-				break
-			}
+	for t := 0; t < m.n; t++ {
+		if fs.marks&(1<<t) != 0 {
+			scores[t] -= negPenalty
 		}
 	}
 	for _, r := range m.rules {
-		all, first := true, false
-		for gi, g := range r.groups {
-			found := false
-			for _, w := range g {
-				if containsWord(folded, w) {
-					found = true
-					break
-				}
-			}
-			if gi == 0 {
-				first = found
-			}
-			if !found {
+		all := true
+		for _, g := range r.groups {
+			if fs.marks&g == 0 {
 				all = false
 			}
 		}
 		switch {
 		case all:
 			scores[r.topic] += r.bonus
-		case first:
+		case fs.marks&r.groups[0] != 0:
 			scores[r.topic] -= r.penalty
 		}
+	}
+	if i, ok := m.exact[folded]; ok && i >= 0 {
+		// The text is exactly one answer's keyword.
+		return topicResult{best: tm.states[i], score: scores[i], level: levelHigh}
 	}
 	b, s := -1, -1
 	for t := range scores {
@@ -321,64 +377,111 @@ func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
 	return res
 }
 
-// features cuts folded text into hashed features, appending to dst. Each
-// feature appears once. learn records the stems it computes.
-func (m *langModel) features(folded string, dst []uint64, learn bool) []uint64 {
-	prev := ""
-	add := func(h uint64) {
-		if len(dst) == cap(dst) {
+// featSet collects the distinct features of one text in fixed arrays, so
+// that classifying allocates nothing for them.
+type featSet struct {
+	slots [2 * maxFeats]uint64 // open addressing on the hash; 0 is empty
+	list  [maxFeats]uint64
+	n     int
+	marks uint64 // negative words and rule groups found
+}
+
+func (fs *featSet) add(h uint64) {
+	if fs.n == len(fs.list) {
+		return
+	}
+	if h == 0 {
+		h = 1
+	}
+	for i := h % uint64(len(fs.slots)); ; i = (i + 1) % uint64(len(fs.slots)) {
+		switch fs.slots[i] {
+		case h:
+			return
+		case 0:
+			fs.slots[i] = h
+			fs.list[fs.n] = h
+			fs.n++
 			return
 		}
-		for _, x := range dst {
-			if x == h {
-				return
+	}
+}
+
+func (fs *featSet) full() bool { return fs.n == len(fs.list) }
+
+// features cuts folded text into hashed features, adding them to fs. Each
+// feature appears once. learn records the stems it computes.
+func (m *langModel) features(folded string, fs *featSet, learn bool) {
+	var prev, prev2 string
+	concept := func(h uint64) {
+		if c, ok := m.concepts[h]; ok {
+			fs.marks |= c.marks
+			for _, f := range c.feats {
+				fs.add(f)
 			}
 		}
-		dst = append(dst, h)
 	}
-	for rest := folded; rest != ""; {
-		var word string
+	word := func(part string) {
+		st := m.stem(part, learn)
+		h := hashFeat('w', st, "")
+		fs.add(h)
+		concept(h)
+		if len(part) >= 6 && m.lang != locales.Vietnamese {
+			// The first letters: misspelt endings still meet.
+			fs.add(hashFeat('p', part[:4], ""))
+		}
+		if prev != "" {
+			b := hashFeat('b', prev, st)
+			fs.add(b)
+			concept(b)
+			if prev2 != "" {
+				concept(hashFeat3('t', prev2, prev, st))
+			}
+		}
+		prev2, prev = prev, st
+	}
+	for rest := folded; rest != "" && !fs.full(); {
+		var tok string
 		if i := strings.IndexByte(rest, ' '); i >= 0 {
-			word, rest = rest[:i], rest[i+1:]
+			tok, rest = rest[:i], rest[i+1:]
 		} else {
-			word, rest = rest, ""
+			tok, rest = rest, ""
 		}
 		// A word may mix scripts ("dc에"): cut it into runs.
-		for word != "" {
-			r, _ := utf8.DecodeRuneInString(word)
+		for tok != "" {
+			r, _ := utf8.DecodeRuneInString(tok)
 			sl := spaceless(r)
-			end := len(word)
-			for i, r := range word {
+			end := len(tok)
+			for i, r := range tok {
 				if spaceless(r) != sl {
 					end = i
 					break
 				}
 			}
-			run := word[:end]
-			word = word[end:]
+			run := tok[:end]
+			tok = tok[end:]
 			if sl {
-				m.ngrams(run, add)
-				prev = ""
+				m.ngrams(run, fs)
+				prev, prev2 = "", ""
 				continue
 			}
-			for _, part := range strings.Fields(m.expand(run)) {
-				st := m.stem(part, learn)
-				add(hashFeat('w', st, ""))
-				if len(part) >= 6 && m.lang != locales.Vietnamese {
-					// The first letters: misspelt endings still meet.
-					add(hashFeat('p', part[:4], ""))
+			// The spelling map may give several words ("bc" → "because"),
+			// or a word of another script (Amharic in Latin letters).
+			for exp := m.expand(run); exp != ""; {
+				part := exp
+				if i := strings.IndexByte(exp, ' '); i >= 0 {
+					part, exp = exp[:i], exp[i+1:]
+				} else {
+					exp = ""
 				}
-				if prev != "" {
-					add(hashFeat('b', prev, st))
+				if r, _ := utf8.DecodeRuneInString(part); spaceless(r) {
+					m.ngrams(part, fs)
+					prev, prev2 = "", ""
+					continue
 				}
-				prev = st
+				word(part)
 			}
 		}
-		if len(dst) == cap(dst) {
-			break
-		}
 	}
-	return dst
 }
 
 // expand applies the spelling map to a whole token (it may map to several
@@ -390,9 +493,10 @@ func (m *langModel) expand(w string) string {
 	return w
 }
 
-// ngrams adds character n-grams of a run of Han, Hangul or Ethiopic text.
-func (m *langModel) ngrams(run string, add func(uint64)) {
-	var rs [64]int // byte offsets of rune starts
+// ngrams adds character n-grams of a run of Han, Hangul or Ethiopic text,
+// and the concepts of the words found in it.
+func (m *langModel) ngrams(run string, fs *featSet) {
+	var rs [65]int // byte offsets of rune starts
 	n := 0
 	for i := range run {
 		if n == len(rs)-1 {
@@ -410,21 +514,108 @@ func (m *langModel) ngrams(run string, add func(uint64)) {
 	lo, hi := 1, 2
 	if r, _ := utf8.DecodeRuneInString(run); unicode.Is(unicode.Ethiopic, r) {
 		lo, hi = 2, 3
-		add(hashFeat('e', run[:rs[min(n, 3)]], "")) // the word's first letters: a rough stem
+		fs.add(hashFeat('e', run[:rs[min(n, 3)]], "")) // the word's first letters: a rough stem
 		if n < 2 {
-			add(hashFeat('c', run, ""))
+			fs.add(hashFeat('c', run, ""))
 		}
 	}
-	for k := lo; k <= hi; k++ {
-		for i := 0; i+k <= n; i++ {
-			add(hashFeat('c', run[rs[i]:rs[i+k]], ""))
+	top := max(hi, m.conceptRun)
+	for i := 0; i < n; i++ {
+		for k := 1; k <= top && i+k <= n; k++ {
+			h := hashFeat('c', run[rs[i]:rs[i+k]], "")
+			if k >= lo && k <= hi {
+				fs.add(h)
+			}
+			if k <= m.conceptRun {
+				if c, ok := m.concepts[h]; ok {
+					fs.marks |= c.marks
+					for _, f := range c.feats {
+						fs.add(f)
+					}
+				}
+			}
 		}
 	}
+}
+
+// buildConcepts reads the concepts of d, and of en for words residents
+// mix in from English, into m.concepts.
+func (m *langModel) buildConcepts(d, en *locales.MatchData) {
+	m.concepts = map[uint64]conceptHit{}
+	for i, src := range []*locales.MatchData{d, en} {
+		if src == nil || (i == 1 && m.lang == locales.English) {
+			continue
+		}
+		for name, words := range src.Concepts {
+			c := hashFeat('k', name, "")
+			for _, w := range words {
+				if key, ok := m.lookupKey(w); ok {
+					hit := m.concepts[key]
+					if !slices.Contains(hit.feats, c) {
+						hit.feats = append(hit.feats, c)
+					}
+					m.concepts[key] = hit
+				}
+			}
+		}
+	}
+}
+
+// mark makes word w set marks when a text has it. It reports whether w
+// could be marked (it is not empty once folded).
+func (m *langModel) mark(w string, marks uint64) bool {
+	key, ok := m.lookupKey(w)
+	if !ok {
+		return false
+	}
+	hit := m.concepts[key]
+	hit.marks |= marks
+	m.concepts[key] = hit
+	return true
+}
+
+// lookupKey is the feature that finds word or phrase w in a text, cut as
+// a text is: a run of characters in scripts without spaces (anywhere in a
+// word), else the stem of one word, a pair of stems or the last three.
+func (m *langModel) lookupKey(w string) (uint64, bool) {
+	f := locales.MatchFold(w)
+	if f == "" {
+		return 0, false
+	}
+	if r, _ := utf8.DecodeRuneInString(f); spaceless(r) {
+		f = strings.ReplaceAll(f, " ", "")
+		m.conceptRun = max(m.conceptRun, min(utf8.RuneCountInString(f), 8))
+		return hashFeat('c', f, ""), true
+	}
+	var st []string
+	for _, part := range strings.Fields(f) {
+		for _, p := range strings.Fields(m.expand(part)) {
+			st = append(st, m.stem(p, true))
+		}
+	}
+	switch len(st) {
+	case 0:
+		return 0, false
+	case 1:
+		return hashFeat('w', st[0], ""), true
+	case 2:
+		return hashFeat('b', st[0], st[1]), true
+	}
+	return hashFeat3('t', st[len(st)-3], st[len(st)-2], st[len(st)-1]), true
 }
 
 func (m *langModel) stem(w string, learn bool) string {
 	if s, ok := m.stems[w]; ok {
 		return s
+	}
+	if len(w) <= 3 {
+		return w // Snowball leaves words this short as they are
+	}
+	if !learn && !m.stemStarts[prefix3(w)] {
+		// No known stem starts like this word, so its stem could not
+		// meet one: Snowball's work (the costly part of a long story)
+		// would change nothing.
+		return w
 	}
 	var s string
 	switch m.lang {
@@ -443,6 +634,12 @@ func (m *langModel) stem(w string, learn bool) string {
 	return s
 }
 
+func prefix3(w string) [3]byte {
+	var p [3]byte
+	copy(p[:], w)
+	return p
+}
+
 // hashFeat is FNV-1a over a kind byte and one or two strings.
 func hashFeat(kind byte, a, b string) uint64 {
 	const (
@@ -459,6 +656,51 @@ func hashFeat(kind byte, a, b string) uint64 {
 		for i := 0; i < len(b); i++ {
 			h = (h ^ uint64(b[i])) * prime
 		}
+	}
+	// The low bits say the kind, so that weights can depend on it.
+	return h&^7 | kindCode(kind)
+}
+
+func kindCode(kind byte) uint64 {
+	switch kind {
+	case 'w':
+		return 1
+	case 'b':
+		return 2
+	case 'p':
+		return 3
+	case 'c':
+		return 4
+	case 'e':
+		return 5
+	case 'k':
+		return 6
+	}
+	return 7
+}
+
+// kindWeight scales the weights of a feature of each kind.
+func kindWeight(h uint64) float64 {
+	switch h & 7 {
+	case 2:
+		return bigramWeight
+	case 3:
+		return prefixWeight
+	case 4, 5:
+		return ngramWeight
+	case 6:
+		return conceptWeight
+	}
+	return 1
+}
+
+// hashFeat3 is hashFeat over three strings.
+func hashFeat3(kind byte, a, b, c string) uint64 {
+	const prime = 1099511628211
+	h := hashFeat(kind, a, b)
+	h = (h ^ ' ') * prime
+	for i := 0; i < len(c); i++ {
+		h = (h ^ uint64(c[i])) * prime
 	}
 	return h
 }

@@ -52,6 +52,13 @@ type MatchData struct {
 	// Negative lists, per answer, words that count against it ("heat" for
 	// job discrimination: "the heat doesn't work").
 	Negative map[string][]string `toml:"negative"`
+	// Concepts are named word lists whose words stand for one thing
+	// ("pests": roaches, rats, mice, bedbugs). Every word of a concept
+	// found in a text adds the concept as a feature, whose weight is
+	// learnt from the example phrases like any word's: a word no example
+	// uses still counts for what its concept means. English concepts
+	// also apply in every other language (words mixed in from English).
+	Concepts map[string][]string `toml:"concepts"`
 	Dates    DateWords           `toml:"dates"`
 }
 
