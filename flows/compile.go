@@ -38,7 +38,13 @@ const (
 type compiled struct {
 	states map[string]*State
 	flows  map[string]*Flow
+	// events lists every transition as looplab/fsm describes one: the
+	// source of the step's table (next) and of the diagrams (Diagram).
 	events fsm.Events
+	// next is the transition table the step reads: the destination of an
+	// event from a state. Read-only after compile, so any number of steps
+	// read it at once without a lock.
+	next map[edge]string
 	// names lists every state, sorted, for lint and tests.
 	names []string
 	cat   *locales.Catalog
@@ -179,8 +185,17 @@ func compile(flowsIn []*Flow, cat *locales.Catalog, reg *registry) (*compiled, e
 	if len(errs) > 0 {
 		return nil, joinErrors(errs)
 	}
+	c.next = make(map[edge]string, len(c.events))
+	for _, ev := range c.events {
+		for _, src := range ev.Src {
+			c.next[edge{src, ev.Name}] = ev.Dst
+		}
+	}
 	return c, nil
 }
+
+// edge is one entry of the transition table: an event from a state.
+type edge struct{ src, event string }
 
 func (f *Flow) startOr() string {
 	if f == nil {

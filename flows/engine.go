@@ -6,15 +6,10 @@
 package flows
 
 import (
-	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/looplab/fsm"
 
 	"github.com/rightsline/rightsline/locales"
 )
@@ -218,7 +213,6 @@ type Engine struct {
 	offer  func(string) []locales.Lang
 	dates  *dateReader
 	index  *matchIndex
-	pool   sync.Pool // *fsm.FSM
 }
 
 // LoadFlows parses the embedded flow files.
@@ -272,10 +266,6 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 	}
 	e.dates = newDateReader(u)
 	e.dates.cat = cat
-	events := c.events
-	e.pool.New = func() any { return fsm.NewFSM(StateMenu, events, nil) }
-	// Build one machine now so a bad event table fails at start-up.
-	e.pool.Put(e.pool.New())
 	return e, nil
 }
 
@@ -288,24 +278,17 @@ func (e *Engine) States() []string { return e.c.names }
 // State returns a state's definition.
 func (e *Engine) State(name string) (*State, bool) { st, ok := e.c.states[name]; return st, ok }
 
-// transition moves from state src by event ev using the compiled state
-// machine. It returns the destination.
+// transition moves from state src by event ev: a lookup in the compiled
+// transition table (see flows/README.md for why the step does not run a
+// looplab/fsm machine). It returns the destination.
 func (e *Engine) transition(src, ev string) (string, error) {
+	if dst, ok := e.c.next[edge{src, ev}]; ok {
+		return dst, nil
+	}
 	if _, ok := e.c.states[src]; !ok {
-		// fsm.SetState accepts unknown states; refuse them here.
 		return "", fmt.Errorf("flows: unknown state %q", src)
 	}
-	m := e.pool.Get().(*fsm.FSM)
-	defer e.pool.Put(m)
-	m.SetState(src)
-	err := m.Event(context.Background(), ev)
-	var noTransition fsm.NoTransitionError
-	if err != nil && !errors.As(err, &noTransition) {
-		// A self-transition reports NoTransitionError even though it
-		// succeeded; anything else is a real failure.
-		return "", fmt.Errorf("flows: %s --%s-->: %w", src, ev, err)
-	}
-	return m.Current(), nil
+	return "", fmt.Errorf("flows: %s --%s-->: no such transition", src, ev)
 }
 
 // maxInput bounds what one message may carry into the engine.
