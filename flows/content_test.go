@@ -201,7 +201,7 @@ func TestContentLabelsFitDiscord(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := locales.Chars(text); n > 80 || n == 0 || strings.Contains(text, "\n") {
+			if n := locales.Runes(text); n > 80 || n == 0 || strings.Contains(text, "\n") {
 				t.Errorf("%s %s: %q (%d chars) is not a one-line label of at most 80 characters", l, id, text, n)
 			}
 		}

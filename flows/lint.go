@@ -129,7 +129,7 @@ func lintLabel(cat *locales.Catalog, st *State, ch Choice) []locales.Problem {
 		if !ok {
 			continue // reported as missing by locales.Lint
 		}
-		if n := locales.Chars(m.Text); n > MaxLabel {
+		if n := locales.Runes(m.Text); n > MaxLabel {
 			ps = append(ps, locales.Problem{File: "locales/" + m.File, Lang: l, ID: ch.Label, Check: locales.CheckLabel,
 				Msg: fmt.Sprintf("button label of %s choice %s is %d characters; Discord allows %d", st.name, ch.Key, n, MaxLabel)})
 		}

@@ -65,7 +65,7 @@ func buildIndex(cat *locales.Catalog, c *compiled, u *locales.Understanding) (*m
 						continue
 					}
 					// English keywords work in every language.
-					for _, w := range append(cat.Keywords(l, ch.Keywords), cat.Keywords(locales.English, ch.Keywords)...) {
+					for _, w := range cat.KeywordsWithEnglish(l, ch.Keywords) {
 						if _, taken := m[w]; !taken {
 							m[w] = i
 							ws = append(ws, choiceWord{word: w, choice: i})

@@ -474,7 +474,7 @@ func (s *stepper) collect(st *State, text, folded string) error {
 		if prev != "" {
 			joined = prev + "\n" + text
 		}
-		if c.Max > 0 && locales.Chars(joined) > c.Max {
+		if c.Max > 0 && locales.Runes(joined) > c.Max {
 			s.conv.Vars[c.Var] = locales.Truncate(joined, c.Max, locales.Runes)
 			if err := s.sayWith(MsgTooLong, map[string]string{"max": strconv.Itoa(c.Max)}); err != nil {
 				return err
@@ -503,7 +503,7 @@ func (s *stepper) collect(st *State, text, folded string) error {
 	} else {
 		v, ok = s.e.reg.validators[c.Type](text, s.conv.Lang, s.now, s.e.cat)
 	}
-	if ok && c.Max > 0 && locales.Chars(v) > c.Max {
+	if ok && c.Max > 0 && locales.Runes(v) > c.Max {
 		v = locales.Truncate(v, c.Max, locales.Runes)
 		if err := s.sayWith(MsgTooLong, map[string]string{"max": strconv.Itoa(c.Max)}); err != nil {
 			return err

@@ -30,26 +30,12 @@ func validateText(in string, _ locales.Lang, _ time.Time, _ *locales.Catalog) (s
 	return in, in != ""
 }
 
-// inList matches folded input against a keyword list in the person's
-// language and in English.
-func inList(cat *locales.Catalog, lang locales.Lang, list, folded string) bool {
-	folded = strings.TrimRight(folded, ".!?¡¿。！？ ")
-	for _, l := range []locales.Lang{lang, locales.English} {
-		for _, w := range cat.Keywords(l, list) {
-			if w == folded {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func validateYesNo(in string, lang locales.Lang, _ time.Time, cat *locales.Catalog) (string, bool) {
 	f := locales.Fold(in)
 	switch {
-	case f == "1" || inList(cat, lang, "kw.yes", f):
+	case f == "1" || cat.IsKeyword(lang, "kw.yes", f):
 		return ValueYes, true
-	case f == "2" || inList(cat, lang, "kw.no", f):
+	case f == "2" || cat.IsKeyword(lang, "kw.no", f):
 		return ValueNo, true
 	}
 	return "", false
@@ -62,13 +48,13 @@ func validateYesNo(in string, lang locales.Lang, _ time.Time, cat *locales.Catal
 func validateDate(in string, lang locales.Lang, now time.Time, cat *locales.Catalog) (string, bool) {
 	f := locales.Fold(in)
 	switch {
-	case inList(cat, lang, "kw.date.unknown", f):
+	case cat.IsKeyword(lang, "kw.date.unknown", f):
 		return ValueUnknown, true
-	case inList(cat, lang, "kw.date.today", f):
+	case cat.IsKeyword(lang, "kw.date.today", f):
 		return now.Format(time.DateOnly), true
-	case inList(cat, lang, "kw.date.yesterday", f):
+	case cat.IsKeyword(lang, "kw.date.yesterday", f):
 		return now.AddDate(0, 0, -1).Format(time.DateOnly), true
-	case inList(cat, lang, "kw.date.last_week", f):
+	case cat.IsKeyword(lang, "kw.date.last_week", f):
 		return now.AddDate(0, 0, -7).Format(time.DateOnly), true
 	}
 	s := strings.Map(func(r rune) rune {

@@ -126,13 +126,8 @@ func validateOptional(in string, lang locales.Lang, _ time.Time, cat *locales.Ca
 	if in == "" {
 		return "", false
 	}
-	f := strings.TrimRight(locales.Fold(in), ".!?。！？ ")
-	for _, l := range []locales.Lang{lang, locales.English} {
-		for _, w := range cat.Keywords(l, skipWords) {
-			if w == f {
-				return "", true
-			}
-		}
+	if cat.IsKeyword(lang, skipWords, in) {
+		return "", true
 	}
 	return in, true
 }

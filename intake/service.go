@@ -148,7 +148,7 @@ func (s *Service) reportFromVars(c store.Contact, channel string, v map[string]s
 	}
 	r := store.Report{
 		Reference: ref, ContactID: c.ID, Channel: channel, Lang: lang, Category: category,
-		Narrative:    truncateRunes(v[VarNarrative], maxNarrative),
+		Narrative:    locales.Truncate(v[VarNarrative], maxNarrative, locales.Runes),
 		IncidentDate: incident, IncidentDateRaw: v[VarIncidentDate],
 		ZIP: v[VarZIP], Jurisdiction: v[VarJurisdiction],
 		RespondentType: v[VarRespondentType], RespondentName: v[VarRespondentName], ProtectedTrait: trait,
@@ -174,17 +174,6 @@ func (s *Service) reportFromVars(c store.Contact, channel string, v map[string]s
 // ErrConsentMissing is returned for a submitted report without the
 // resident's consent to share it: such a report is never stored.
 var ErrConsentMissing = errors.New("intake: report submitted without consent to share")
-
-func truncateRunes(s string, n int) string {
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos]
-		}
-		i++
-	}
-	return s
-}
 
 // SeedCommissions copies the commissions of the routing data file into the
 // database, inserting new ones and updating the descriptive fields of

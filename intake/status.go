@@ -118,20 +118,14 @@ func (s *Service) statusLine(lang locales.Lang, r store.Report) (string, error) 
 func (s *Service) stripStatusWord(lang locales.Lang, text string) (string, bool) {
 	folded := locales.Fold(text)
 	folded = strings.TrimRight(folded, ".!?。！？ ")
-	langs := []locales.Lang{locales.English}
-	if l, ok := locales.ParseLang(string(lang)); ok && l != locales.English {
-		langs = append(langs, l)
-	}
 	best := -1
-	for _, l := range langs {
-		for _, w := range s.cat.Keywords(l, statusWords) {
-			if !strings.HasPrefix(folded, w) || len(w) <= best {
-				continue
-			}
-			after := folded[len(w):]
-			if after == "" || after[0] == ' ' || after[0] == ':' || after[0] == '#' || isCJK(w) {
-				best = len(w)
-			}
+	for _, w := range s.cat.KeywordsWithEnglish(lang, statusWords) {
+		if !strings.HasPrefix(folded, w) || len(w) <= best {
+			continue
+		}
+		after := folded[len(w):]
+		if after == "" || after[0] == ' ' || after[0] == ':' || after[0] == '#' || isCJK(w) {
+			best = len(w)
 		}
 	}
 	if best < 0 {

@@ -133,7 +133,7 @@ func Lint(c *Catalog) []Problem {
 			if _, ok := c.messages[l][id]; !ok {
 				en := c.messages[Source][id]
 				ps = append(ps, Problem{File: "locales/" + translationFile(en.File, l), Lang: l, ID: id, Check: CheckMissing,
-					Msg: fmt.Sprintf("not translated (English: %q)", clip(en.Text, 60))})
+					Msg: fmt.Sprintf("not translated (English: %q)", Clip(en.Text, 60, Runes))})
 			}
 		}
 		for _, id := range c.LangIDs(l) {
@@ -179,7 +179,7 @@ func (c *Catalog) lintMessage(m, en *Message) []Problem {
 		case m.SourceHash == SourceHash("", en.Text) && en.Description != "":
 			ps = append(ps, m.problem(CheckStale, "the hash is of the English text alone, not go-i18n's hash of description and text: run `go run ./cmd/rightsline i18n migrate`"))
 		case m.SourceHash != en.Hash():
-			ps = append(ps, m.problem(CheckStale, fmt.Sprintf("the English (text or description) changed since this was translated (now %q): update the translation, then `rightsline i18n hash --lang %s --id %s`", clip(en.Text, 80), m.Lang, m.ID)))
+			ps = append(ps, m.problem(CheckStale, fmt.Sprintf("the English (text or description) changed since this was translated (now %q): update the translation, then `rightsline i18n hash --lang %s --id %s`", Clip(en.Text, 80, Runes), m.Lang, m.ID)))
 		}
 	}
 	if m.InlineReview {
@@ -401,13 +401,4 @@ func varList(vs []string) string {
 		out[i] = "{{." + v + "}}"
 	}
 	return strings.Join(out, " ")
-}
-
-// clip shortens s for an error message.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "..."
 }

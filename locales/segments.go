@@ -1,7 +1,5 @@
 package locales
 
-import "unicode/utf8"
-
 // Encoding is the character set an SMS is sent in.
 type Encoding int
 
@@ -102,8 +100,6 @@ func containsRune(rs []rune, r rune) bool {
 	return false
 }
 
-// Chars is the number of characters (runes) in s.
-func Chars(s string) int { return utf8.RuneCountInString(s) }
 
 // MeasureMessage is MeasureSMS of a catalog message as it is sent: each
 // template action ({{.ref}}) counted as a ten-character value, as lint's

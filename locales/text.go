@@ -1,6 +1,7 @@
 package locales
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -130,17 +131,32 @@ func cutPoint(s string, limit int, count Counter) int {
 	return max
 }
 
+// KeywordsWithEnglish returns the words of a keyword list in lang and
+// then in English (people mix in English): everything a person may type
+// for it. A language without the list, or an unknown one, gives only the
+// English words.
+func (c *Catalog) KeywordsWithEnglish(lang Lang, list string) []string {
+	words := c.Keywords(lang, list)
+	if lang != English {
+		words = append(words, c.Keywords(English, list)...)
+	}
+	return words
+}
+
 // Keyword returns the first word of a keyword list in lang, else in
 // English: the word a button stands for, written as the person would type
 // it. "" if neither language has the list.
 func (c *Catalog) Keyword(lang Lang, list string) string {
-	for _, l := range []Lang{lang, English} {
-		if l == "" {
-			continue
-		}
-		if kws := c.Keywords(l, list); len(kws) > 0 {
-			return kws[0]
-		}
+	if kws := c.KeywordsWithEnglish(lang, list); len(kws) > 0 {
+		return kws[0]
 	}
 	return ""
+}
+
+// IsKeyword reports whether text, folded and without the punctuation
+// around it ("Yes!", "¿sí?", "不知道。"), is a word of the keyword list in
+// lang or in English.
+func (c *Catalog) IsKeyword(lang Lang, list, text string) bool {
+	text = strings.Trim(Fold(text), ".!?¡¿。！？ ")
+	return slices.Contains(c.KeywordsWithEnglish(lang, list), text)
 }

@@ -86,3 +86,37 @@ func TestTruncateAndClip(t *testing.T) {
 		t.Errorf("Clip short = %q", got)
 	}
 }
+
+// A keyword list is matched in the person's language and in English, with
+// case, spacing and closing punctuation ignored; a language without the
+// list (or none at all) still has the English words.
+func TestIsKeyword(t *testing.T) {
+	cat, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang Lang
+		text string
+		want bool
+	}{
+		{Spanish, "Sí!", true},
+		{Spanish, "  YES. ", true},
+		{Spanish, "¿sí?", true},
+		{English, "sí", false},
+		{Korean, "yes", true},
+		{"", "yes", true},
+		{Lang("xx"), "yes", true},
+		{English, "yesterday", false},
+	} {
+		if got := cat.IsKeyword(c.lang, "kw.yes", c.text); got != c.want {
+			t.Errorf("IsKeyword(%s, kw.yes, %q) = %v, want %v", c.lang, c.text, got, c.want)
+		}
+	}
+	if w := cat.KeywordsWithEnglish(Spanish, "kw.yes"); len(w) < 2 || w[0] == "yes" || w[len(w)-1] == "sí" {
+		t.Errorf("KeywordsWithEnglish(es, kw.yes) = %q: want Spanish first, then English", w)
+	}
+	if got := cat.Keyword(Lang("xx"), "kw.yes"); got != "yes" {
+		t.Errorf("Keyword(xx, kw.yes) = %q, want the English word", got)
+	}
+}

@@ -211,7 +211,7 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, sendResponse{Error: "send JSON: {\"text\": \"...\"}"})
 		return
 	}
-	if locales.Chars(req.Text) > maxText {
+	if locales.Runes(req.Text) > maxText {
 		writeJSON(w, http.StatusRequestEntityTooLarge, sendResponse{Error: "messages are limited to " + strconv.Itoa(maxText) + " characters, like SMS"})
 		return
 	}

@@ -1,7 +1,6 @@
 package jurisdiction
 
 import (
-	"strings"
 	"time"
 
 	"github.com/rightsline/rightsline/flows"
@@ -41,15 +40,8 @@ func Validator() flows.Validator {
 		if j, ok := Lookup(input); ok {
 			return j.ID, true
 		}
-		if cat != nil {
-			folded := strings.TrimRight(locales.Fold(input), ".!?。！？ ")
-			for _, l := range []locales.Lang{lang, locales.English} {
-				for _, w := range cat.Keywords(l, UnknownKeywords) {
-					if w == folded {
-						return Federal, true
-					}
-				}
-			}
+		if cat != nil && cat.IsKeyword(lang, UnknownKeywords, input) {
+			return Federal, true
 		}
 		return "", false
 	}
