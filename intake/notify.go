@@ -52,32 +52,22 @@ var (
 // enqueues it in tx for the way the resident chose: the channel and address
 // the report came from ("this"), or SMS to the other number they gave
 // ("other"). It returns ErrNoContact when they chose no contact; staff
-// must then not reach out. The message is sent only if tx commits, with
+// must then not reach out; and an *UndeliverableError (ErrUndeliverable)
+// when the update could never arrive (see Deliverable), queueing nothing. The message is sent only if tx commits, with
 // the status change it announces. It never includes the narrative.
 func (s *Service) NotifyResident(ctx context.Context, tx *store.Tx, report store.Report, templateID string) error {
 	body, err := s.RenderUpdate(report, locales.Lang(report.Lang), templateID)
 	if err != nil {
 		return err
 	}
-	var to store.Contact
-	switch report.ContactMethod {
-	case store.ContactThis:
-		to, err = tx.ReportContact(ctx, report.ID)
-	case store.ContactOther:
-		if report.ContactPhone == "" {
-			return ErrNoContact
-		}
-		to, err = tx.ContactForUpdate(ctx, "sms", report.ContactPhone)
-	default:
-		return ErrNoContact
-	}
+	to, err := s.recipient(ctx, tx, report, true)
 	if err != nil {
 		return err
 	}
 	if body, err = s.discreetBody(ctx, tx, to, locales.Lang(report.Lang), body); err != nil {
 		return err
 	}
-	_, err = tx.EnqueueOutbound(ctx, &store.Outbound{Channel: to.Channel, ContactID: to.ID, Address: to.Address, Body: body})
+	_, err = tx.EnqueueOutbound(ctx, &store.Outbound{Channel: to.Channel, ContactID: to.ID, Address: to.Address, Body: body, ReportID: report.ID})
 	return err
 }
 

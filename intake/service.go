@@ -18,6 +18,10 @@ type Service struct {
 	store   *store.Store
 	cat     *locales.Catalog
 	routing *Routing
+	// ChannelOn says whether this service sends on a channel ("sms",
+	// "discord" …); updates for a channel that is off are refused
+	// (ErrUndeliverable) rather than left waiting. nil: every channel.
+	ChannelOn func(channel string) bool
 }
 
 // NewService returns a Service over st that renders with cat and routes

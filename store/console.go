@@ -417,7 +417,19 @@ func (tx *Tx) InsertAudit(ctx context.Context, e *AuditEntry) error {
 // the entry beforeID (0: from the newest), only about reportID if it is
 // not 0.
 func (s *Store) AuditPage(ctx context.Context, beforeID, reportID int64, limit int) ([]AuditEntry, error) {
-	rows, err := s.queryRows(ctx, "AuditPage", beforeID, reportID, limit)
+	return s.AuditSearch(ctx, AuditFilter{BeforeID: beforeID, ReportID: reportID, Limit: limit})
+}
+
+// AuditFilter selects audit entries: older than BeforeID (0: from the
+// newest), about ReportID and by StaffID when they are not 0.
+type AuditFilter struct {
+	BeforeID, ReportID, StaffID int64
+	Limit                       int
+}
+
+// AuditSearch returns up to f.Limit audit entries matching f, newest first.
+func (s *Store) AuditSearch(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	rows, err := s.queryRows(ctx, "AuditPage", f.BeforeID, f.ReportID, f.Limit, f.StaffID)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit page: %w", err)
 	}

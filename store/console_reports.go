@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -39,6 +40,9 @@ type QueueFilter struct {
 	AfterID  int64
 	// Limit is the page size.
 	Limit int
+	// RespondentKey keeps only reports naming one respondent (a
+	// Store.RespondentKey) when not empty.
+	RespondentKey string
 }
 
 // QueueItem is one row of the queue: what a list needs, without the
@@ -72,27 +76,105 @@ func (s *Store) ConsoleQueue(ctx context.Context, f QueueFilter) ([]QueueItem, e
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := s.queryRows(ctx, "ConsoleQueue", f.Scope, f.Status, f.Category, f.Lang, f.DeadlineBy,
-		f.AfterKey, f.AfterID, f.Limit)
+	name, args := "ConsoleQueue", []any{f.Scope, f.Status, f.Category, f.Lang, f.DeadlineBy, f.AfterKey, f.AfterID, f.Limit}
+	if f.RespondentKey != "" {
+		name, args = "ConsoleQueueByRespondent", append(args, f.RespondentKey)
+	}
+	rows, err := s.queryRows(ctx, name, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: console queue: %w", err)
 	}
 	defer rows.Close()
 	out := make([]QueueItem, 0, f.Limit)
 	for rows.Next() {
-		var q QueueItem
-		var assigned sql.NullInt64
-		if err := rows.Scan(&q.ID, &q.Reference, &q.Category, &q.Lang, &q.Channel, &q.Status, &q.Deadline,
-			&q.CommissionID, &assigned, timeDest{&q.CreatedAt}); err != nil {
+		q, err := scanQueueItem(rows)
+		if err != nil {
 			return nil, fmt.Errorf("store: console queue: %w", err)
 		}
-		q.AssignedTo = assigned.Int64
 		out = append(out, q)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: console queue: %w", err)
 	}
 	return out, nil
+}
+
+// scanQueueItem reads the queue's columns.
+func scanQueueItem(row interface{ Scan(...any) error }) (QueueItem, error) {
+	var q QueueItem
+	var assigned sql.NullInt64
+	err := row.Scan(&q.ID, &q.Reference, &q.Category, &q.Lang, &q.Channel, &q.Status, &q.Deadline,
+		&q.CommissionID, &assigned, timeDest{&q.CreatedAt})
+	q.AssignedTo = assigned.Int64
+	return q, err
+}
+
+// CompactReference is a typed reference as references are compared:
+// upper case, without spaces, dashes, dots or underscores, and with the
+// letters Crockford's alphabet leaves out read as the digits they look
+// like (O as 0, I and L as 1) in the six random characters at the end.
+// "pgh wct3 8m" and "PGH-WCT3-8M" are both "PGHWCT38M". It returns ""
+// for text that cannot be a reference (other characters, or too short).
+func CompactReference(typed string) string {
+	var b []byte
+	for _, r := range strings.ToUpper(strings.TrimSpace(typed)) {
+		switch {
+		case r == ' ' || r == '-' || r == '.' || r == '_' || r == '\t':
+		case (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'):
+			b = append(b, byte(r))
+		default:
+			return ""
+		}
+	}
+	if len(b) < 8 || len(b) > 16 {
+		return ""
+	}
+	for i := len(b) - 6; i < len(b); i++ {
+		switch b[i] {
+		case 'O':
+			b[i] = '0'
+		case 'I', 'L':
+			b[i] = '1'
+		}
+	}
+	return string(b)
+}
+
+// FindReport returns the report whose reference is typed (as
+// CompactReference reads it) if it is in scope; ErrNotFound otherwise,
+// also for another commission's report, so the answer says nothing
+// about other commissions.
+func (s *Store) FindReport(ctx context.Context, scope, typed string) (QueueItem, error) {
+	return findReport(func(ref string) *sql.Row { return s.queryRow(ctx, "ReportByCompactReference", ref) }, scope, typed)
+}
+
+// FindReport is [Store.FindReport] in the transaction.
+func (tx *Tx) FindReport(ctx context.Context, scope, typed string) (QueueItem, error) {
+	return findReport(func(ref string) *sql.Row { return tx.queryRow(ctx, "ReportByCompactReference", ref) }, scope, typed)
+}
+
+func findReport(row func(ref string) *sql.Row, scope, typed string) (QueueItem, error) {
+	ref := CompactReference(typed)
+	if ref == "" {
+		return QueueItem{}, ErrNotFound
+	}
+	q, err := scanQueueItem(row(ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return QueueItem{}, ErrNotFound
+	}
+	if err != nil {
+		return QueueItem{}, fmt.Errorf("store: find report: %w", err)
+	}
+	if !InScope(scope, q.CommissionID) {
+		return QueueItem{}, ErrNotFound
+	}
+	return q, nil
+}
+
+// InScope reports whether a report of commissionID ("" for the default
+// queue) is in scope.
+func InScope(scope, commissionID string) bool {
+	return scope == ScopeAll || scope == commissionID
 }
 
 // AuditExport records, in tx, one "report.export" audit entry for each

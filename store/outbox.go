@@ -55,6 +55,9 @@ type Outbound struct {
 	LastError string
 	// CreatedAt and SentAt are UTC; SentAt is zero until sent.
 	CreatedAt, SentAt time.Time
+	// ReportID is the report an update is about (0: none), so its
+	// delivery shows on the report's page.
+	ReportID int64
 }
 
 // Claim is a batch of outbox rows leased to one dispatcher. Only the holder
@@ -102,7 +105,7 @@ func (tx *Tx) EnqueueOutbound(ctx context.Context, m *Outbound) (int64, error) {
 	var id int64
 	k := tx.store.keys
 	if err := tx.queryRow(ctx, "EnqueueOutbound", m.Channel, m.ContactID, k.sealString(aadOutboxAddress, m.Address),
-		k.sealString(aadOutboxBody, m.Body), tx.time(due), tx.time(now), k.CurrentID()).Scan(&id); err != nil {
+		k.sealString(aadOutboxBody, m.Body), tx.time(due), tx.time(now), k.CurrentID(), m.ReportID).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: enqueue outbound: %w", err)
 	}
 	m.ID, m.Status, m.Attempts, m.NextAttemptAt, m.CreatedAt = id, OutboxPending, 0, due, now

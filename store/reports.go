@@ -85,6 +85,12 @@ type Report struct {
 	// messages ([Store.ReportTranscript]). 0 for reports filed before the
 	// range was recorded, which show no messages.
 	FirstMessageID, LastMessageID int64
+	// CloseCode is why a closed report was closed (one of the Close*
+	// codes; "" for reports closed before codes, whose CloseReason says
+	// it). DuplicateOf is the report it repeats when CloseCode is
+	// CloseDuplicate (0 otherwise).
+	CloseCode   string
+	DuplicateOf int64
 }
 
 // scanReport reads the columns of the Report* queries, in order.
@@ -99,7 +105,7 @@ func scanReport(k *Keys, row interface{ Scan(...any) error }) (Report, error) {
 		&r.ContactMethod, &r.ContactPhone, &r.SafeTimes, &r.Consent,
 		&r.CommissionID, &r.RouteRule, &r.RouteReason, &r.Referral, &r.Deadline,
 		&r.Status, &r.CloseReason, &assigned, timeDest{&r.CreatedAt}, timeDest{&r.UpdatedAt},
-		&r.FirstMessageID, &r.LastMessageID)
+		&r.FirstMessageID, &r.LastMessageID, &r.CloseCode, &r.DuplicateOf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Report{}, ErrNotFound
 	}
@@ -163,7 +169,7 @@ func (tx *Tx) InsertReport(ctx context.Context, r *Report) error {
 		r.ContactMethod, sealed.ContactPhone, sealed.SafeTimes, r.Consent,
 		r.CommissionID, r.RouteRule, r.RouteReason, r.Referral, r.Deadline,
 		r.Status, r.CloseReason, assigned, timeArg(tx.store.dialect, at),
-		r.FirstMessageID, r.LastMessageID, k.CurrentID()).Scan(&id)
+		r.FirstMessageID, r.LastMessageID, k.CurrentID(), k.RespondentKey(r.RespondentName)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrDuplicate
 	}

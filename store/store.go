@@ -218,6 +218,10 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		db.Close()
 		return nil, err
 	}
+	if _, err := s.KeyRespondents(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

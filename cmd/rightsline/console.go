@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/rightsline/rightsline/bot/discord"
+	"github.com/rightsline/rightsline/bot/sms"
 	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/intake/console"
 	"github.com/rightsline/rightsline/locales"
@@ -31,9 +33,11 @@ func mountConsole(mux *http.ServeMux, a *app) error {
 		}
 	}
 	svc := intake.NewService(a.store, a.catalog)
+	svc.ChannelOn = channelOn(a)
 	c, err := console.New(console.Config{
 		Store:           a.store,
 		Notify:          svc.NotifyResident,
+		Deliverable:     svc.DeliverableReason,
 		Preview:         updatePreview(a.catalog),
 		UpdateTemplates: []string{intake.UpdateRequestInfo, intake.UpdateGeneral},
 		Categories:      intake.Categories,
@@ -52,6 +56,26 @@ func mountConsole(mux *http.ServeMux, a *app) error {
 	}
 	c.Register(mux)
 	return nil
+}
+
+// channelOn says which channels this service sends staff updates on: the
+// ones runOutbox registers a Sender for (SMS and Discord when configured;
+// the simulator and terminal always).
+func channelOn(a *app) func(string) bool {
+	smsOn, err := smsEnabled(a.cfg)
+	if err != nil {
+		smsOn = false
+	}
+	discordOn := discordConfig(a.cfg).Enabled()
+	return func(ch string) bool {
+		switch ch {
+		case sms.Channel:
+			return smsOn
+		case discord.Channel:
+			return discordOn
+		}
+		return true
+	}
 }
 
 // updatePreview renders an update as intake.NotifyResident does (same

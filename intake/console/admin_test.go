@@ -24,8 +24,38 @@ func TestAdminReadsAuditLog(t *testing.T) {
 	if !strings.Contains(body, "dc@example.org") || !strings.Contains(body, "report.view") {
 		t.Fatalf("audit page lacks the dc view:\n%s", body)
 	}
-	if status, _ := admin.get(Path + "/audit?report=x"); status != http.StatusBadRequest {
-		t.Fatalf("bad filter: %d", status)
+	if status, body := admin.get(Path + "/audit?report=x"); status != http.StatusNotFound || !strings.Contains(body, "No report has the reference or number") {
+		t.Fatalf("unknown report filter: %d", status)
+	}
+}
+
+// TestAuditSearchByReferenceAndStaff: the audit filter takes a reference
+// as staff type it (any case, spaces for dashes) instead of answering 400,
+// and a staff member's e-mail; both together narrow to one member's
+// entries about one report.
+func TestAuditSearchByReferenceAndStaff(t *testing.T) {
+	t.Parallel()
+	b := setup(t, storetest.SQLite)
+	dcRep, noneRep := b.reports["dc"], b.reports["dcNone"]
+	dc := b.login("dc")
+	dc.get(fmt.Sprintf("%s/reports/%d", Path, dcRep.ID))
+	dc.get(fmt.Sprintf("%s/reports/%d", Path, noneRep.ID))
+	admin := b.login("admin")
+	admin.get(fmt.Sprintf("%s/reports/%d", Path, dcRep.ID))
+	typed := strings.ToLower(strings.ReplaceAll(dcRep.Reference, "-", " "))
+	status, body := admin.get(Path + "/audit?report=" + url.QueryEscape(typed))
+	if status != http.StatusOK {
+		t.Fatalf("audit by reference %q: %d", typed, status)
+	}
+	if !strings.Contains(body, "dc@example.org") || !strings.Contains(body, "admin@example.org") || strings.Contains(body, fmt.Sprintf(">%d</a>", noneRep.ID)) {
+		t.Errorf("audit by reference should list both views of %s and nothing about report %d", dcRep.Reference, noneRep.ID)
+	}
+	status, body = admin.get(Path + "/audit?staff=DC@example.org&report=" + url.QueryEscape(typed))
+	if status != http.StatusOK || !strings.Contains(body, "dc@example.org") || strings.Contains(body, "<td data-label=\"Who\">admin@example.org") {
+		t.Errorf("audit by staff and reference: %d; should list only dc's entries", status)
+	}
+	if status, body := admin.get(Path + "/audit?staff=nobody@example.org"); status != http.StatusNotFound || !strings.Contains(body, "No staff member") {
+		t.Errorf("unknown staff filter: %d", status)
 	}
 }
 

@@ -69,12 +69,22 @@ type NotifyFunc func(ctx context.Context, tx *store.Tx, r store.Report, template
 // English rendering before they send.
 type PreviewFunc func(r store.Report, l locales.Lang, templateID string) (string, error)
 
+// DeliverableFunc says, inside tx and without queueing anything, why an
+// update about r could not reach the resident now (a channel that is off,
+// an opt-out, a number SMS cannot reach); "" when it can.
+// intake.Service.Deliverable is one.
+type DeliverableFunc func(ctx context.Context, tx *store.Tx, r store.Report) string
+
 // Config is what the console needs. Store, Notify and Preview are required.
 type Config struct {
 	Store *store.Store
 	// Notify queues resident updates; Preview renders them for staff.
 	Notify  NotifyFunc
 	Preview PreviewFunc
+	// Deliverable refuses updates that could not be delivered, with the
+	// reason, before they are queued; nil checks only the resident's
+	// contact choice.
+	Deliverable DeliverableFunc
 	// UpdateTemplates lists the template IDs staff may send by hand, in
 	// the order shown (e.g. "update.request_info", "update.general").
 	// Status changes send "update.status.<status>" by themselves.

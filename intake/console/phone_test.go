@@ -233,6 +233,7 @@ func TestBrowserPhoneLayout(t *testing.T) {
 		{"/console/translate/am", "translate-am"},
 		{"/console/commissions", "commissions"},
 		{"/console/settings", "settings"},
+		{"/console/patterns", "patterns"},
 	}
 	for _, p := range pages {
 		if w := checkPhonePage(t, bctx, f.srv.URL, p.path, "admin-"+p.name); w != phoneWidth {

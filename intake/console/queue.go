@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -26,6 +27,13 @@ type queuePage struct {
 	Next string
 	// ExportURL downloads the same scope as CSV.
 	ExportURL string
+	// Search is what was typed in the search box; Searched says the list
+	// is the reports naming that respondent.
+	Search   string
+	Searched bool
+	// ByKey says the list is one respondent's, from a link (RespondentKey).
+	ByKey         bool
+	RespondentKey string
 }
 
 // queueRow is one report in the list.
@@ -81,13 +89,50 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) erro
 		f.AfterKey = m[1]
 		f.AfterID, _ = strconv.ParseInt(m[2], 10, 64)
 	}
+	search := strings.TrimSpace(q.Get("q"))
+	if len(search) > 200 {
+		return errorf(EINVALID, "Search for a reference or a respondent's name of at most 200 characters.")
+	}
+	if search != "" && q.Get("after") == "" {
+		// A reference goes straight to its report (whose view is
+		// audited there); anything else is a respondent's name.
+		if it, err := c.store.FindReport(ctx, scope, search); err == nil {
+			http.Redirect(w, r, reportURL(it.ID), http.StatusSeeOther)
+			return nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if rk := q.Get("rk"); rk != "" && search == "" {
+		// A link from a report page or the Patterns page: the respondent
+		// by key, so the name never travels in a URL.
+		if !respondentKeyRE.MatchString(rk) {
+			return errorf(EINVALID, "Bad respondent link.")
+		}
+		f.RespondentKey = rk
+	}
+	if search != "" {
+		if f.RespondentKey = c.store.RespondentKey(search); f.RespondentKey == "" {
+			return errorf(EINVALID, "Type a report's reference (such as PGH-WCT3-8M) or a respondent's name.")
+		}
+	}
 	items, err := c.store.ConsoleQueue(ctx, f)
 	if err != nil {
 		return err
 	}
+	if f.RespondentKey != "" {
+		// Who looked for which respondent is audited, never the name.
+		err := c.store.InTx(ctx, func(tx *store.Tx) error {
+			return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "search.respondent",
+				Detail: "respondent " + f.RespondentKey[:12] + ", " + strconv.Itoa(min(len(items), queuePageSize)) + " shown", IP: s.IP})
+		})
+		if err != nil {
+			return err
+		}
+	}
 	page := queuePage{
 		Status: f.Status, Category: f.Category, Lang: f.Lang, Due: q.Get("due"), Commission: q.Get("commission"),
-		DueWindows: dueWindows,
+		DueWindows: dueWindows, Search: search, Searched: search != "", ByKey: f.RespondentKey != "" && search == "", RespondentKey: q.Get("rk"),
 	}
 	if len(items) > queuePageSize {
 		items = items[:queuePageSize]

@@ -227,6 +227,7 @@ var funcs = template.FuncMap{
 	"statusLabel":   statusLabel,
 	"langLabel":     langLabel,
 	"channelLabel":  channelLabel,
+	"closeLabel":    closeLabel,
 	"deadlineText":  deadlineText,
 	"deadlineClass": deadlineClass,
 	// isSimulator marks reports filed through /try, which anyone can use.

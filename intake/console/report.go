@@ -28,10 +28,31 @@ type reportPage struct {
 	SendLang string
 	// CanNotify is false when the resident asked not to be contacted.
 	CanNotify bool
-	// StatusUpdateText is the English text of the update each status
-	// change would send, by status.
-	StatusUpdateText map[string]string
+	// StatusUpdateText is what each status change would tell the
+	// resident, by target status: in English and in their language.
+	StatusUpdateText map[string]residentText
+	// Moves are the open statuses the report may move to; CanClose and
+	// CanReopen offer the close and reopen forms.
+	Moves              []option
+	CanClose, CanReopen bool
+	CloseReasons       []option
+	CloseLabel         string
+	// Blocked says why no update can reach the resident now ("": they
+	// can be reached).
+	Blocked string
+	// Deliveries are the updates queued about the report; FailedCount
+	// of them will not arrive.
+	Deliveries  []store.Delivery
+	FailedCount int
+	// DuplicateOf is the report this one repeats; Duplicates repeat it.
+	DuplicateOf *store.Report
+	Duplicates  []store.QueueItem
+	// Pattern counts the other reports naming the same respondent.
+	Pattern *respondentPattern
 }
+
+// residentText is an update as the resident reads it, and in English.
+type residentText struct{ English, Resident string }
 
 // updateOption is one resident update staff may send.
 type updateOption struct {
@@ -52,7 +73,44 @@ func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) err
 	if err != nil {
 		return err
 	}
-	page := reportPage{R: rep, SendLang: langLabel(rep.Lang), CanNotify: canNotify(rep), StatusUpdateText: map[string]string{}}
+	page := reportPage{R: rep, SendLang: langLabel(rep.Lang), CanNotify: canNotify(rep), StatusUpdateText: map[string]residentText{},
+		CloseLabel: closeLabel(rep.CloseCode)}
+	err = c.store.InTx(ctx, func(tx *store.Tx) error {
+		page.Blocked = c.undeliverable(r, tx, rep)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	page.CanNotify = page.Blocked == ""
+	if page.Deliveries, err = c.store.ReportDeliveries(ctx, rep.ID); err != nil {
+		return err
+	}
+	for _, d := range page.Deliveries {
+		if d.Failed() {
+			page.FailedCount++
+		}
+	}
+	if rep.DuplicateOf != 0 {
+		if orig, err := c.store.ReportByID(ctx, rep.DuplicateOf); err == nil && visible(s.Staff, orig) {
+			page.DuplicateOf = &orig
+		}
+	}
+	if dups, err := c.store.DuplicatesOf(ctx, rep.ID); err != nil {
+		return err
+	} else {
+		for _, d := range dups {
+			if store.InScope(scopeOf(s.Staff), d.CommissionID) {
+				page.Duplicates = append(page.Duplicates, d)
+			}
+		}
+	}
+	if page.Pattern, err = c.pattern(r, s, rep); err != nil {
+		return err
+	}
+	for _, code := range store.CloseCodes {
+		page.CloseReasons = append(page.CloseReasons, option{code, closeLabel(code)})
+	}
 	if rep.CommissionID == "" {
 		page.CommissionName = "Default queue (no commission)"
 	} else if cm, err := c.store.CommissionByID(ctx, rep.CommissionID); err == nil {
@@ -82,9 +140,22 @@ func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) err
 	}
 	for _, to := range transitions[rep.Status] {
 		page.Next = append(page.Next, option{to, statusLabel(to)})
-		if text, err := c.cfg.Preview(rep, locales.English, statusTemplate(to)); err == nil {
-			page.StatusUpdateText[to] = text
+		switch {
+		case to == store.ReportClosed:
+			page.CanClose = true
+		case rep.Status == store.ReportClosed:
+			page.CanReopen = true
+		default:
+			page.Moves = append(page.Moves, option{to, statusLabel(to)})
 		}
+		var t residentText
+		if t.English, err = c.cfg.Preview(rep, locales.English, statusTemplate(to)); err != nil {
+			continue
+		}
+		if t.Resident, err = c.cfg.Preview(rep, locales.Lang(rep.Lang), statusTemplate(to)); err != nil || t.Resident == t.English {
+			t.Resident = ""
+		}
+		page.StatusUpdateText[to] = t
 	}
 	for _, id := range c.cfg.UpdateTemplates {
 		text, err := c.cfg.Preview(rep, locales.English, id)

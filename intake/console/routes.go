@@ -36,6 +36,7 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("POST "+p+"/reports/{id}/erase", c.adminOnly(c.erasePerson))
 	mux.Handle("GET "+p+"/export.csv", c.staffArea(c.export))
 	mux.Handle("GET "+p+"/dashboard", c.staffArea(c.dashboard))
+	mux.Handle("GET "+p+"/patterns", c.staffArea(c.patterns))
 	mux.Handle("GET "+p+"/retention", c.authed(c.retention))
 	mux.Handle("GET "+p+"/settings", c.authed(c.settings))
 	mux.Handle("POST "+p+"/settings", c.authed(c.saveSettings))

@@ -58,10 +58,18 @@ type bundle struct {
 // and four reports.
 func setup(t *testing.T, backend string) *bundle {
 	t.Helper()
+	return setupWith(t, backend, nil)
+}
+
+// setupWith is setup with the console's Config changed by cfg before the
+// console is built (cfg may replace Notify with the real one, given the
+// bundle's store).
+func setupWith(t *testing.T, backend string, cfg func(*bundle, *Config)) *bundle {
+	t.Helper()
 	ctx := t.Context()
 	b := &bundle{t: t, store: storetest.Open(t, backend), clock: time.Now().UTC(),
 		reports: map[string]store.Report{}, staff: map[string]store.Staff{}}
-	c, err := New(Config{
+	conf := Config{
 		Store: b.store,
 		Notify: func(ctx context.Context, tx *store.Tx, r store.Report, templateID string) error {
 			if b.notifyErr != nil {
@@ -94,7 +102,11 @@ func setup(t *testing.T, backend string) *bundle {
 			}
 			return peerIP(r)
 		},
-	})
+	}
+	if cfg != nil {
+		cfg(b, &conf)
+	}
+	c, err := New(conf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,8 +23,8 @@ func (c *Console) sendUpdate(w http.ResponseWriter, r *http.Request, s *session)
 		if !slices.Contains(c.cfg.UpdateTemplates, id) {
 			return errorf(EINVALID, "Choose one of the listed updates.")
 		}
-		if !canNotify(rep) {
-			return errorf(EINVALID, "The resident asked not to be contacted (or left no number to reach them), so no update can be sent.")
+		if why := c.undeliverable(r, tx, rep); why != "" {
+			return errorf(EINVALID, "No update was queued: it cannot be delivered (%s).", why)
 		}
 		return c.notify(ctx, tx, r, s, rep, id)
 	})

@@ -23,6 +23,9 @@ func TestStatusWorkflow(t *testing.T) {
 		t.Helper()
 		dc.get(fmt.Sprintf("%s/reports/%d", Path, r.ID))
 		form := url.Values{"status": {to}, "reason": {reason}}
+		if to == store.ReportClosed && reason != "" {
+			form.Set("close_code", store.CloseReferred)
+		}
 		if notify {
 			form.Set("notify", "1")
 		}
@@ -71,7 +74,7 @@ func TestStatusWorkflow(t *testing.T) {
 		t.Errorf("status audit rows = %d, want 3", n)
 	}
 	_, page := dc.get(fmt.Sprintf("%s/reports/%d", Path, r.ID))
-	if !strings.Contains(page, "This report is closed.") || !strings.Contains(page, "Referred to HUD") {
+	if !strings.Contains(page, "This report is closed: Referred elsewhere.") || !strings.Contains(page, "Referred to HUD") {
 		t.Errorf("closed report page lacks its state")
 	}
 }

@@ -88,6 +88,7 @@ FROM audit_log AS a
 LEFT JOIN staff AS st ON st.id = a.staff_id
 WHERE (CAST($1 AS BIGINT) = 0 OR a.id < CAST($1 AS BIGINT))
   AND (CAST($2 AS BIGINT) = 0 OR a.report_id = CAST($2 AS BIGINT))
+  AND (CAST($4 AS BIGINT) = 0 OR a.staff_id = CAST($4 AS BIGINT))
 ORDER BY a.id DESC
 LIMIT $3;
 
@@ -126,7 +127,8 @@ SELECT id, reference, contact_id, channel, lang, category, narrative,
        contact_method, contact_phone, safe_times, consent,
        COALESCE(commission_id, ''), route_rule, route_reason, referral, COALESCE(deadline, ''),
        status, close_reason, assigned_to, created_at, updated_at,
-       COALESCE(first_message_id, 0), COALESCE(last_message_id, 0)
+       COALESCE(first_message_id, 0), COALESCE(last_message_id, 0),
+       close_code, COALESCE(duplicate_of, 0)
 FROM reports
 WHERE ($1 = '*' OR ($1 = '' AND commission_id IS NULL) OR commission_id = $1)
   AND id <= $2

@@ -4,8 +4,8 @@
 -- serialises claims.
 
 -- name: EnqueueOutbound
-INSERT INTO outbox (channel, contact_id, address, body, status, attempts, next_attempt_at, created_at, key_id)
-VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7)
+INSERT INTO outbox (channel, contact_id, address, body, status, attempts, next_attempt_at, created_at, key_id, report_id)
+VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7, NULLIF($8, 0))
 RETURNING id;
 
 -- name: SuppressOptedOutOutbound

@@ -73,7 +73,7 @@ SELECT COALESCE(MAX(id), 0) FROM messages WHERE contact_id = $1 AND direction = 
 -- with everything they wrote erased and the link to them removed.
 UPDATE reports
 SET status = 'closed', close_reason = 'withdrawn by the resident',
-    narrative = '', respondent_name = '', contact_phone = '', safe_times = '',
+    narrative = '', respondent_name = '', respondent_key = '', contact_phone = '', safe_times = '',
     contact_method = 'none', contact_id = $2,
     first_message_id = NULL, last_message_id = NULL, updated_at = $3
 WHERE contact_id = $1 AND status IN ('new', 'in_review')
