@@ -33,10 +33,10 @@ type reportPage struct {
 	StatusUpdateText map[string]residentText
 	// Moves are the open statuses the report may move to; CanClose and
 	// CanReopen offer the close and reopen forms.
-	Moves              []option
+	Moves               []option
 	CanClose, CanReopen bool
-	CloseReasons       []option
-	CloseLabel         string
+	CloseReasons        []option
+	CloseLabel          string
 	// Blocked says why no update can reach the resident now ("": they
 	// can be reached).
 	Blocked string

@@ -165,4 +165,3 @@ func TestUndeliverableUpdateRefused(t *testing.T) {
 		}
 	})
 }
-
