@@ -304,7 +304,7 @@ func (tx *Tx) InsertReportNote(ctx context.Context, n *ReportNote) error {
 }
 
 // aadNoteBody is the additional data of a sealed staff note.
-const aadNoteBody = "report_notes.body"
+var aadNoteBody = sealedColumn("report_notes", "body")
 
 // ReportNotes returns the report's notes, oldest first.
 func (s *Store) ReportNotes(ctx context.Context, reportID int64) ([]ReportNote, error) {

@@ -43,7 +43,7 @@ func scanContact(k *Keys, row interface{ Scan(...any) error }) (Contact, error) 
 }
 
 // aadContactAddress is the additional data of a sealed contact address.
-const aadContactAddress = "contacts.address"
+var aadContactAddress = sealedColumn("contacts", "address")
 
 // addressIndex is the keyed index a contact is looked up by.
 func (k *Keys) addressIndex(channel, address string) string {
@@ -70,15 +70,52 @@ func (tx *Tx) ContactForUpdate(ctx context.Context, channel, address string) (Co
 	if !errors.Is(err, ErrNotFound) {
 		return Contact{}, fmt.Errorf("store: lock contact: %w", err)
 	}
+	// During an index-key rotation the contact may still be indexed under
+	// an older key: found (and locked) that way, it is re-indexed now. If
+	// the rotation re-indexed it meanwhile, the insert below finds it.
+	for _, old := range k.olderIndexes("contact", channel, address) {
+		c, err := scanContact(k, tx.queryRow(ctx, "ContactForUpdate", channel, old))
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return Contact{}, fmt.Errorf("store: lock contact: %w", err)
+		}
+		if _, err := tx.exec(ctx, "ReindexContact", c.ID, idx, k.IndexID()); err != nil {
+			return Contact{}, fmt.Errorf("store: re-index contact: %w", err)
+		}
+		return c, nil
+	}
 	// A concurrent transaction may be creating the same contact; the
 	// INSERT then waits for it and does nothing, and the SELECT below sees
 	// and locks its row.
-	if _, err := tx.exec(ctx, "InsertContactIfAbsent", channel, k.sealString(aadContactAddress, address), idx, k.CurrentID(), tx.time(tx.store.clock())); err != nil {
+	res, err := tx.exec(ctx, "InsertContactIfAbsent", channel, k.sealString(aadContactAddress, address), idx, k.CurrentID(), tx.time(tx.store.clock()), k.IndexID())
+	if err != nil {
 		return Contact{}, fmt.Errorf("store: create contact: %w", err)
 	}
+	created, _ := res.RowsAffected()
 	c, err = scanContact(k, tx.queryRow(ctx, "ContactForUpdate", channel, idx))
 	if err != nil {
 		return Contact{}, fmt.Errorf("store: lock contact: %w", err)
+	}
+	if created == 1 {
+		// The retention purge may have deleted an opted-out contact of
+		// this address and kept only its keyed index: it stays opted out.
+		spent := int64(0)
+		for _, h := range append([]string{idx}, k.olderIndexes("contact", channel, address)...) {
+			sup, err := tx.exec(ctx, "ConsumeSuppression", channel, h)
+			if err != nil {
+				return Contact{}, fmt.Errorf("store: create contact: %w", err)
+			}
+			n, _ := sup.RowsAffected()
+			spent += n
+		}
+		if spent > 0 {
+			if _, err := tx.exec(ctx, "OptOutContact", c.ID); err != nil {
+				return Contact{}, fmt.Errorf("store: create contact: %w", err)
+			}
+			c.OptedOut = true
+		}
 	}
 	return c, nil
 }
@@ -115,7 +152,13 @@ func (s *Store) ContactByID(ctx context.Context, id int64) (Contact, error) {
 // ContactByAddress returns the contact (channel, address), or ErrNotFound.
 // Unlike [Tx.ContactForUpdate] it neither creates nor locks.
 func (s *Store) ContactByAddress(ctx context.Context, channel, address string) (Contact, error) {
-	c, err := scanContact(s.keys, s.queryRow(ctx, "ContactByAddress", channel, s.keys.addressIndex(channel, address)))
+	var c Contact
+	err := ErrNotFound
+	for _, h := range s.keys.lookupIndexes("contact", channel, address) {
+		if c, err = scanContact(s.keys, s.queryRow(ctx, "ContactByAddress", channel, h)); !errors.Is(err, ErrNotFound) {
+			break
+		}
+	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Contact{}, fmt.Errorf("store: contact by address: %w", err)
 	}

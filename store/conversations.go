@@ -94,4 +94,4 @@ func scanContactState(k *Keys, row *sql.Row) (Contact, []byte, error) {
 }
 
 // aadConversationState is the additional data of a sealed conversation.
-const aadConversationState = "conversations.state"
+var aadConversationState = sealedColumn("conversations", "state")

@@ -27,7 +27,7 @@ type DiscordGuild struct {
 
 // aadGuildUpdatedBy is the additional data of the sealed Discord user id of
 // the moderator who last ran /setup.
-const aadGuildUpdatedBy = "discord_guilds.updated_by"
+var aadGuildUpdatedBy = sealedColumn("discord_guilds", "updated_by")
 
 // DiscordGuild returns the settings of the server guildID, or ErrNotFound
 // if none were saved.
@@ -67,7 +67,12 @@ func (s *Store) SaveDiscordGuild(ctx context.Context, g *DiscordGuild) error {
 // it to decide what to show, never what to store.
 func (s *Store) ConversationState(ctx context.Context, channel, address string) ([]byte, error) {
 	var state []byte
-	err := s.queryRow(ctx, "DiscordConversationState", channel, s.keys.addressIndex(channel, address)).Scan(&state)
+	err := sql.ErrNoRows
+	for _, h := range s.keys.lookupIndexes("contact", channel, address) {
+		if err = s.queryRow(ctx, "DiscordConversationState", channel, h).Scan(&state); !errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

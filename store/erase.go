@@ -115,7 +115,7 @@ func (tx *Tx) ErasePerson(ctx context.Context, contactID, keepMessageID int64) (
 	_, _ = rand.Read(random)
 	k := tx.store.keys
 	anon := "erased-" + hex.EncodeToString(random)
-	if _, err := tx.exec(ctx, "AnonymiseContact", contactID, k.sealString(aadContactAddress, anon), k.addressIndex(ErasedChannel, anon), at); err != nil {
+	if _, err := tx.exec(ctx, "AnonymiseContact", contactID, k.sealString(aadContactAddress, anon), k.addressIndex(ErasedChannel, anon), at, k.CurrentID(), k.IndexID()); err != nil {
 		return fail(err)
 	}
 	return res, nil

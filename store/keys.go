@@ -30,27 +30,38 @@ import (
 //
 // Lookups by address use a keyed index: HMAC-SHA256 under the index key of
 // the channel and the address ([Keys.Index]), never the address itself.
+// Each indexed row records the id of its index key (index_key_id): an
+// index key can be rotated like a data key (rotate.go).
 
 // sealPrefix starts every sealed value.
 const sealPrefix = "rl1."
 
 // Keys is a keyring: the data keys by id, the current one (which seals),
-// and the index key. It is safe for concurrent use.
+// and the index keys by id, the current one (which indexes) first. It is
+// safe for concurrent use.
 type Keys struct {
 	current string
 	aeads   map[string]cipher.AEAD
-	index   []byte
+	// indexIDs lists the index keys, current first; indexes holds them.
+	indexIDs []string
+	indexes  map[string][]byte
+	index    []byte // the current index key
 }
 
 // keyLen is the length of every key: AES-256 and a 256-bit HMAC key.
 const keyLen = 32
 
-// indexName is the entry of the index key in a keyring.
+// indexName is the entry of the index key in a keyring, and the prefix
+// of every index key's id: "index", "index-2027", "index2" are index keys.
 const indexName = "index"
+
+// isIndexID reports whether a keyring entry's id names an index key.
+func isIndexID(id string) bool { return strings.HasPrefix(id, indexName) }
 
 // ParseKeys reads a keyring:
 //
-//	index:<base64 of 32 bytes>      the HMAC key of the address index (never rotated)
+//	index-2:<base64 of 32 bytes>    index keys (ids starting "index"): the first listed
+//	index:<base64 of 32 bytes>      indexes; older ones still find rows until re-indexed
 //	k2:<base64 of 32 bytes>         data keys: the first listed is current
 //	k1:<base64 of 32 bytes>         older keys, still read until rotated away
 //
@@ -58,7 +69,7 @@ const indexName = "index"
 // that runs to the end of the line. A key id is 1–16 letters, digits or
 // dashes. Errors never contain key material.
 func ParseKeys(text string) (*Keys, error) {
-	k := &Keys{aeads: map[string]cipher.AEAD{}}
+	k := &Keys{aeads: map[string]cipher.AEAD{}, indexes: map[string][]byte{}}
 	var lines []string
 	for _, line := range strings.Split(text, "\n") {
 		line, _, _ = strings.Cut(line, "#")
@@ -76,11 +87,15 @@ func ParseKeys(text string) (*Keys, error) {
 		if err != nil || len(raw) != keyLen {
 			return nil, fmt.Errorf("store: keyring: key %q is not base64 of %d bytes", id, keyLen)
 		}
-		if id == indexName {
-			if k.index != nil {
-				return nil, errors.New("store: keyring: two index keys")
+		if isIndexID(id) {
+			if _, dup := k.indexes[id]; dup {
+				return nil, fmt.Errorf("store: keyring: index key id %q twice", id)
 			}
-			k.index = raw
+			k.indexes[id] = raw
+			k.indexIDs = append(k.indexIDs, id)
+			if k.index == nil {
+				k.index = raw
+			}
 			continue
 		}
 		if _, dup := k.aeads[id]; dup {
@@ -135,8 +150,17 @@ func NewKeyring(dataKeyID string) (string, error) {
 
 // NewDataKey returns a keyring entry "<id>:<base64>" with a random key.
 func NewDataKey(id string) (string, error) {
-	if !validKeyID(id) || id == indexName {
-		return "", fmt.Errorf("store: bad key id %q (1-16 letters, digits, dashes; not %q)", id, indexName)
+	if !validKeyID(id) || isIndexID(id) {
+		return "", fmt.Errorf("store: bad key id %q (1-16 letters, digits, dashes; not starting with %q)", id, indexName)
+	}
+	return newKeyEntry(id)
+}
+
+// NewIndexKey returns a keyring entry "<id>:<base64>" with a random index
+// key; id must start with "index" (e.g. "index-2027").
+func NewIndexKey(id string) (string, error) {
+	if !validKeyID(id) || !isIndexID(id) {
+		return "", fmt.Errorf("store: bad index key id %q (1-16 letters, digits, dashes, starting with %q)", id, indexName)
 	}
 	return newKeyEntry(id)
 }
@@ -166,16 +190,49 @@ func EphemeralKeys() *Keys {
 // CurrentID is the id of the key that seals new values.
 func (k *Keys) CurrentID() string { return k.current }
 
+// IndexID is the id of the index key that indexes new rows.
+func (k *Keys) IndexID() string { return k.indexIDs[0] }
+
+// olderIndexes returns the digests of parts under the keyring's older
+// index keys, newest first: rows indexed before an index rotation are
+// still found by them until `rightsline keys rotate` re-indexes them.
+func (k *Keys) olderIndexes(parts ...string) []string {
+	if len(k.indexIDs) < 2 {
+		return nil
+	}
+	out := make([]string, 0, len(k.indexIDs)-1)
+	for _, id := range k.indexIDs[1:] {
+		out = append(out, indexWith(k.indexes[id], parts))
+	}
+	return out
+}
+
 // has reports whether the keyring holds the data key id.
 func (k *Keys) has(id string) bool { _, ok := k.aeads[id]; return ok }
+
+// lookupIndexes returns the digests to look a row up by without a lock:
+// the current one alone, or during an index rotation the older ones first
+// and the current one last. Rotation only moves a row from an older digest
+// to the current one, so a reader that tries them in this order cannot miss
+// a row that is re-indexed between its queries.
+func (k *Keys) lookupIndexes(parts ...string) []string {
+	cur := k.Index(parts...)
+	old := k.olderIndexes(parts...)
+	if len(old) == 0 {
+		return []string{cur}
+	}
+	return append(old, cur)
+}
 
 // Index is the keyed index of a value: hex HMAC-SHA256 under the index key
 // of the parts, each length-prefixed so ("ab","c") and ("a","bc") differ.
 // The first part names the index (e.g. "contact"), so one value indexed for
 // two purposes gives two unrelated digests. Lookups by address use it; a
 // normalised respondent-name index can use it the same way.
-func (k *Keys) Index(parts ...string) string {
-	m := hmac.New(sha256.New, k.index)
+func (k *Keys) Index(parts ...string) string { return indexWith(k.index, parts) }
+
+func indexWith(key []byte, parts []string) string {
+	m := hmac.New(sha256.New, key)
 	for _, p := range parts {
 		fmt.Fprintf(m, "%d:", len(p))
 		m.Write([]byte(p))
@@ -183,9 +240,9 @@ func (k *Keys) Index(parts ...string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// seal encrypts plain for the column aad ("table.column") under the
-// current key.
-func (k *Keys) seal(aad string, plain []byte) []byte {
+// seal encrypts plain for the column c under the current key.
+func (k *Keys) seal(c column, plain []byte) []byte {
+	aad := c.aad
 	aead := k.aeads[k.current]
 	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
 	if _, err := rand.Read(nonce); err != nil {
@@ -205,7 +262,8 @@ var ErrUnknownKey = errors.New("store: value sealed with a key that is not in th
 
 // open decrypts a value written by seal; a value without the prefix was
 // written before encryption and is returned as is.
-func (k *Keys) open(aad string, v []byte) ([]byte, error) {
+func (k *Keys) open(c column, v []byte) ([]byte, error) {
+	aad := c.aad
 	if len(v) < len(sealPrefix) || string(v[:len(sealPrefix)]) != sealPrefix {
 		return v, nil
 	}
@@ -236,18 +294,18 @@ func (k *Keys) open(aad string, v []byte) ([]byte, error) {
 }
 
 // sealString seals a text value; "" stays "".
-func (k *Keys) sealString(aad, s string) string {
+func (k *Keys) sealString(c column, s string) string {
 	if s == "" {
 		return ""
 	}
-	return string(k.seal(aad, []byte(s)))
+	return string(k.seal(c, []byte(s)))
 }
 
 // openString opens a text value sealed by sealString.
-func (k *Keys) openString(aad, s string) (string, error) {
+func (k *Keys) openString(c column, s string) (string, error) {
 	if s == "" || !strings.HasPrefix(s, sealPrefix) {
 		return s, nil
 	}
-	b, err := k.open(aad, []byte(s))
+	b, err := k.open(c, []byte(s))
 	return string(b), err
 }

@@ -67,7 +67,7 @@ func scanMessage(k *Keys, row interface{ Scan(...any) error }) (Message, error) 
 }
 
 // aadMessageBody is the additional data of a sealed message body.
-const aadMessageBody = "messages.body"
+var aadMessageBody = sealedColumn("messages", "body")
 
 // InsertMessage stores m and sets m.ID and m.CreatedAt (to now if it was
 // zero, else to the given time in UTC, truncated to the microsecond). An

@@ -260,9 +260,9 @@ func scanOutbound(k *Keys, row interface{ Scan(...any) error }) (Outbound, error
 }
 
 // Additional data of the outbox's sealed columns.
-const (
-	aadOutboxAddress = "outbox.address"
-	aadOutboxBody    = "outbox.body"
+var (
+	aadOutboxAddress = sealedColumn("outbox", "address")
+	aadOutboxBody    = sealedColumn("outbox", "body")
 )
 
 // outboxTime scans a nullable time column; NULL leaves the zero time.

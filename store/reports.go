@@ -121,17 +121,25 @@ func scanReport(k *Keys, row interface{ Scan(...any) error }) (Report, error) {
 	return r, nil
 }
 
+// The sealed columns of reports.
+var (
+	colReportNarrative    = sealedColumn("reports", "narrative")
+	colReportRespondent   = sealedColumn("reports", "respondent_name")
+	colReportContactPhone = sealedColumn("reports", "contact_phone")
+	colReportSafeTimes    = sealedColumn("reports", "safe_times")
+)
+
 // sealedField is one sealed column of a row and its value in Go.
 type sealedField struct {
-	aad string
+	aad column
 	v   *string
 }
 
 // sealed lists the report's sealed fields.
 func (r *Report) sealed() []sealedField {
 	return []sealedField{
-		{"reports.narrative", &r.Narrative}, {"reports.respondent_name", &r.RespondentName},
-		{"reports.contact_phone", &r.ContactPhone}, {"reports.safe_times", &r.SafeTimes},
+		{colReportNarrative, &r.Narrative}, {colReportRespondent, &r.RespondentName},
+		{colReportContactPhone, &r.ContactPhone}, {colReportSafeTimes, &r.SafeTimes},
 	}
 }
 

@@ -32,7 +32,8 @@ func (r Retention) Rules() []string {
 		return fmt.Sprintf("%d days", int(d.Hours()/24))
 	}
 	out := []string{
-		"Messages that belong to no report, idle conversations and contacts with nothing left: " + days(r.Conversations),
+		"Messages that belong to no report, idle conversations and contacts with nothing left: " + days(r.Conversations) +
+			" (a contact who opted out leaves only a keyed index of the address, so it stays opted out)",
 		"Sent, failed or suppressed queued messages and delivery statuses: " + days(r.Delivery),
 		"Closed reports (from their last change), by default: " + days(r.ClosedReports),
 	}
@@ -55,11 +56,14 @@ func (r Retention) Rules() []string {
 type PurgeResult struct {
 	Skipped                                                      bool // another instance holds the purge
 	Messages, Conversations, Contacts, Outbox, Statuses, Reports int64
+	// Suppressions counts the purged contacts that had opted out and left
+	// only their keyed index behind.
+	Suppressions int64
 }
 
 func (p PurgeResult) String() string {
-	return fmt.Sprintf("%d messages, %d conversations, %d contacts, %d queued messages, %d delivery statuses, %d closed reports",
-		p.Messages, p.Conversations, p.Contacts, p.Outbox, p.Statuses, p.Reports)
+	return fmt.Sprintf("%d messages, %d conversations, %d contacts (%d opted out, kept as suppressions), %d queued messages, %d delivery statuses, %d closed reports",
+		p.Messages, p.Conversations, p.Contacts, p.Suppressions, p.Outbox, p.Statuses, p.Reports)
 }
 
 // purgeLockKey is the Postgres advisory lock that lets one instance purge
@@ -131,6 +135,11 @@ func (s *Store) Purge(ctx context.Context, r Retention, now time.Time) (PurgeRes
 			}
 			var none int64
 			if err := del(&none, "PurgeEmptyContactConsents", cut); err != nil {
+				return err
+			}
+			// An opted-out person stays opted out: their keyed index
+			// outlives the contact (suppressions, docs/privacy.md).
+			if err := del(&res.Suppressions, "KeepOptOutsOfEmptyContacts", cut, tx.time(normTime(now))); err != nil {
 				return err
 			}
 			if err := del(&res.Contacts, "PurgeEmptyContacts", cut); err != nil {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -96,6 +97,88 @@ func TestContractPurge(t *testing.T) {
 		}
 		if len(sched.Rules()) != 4 {
 			t.Fatalf("rules: %q", sched.Rules())
+		}
+	})
+}
+
+// TestContractPurgeKeepsOptOut: the purge deletes a contact left with
+// nothing, but a person who opted out (STOP) stays opted out: only the
+// keyed index of their address is kept, and a new contact for that address
+// starts opted out. One who opted back in leaves nothing.
+func TestContractPurgeKeepsOptOut(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		const stopped, restarted, other = "+15550401", "+15550402", "+15550403"
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			for _, addr := range []string{stopped, restarted} {
+				c, err := tx.ContactForUpdate(ctx, "sms", addr)
+				if err != nil {
+					return err
+				}
+				if err := tx.InsertMessage(ctx, &store.Message{ContactID: c.ID, Direction: "in", Channel: "sms", Body: "STOP"}); err != nil {
+					return err
+				}
+				if err := tx.SetContactOptedOut(ctx, c.ID, true); err != nil {
+					return err
+				}
+				if addr == restarted {
+					if err := tx.SetContactOptedOut(ctx, c.ID, false); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sched := store.Retention{Conversations: 30 * 24 * time.Hour}
+		res, err := s.Purge(ctx, sched, time.Now().Add(40*24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Contacts != 2 || res.Suppressions != 1 || res.Messages != 2 {
+			t.Fatalf("purge: %+v; want 2 contacts (1 kept as a suppression), 2 messages", res)
+		}
+		for _, addr := range []string{stopped, restarted} {
+			if _, err := s.ContactByAddress(ctx, "sms", addr); err == nil {
+				t.Errorf("contact %s survived the purge", addr)
+			}
+		}
+		// The suppression holds only the keyed index: no number in clear.
+		var n int
+		var hash string
+		if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*), MAX(address_hash) FROM suppressions").Scan(&n, &hash); err != nil || n != 1 {
+			t.Fatalf("suppressions: %d %v", n, err)
+		}
+		if strings.Contains(hash, "5550401") || len(hash) != 64 {
+			t.Fatalf("suppression row %q is not a keyed index", hash)
+		}
+		got := map[string]bool{}
+		err = s.InTx(ctx, func(tx *store.Tx) error {
+			for _, addr := range []string{stopped, restarted, other} {
+				c, err := tx.ContactForUpdate(ctx, "sms", addr)
+				if err != nil {
+					return err
+				}
+				got[addr] = c.OptedOut
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got[stopped] || got[restarted] || got[other] {
+			t.Fatalf("opted out after the purge: %v; want only %s", got, stopped)
+		}
+		if c, err := s.ContactByAddress(ctx, "sms", stopped); err != nil || !c.OptedOut {
+			t.Fatalf("the stored contact lost its opt-out: %+v %v", c, err)
+		}
+		// The contact row holds the opt-out again; the suppression is spent.
+		if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM suppressions").Scan(&n); err != nil || n != 0 {
+			t.Fatalf("suppressions after the contact came back: %d %v", n, err)
 		}
 	})
 }

@@ -3,9 +3,21 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
+
+// column is a sealed column: its additional data binds a sealed value to
+// it, so a value copied into another column does not open. The only way
+// to get one is [sealedColumn], which refuses a column missing from
+// sealedTables: whatever this package seals, `rightsline keys rotate`
+// re-seals.
+type column struct{ aad string }
+
+// row binds the column's value to one row as well (a TOTP secret to its
+// staff member), for tables whose rowAAD is set.
+func (c column) row(id int64) column { return column{aad: c.aad + ":" + strconv.FormatInt(id, 10)} }
 
 // sealedTable is a table with sealed columns, for rotation.
 type sealedTable struct {
@@ -13,19 +25,99 @@ type sealedTable struct {
 	key  string   // the column that identifies a row (and orders the batches)
 	cols []string // the sealed columns
 	blob bool     // the sealed columns are BYTEA/BLOB
+	// aadTable names the columns in their additional data, if not name:
+	// a suppression holds the sealed address of the contact it replaced.
+	aadTable string
+	// rowAAD: the additional data ends with ":<key>" (column.row).
+	rowAAD bool
+	// index, if set, is the keyed index the table is found by; rotation
+	// recomputes it under the current index key (index_key_id).
+	index *keyedIndex
 }
 
-// sealedTables lists every table with personal data sealed at rest, and
-// its sealed columns. The no-plaintext test checks the list is complete
-// by scanning every table.
+// keyedIndex is a column holding a keyed HMAC index of a row's values.
+type keyedIndex struct {
+	col   string   // the digest column
+	plain []string // plain columns the digest is made of, read with the row
+	// digest is the index of the row, from its plain columns and its
+	// opened sealed columns (by name).
+	digest func(k *Keys, plain []string, opened map[string]string) string
+}
+
+// addressIndexOf is the keyed index of a contact's (or a suppression's)
+// channel and address.
+var addressIndexOf = &keyedIndex{col: "address_hash", plain: []string{"channel"},
+	digest: func(k *Keys, plain []string, opened map[string]string) string {
+		return k.addressIndex(plain[0], opened["address"])
+	}}
+
+// sealedTables lists every table with personal data sealed at rest, its
+// sealed columns and its keyed index. Rotation is driven by this list
+// alone, and sealing needs a column from it ([sealedColumn]); the
+// no-plaintext test checks that every sealed value in the database is in
+// a column listed here and that rotation leaves none under an old key.
 var sealedTables = []sealedTable{
-	{name: "contacts", key: "id", cols: []string{"address"}},
+	{name: "contacts", key: "id", cols: []string{"address"}, index: addressIndexOf},
 	{name: "conversations", key: "contact_id", cols: []string{"state"}, blob: true},
 	{name: "messages", key: "id", cols: []string{"body"}},
 	{name: "outbox", key: "id", cols: []string{"address", "body"}},
 	{name: "reports", key: "id", cols: []string{"narrative", "respondent_name", "contact_phone", "safe_times"}},
 	{name: "report_notes", key: "id", cols: []string{"body"}},
 	{name: "discord_guilds", key: "guild_id", cols: []string{"updated_by"}},
+	{name: "staff_totp", key: "staff_id", cols: []string{"secret"}, rowAAD: true},
+	{name: "suppressions", key: "id", cols: []string{"address"}, aadTable: "contacts", index: addressIndexOf},
+}
+
+// sealedColumn returns the sealed column table.name. It panics (at
+// package initialisation, where it is called) for a column that is not
+// in sealedTables, so no sealed column can be left out of rotation.
+func sealedColumn(table, name string) column {
+	for _, t := range sealedTables {
+		if t.name != table {
+			continue
+		}
+		for _, c := range t.cols {
+			if c == name {
+				return t.column(c)
+			}
+		}
+	}
+	panic("store: " + table + "." + name + " is sealed but not listed in sealedTables, so `keys rotate` would miss it")
+}
+
+func (t sealedTable) column(name string) column {
+	at := t.aadTable
+	if at == "" {
+		at = t.name
+	}
+	return column{aad: at + "." + name}
+}
+
+// SealedColumns lists every sealed column as "table.column", sorted: what
+// `rightsline keys rotate` re-encrypts. Tests compare it with what they
+// find sealed in a dump of every table.
+func SealedColumns() []string {
+	var out []string
+	for _, t := range sealedTables {
+		for _, c := range t.cols {
+			out = append(out, t.name+"."+c)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IndexedColumns lists every column holding a keyed index, as
+// "table.column", sorted: what `rightsline keys rotate` re-indexes.
+func IndexedColumns() []string {
+	var out []string
+	for _, t := range sealedTables {
+		if t.index != nil {
+			out = append(out, t.name+"."+t.index.col)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // RotateBatch is how many rows RotateKeys rewrites per transaction by
@@ -33,21 +125,25 @@ var sealedTables = []sealedTable{
 // while the service runs.
 const RotateBatch = 200
 
-// RotateKeys re-encrypts, under the current key, every row sealed with an
-// older key or written before encryption, batch rows per transaction (0
-// means RotateBatch), so the service keeps running: a row a live request
-// rewrites meanwhile is already sealed with the current key and is left
-// alone. progress, if not nil, is called after each batch. It returns how
-// many rows it rewrote per table. Every key the rows were sealed with must
-// still be in the keyring; retire an old key only after a rotation that
-// found nothing left under it.
+// RotateKeys re-encrypts, under the current data key, every row sealed
+// with an older key or written before encryption, and recomputes, under
+// the current index key, every keyed index made with an older one; batch
+// rows per transaction (0 means RotateBatch), so the service keeps
+// running. progress, if not nil, is called after each batch. It returns
+// how many rows it rewrote per table. Every key the rows were sealed or
+// indexed with must still be in the keyring; retire an old key only after
+// a rotation that found nothing left under it.
 func (s *Store) RotateKeys(ctx context.Context, batch int, progress func(table string, done int)) (map[string]int, error) {
 	if batch <= 0 {
 		batch = RotateBatch
 	}
 	done := map[string]int{}
 	for _, t := range sealedTables {
-		n, err := s.resealTable(ctx, t, "key_id <> $1", batch, func(n int) {
+		where := "key_id <> $1"
+		if t.index != nil {
+			where = "(key_id <> $1 OR index_key_id <> $3)"
+		}
+		n, err := s.resealTable(ctx, t, where, batch, func(n int) {
 			if progress != nil {
 				progress(t.name, n)
 			}
@@ -64,32 +160,37 @@ func (s *Store) RotateKeys(ctx context.Context, batch int, progress func(table s
 // gives them their address index, so that lookups by address find them.
 // Open runs it; it costs one query when there are none.
 func (s *Store) sealLegacyContacts(ctx context.Context) error {
-	_, err := s.resealTable(ctx, sealedTables[0], "address_hash IS NULL AND key_id <> $1", RotateBatch, nil)
+	_, err := s.resealTable(ctx, sealedTables[0], "address_hash IS NULL AND (key_id <> $1 OR index_key_id <> $3)", RotateBatch, nil)
 	return err
 }
 
 // resealTable rewrites the rows of t matching where (with $1 bound to the
-// current key id), in batches ordered by t.key.
+// current key id, $3 to the current index key id), in batches ordered by
+// t.key. On Postgres each batch locks its rows (FOR UPDATE) before reading
+// them, so a request that changes a row meanwhile (an erasure blanking a
+// narrative) either commits first and is re-sealed as it left the row, or
+// waits for the batch: rotation never writes back a value read before
+// someone else's change. SQLite's write lock serialises the same way.
 func (s *Store) resealTable(ctx context.Context, t sealedTable, where string, batch int, progress func(int)) (int, error) {
-	cur := s.keys.CurrentID()
-	sel := "SELECT " + t.key + ", " + strings.Join(t.cols, ", ")
-	if t.name == "contacts" {
-		sel += ", channel"
+	cur, idxCur := s.keys.CurrentID(), s.keys.IndexID()
+	var plain []string
+	if t.index != nil {
+		plain = t.index.plain
 	}
-	sel += " FROM " + t.name + " WHERE " + where + " AND " + t.key + " > $2 ORDER BY " + t.key + " LIMIT " + strconv.Itoa(batch)
-	set := make([]string, 0, len(t.cols)+2)
+	sel := "SELECT " + strings.Join(append(append([]string{t.key}, t.cols...), plain...), ", ") +
+		" FROM " + t.name + " WHERE " + where + " AND " + t.key + " > $2 ORDER BY " + t.key + " LIMIT " + strconv.Itoa(batch)
+	if s.dialect == Postgres {
+		sel += " FOR UPDATE"
+	}
+	set := make([]string, 0, len(t.cols)+3)
 	for i, c := range t.cols {
 		set = append(set, fmt.Sprintf("%s = $%d", c, i+1))
 	}
-	set = append(set, fmt.Sprintf("key_id = $%d", len(t.cols)+1))
-	if t.name == "contacts" {
-		set = append(set, fmt.Sprintf("address_hash = $%d", len(t.cols)+2))
+	set = append(set, fmt.Sprintf("key_id = $%d", len(set)+1))
+	if t.index != nil {
+		set = append(set, fmt.Sprintf("%s = $%d", t.index.col, len(set)+1), fmt.Sprintf("index_key_id = $%d", len(set)+2))
 	}
-	// A row a live request rewrote since the SELECT is sealed with the
-	// current key already: the key_id condition leaves it alone (Postgres
-	// re-checks it against the committed row).
-	upd := "UPDATE " + t.name + " SET " + strings.Join(set, ", ") + " WHERE " + t.key + " = $" + strconv.Itoa(len(set)+1) +
-		" AND key_id <> $" + strconv.Itoa(len(set)+2)
+	upd := "UPDATE " + t.name + " SET " + strings.Join(set, ", ") + " WHERE " + t.key + " = $" + strconv.Itoa(len(set)+1)
 	var cursor any = int64(0)
 	if t.key == "guild_id" {
 		cursor = ""
@@ -99,24 +200,28 @@ func (s *Store) resealTable(ctx context.Context, t sealedTable, where string, ba
 		n := 0
 		err := s.InTx(ctx, func(tx *Tx) error {
 			n = 0
-			rows, err := tx.tx.QueryContext(ctx, sel, cur, cursor)
+			args := []any{cur, cursor}
+			if t.index != nil {
+				args = append(args, idxCur)
+			}
+			rows, err := tx.tx.QueryContext(ctx, sel, args...)
 			if err != nil {
 				return err
 			}
 			type row struct {
-				key  any
-				vals [][]byte
-				ch   string
+				key   any
+				vals  [][]byte
+				plain []string
 			}
 			var batchRows []row
 			for rows.Next() {
-				r := row{vals: make([][]byte, len(t.cols))}
+				r := row{vals: make([][]byte, len(t.cols)), plain: make([]string, len(plain))}
 				dest := []any{&r.key}
 				for i := range t.cols {
 					dest = append(dest, &r.vals[i])
 				}
-				if t.name == "contacts" {
-					dest = append(dest, &r.ch)
+				for i := range plain {
+					dest = append(dest, &r.plain[i])
 				}
 				if err := rows.Scan(dest...); err != nil {
 					rows.Close()
@@ -129,28 +234,29 @@ func (s *Store) resealTable(ctx context.Context, t sealedTable, where string, ba
 				return err
 			}
 			for _, r := range batchRows {
-				args := make([]any, 0, len(t.cols)+3)
-				var address string
-				for i, c := range t.cols {
-					aad := t.name + "." + c
-					plain, err := s.keys.open(aad, r.vals[i])
+				args := make([]any, 0, len(set)+1)
+				opened := map[string]string{}
+				for i, name := range t.cols {
+					c := t.column(name)
+					if t.rowAAD {
+						c = column{aad: c.aad + ":" + fmt.Sprint(r.key)}
+					}
+					p, err := s.keys.open(c, r.vals[i])
 					if err != nil {
 						return fmt.Errorf("store: rotate %s: %w", t.name, err)
 					}
-					if c == "address" {
-						address = string(plain)
-					}
+					opened[name] = string(p)
 					if t.blob {
-						args = append(args, s.keys.seal(aad, plain))
+						args = append(args, s.keys.seal(c, p))
 					} else {
-						args = append(args, s.keys.sealString(aad, string(plain)))
+						args = append(args, s.keys.sealString(c, string(p)))
 					}
 				}
 				args = append(args, cur)
-				if t.name == "contacts" {
-					args = append(args, s.keys.Index("contact", r.ch, address))
+				if t.index != nil {
+					args = append(args, t.index.digest(s.keys, r.plain, opened), idxCur)
 				}
-				args = append(args, r.key, cur)
+				args = append(args, r.key)
 				if _, err := tx.tx.ExecContext(ctx, upd, args...); err != nil {
 					return fmt.Errorf("store: rotate %s: %w", t.name, err)
 				}

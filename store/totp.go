@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 )
 
 // StaffTOTP is a staff member's TOTP second factor (RFC 6238).
@@ -19,15 +18,20 @@ type StaffTOTP struct {
 	LastStep int64
 }
 
+// colTOTPSecret is the sealed TOTP secret; its additional data also names
+// the staff row (colTOTPSecret.row), so a secret copied to another member
+// does not open.
+var colTOTPSecret = sealedColumn("staff_totp", "secret")
+
 // aadTOTP binds a sealed secret to its staff row.
-func aadTOTP(staffID int64) string { return "staff_totp.secret:" + strconv.FormatInt(staffID, 10) }
+func aadTOTP(staffID int64) column { return colTOTPSecret.row(staffID) }
 
 // BeginTOTP stores a new, unconfirmed secret for staffID, replacing any
 // earlier one (confirmed or not) and its recovery codes.
 func (s *Store) BeginTOTP(ctx context.Context, staffID int64, secret string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
 		sealed := s.keys.sealString(aadTOTP(staffID), secret)
-		if _, err := tx.exec(ctx, "UpsertStaffTOTP", staffID, sealed, tx.time(s.clock())); err != nil {
+		if _, err := tx.exec(ctx, "UpsertStaffTOTP", staffID, sealed, tx.time(s.clock()), s.keys.CurrentID()); err != nil {
 			return fmt.Errorf("store: begin totp: %w", err)
 		}
 		if _, err := tx.exec(ctx, "DeleteRecoveryCodes", staffID); err != nil {

@@ -94,7 +94,7 @@ func loadKeys(cfg config, out io.Writer) (*store.Keys, error) {
 // runKeys is `rightsline keys new|rotate`.
 func runKeys(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: rightsline keys new [--id ID] | rotate [--batch N]")
+		fmt.Fprintln(stderr, "usage: rightsline keys new [--id ID] [--data-key | --index-key] | rotate [--batch N]")
 		return errUsage
 	}
 	switch args[0] {
@@ -103,8 +103,17 @@ func runKeys(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		fs.SetOutput(stderr)
 		id := fs.String("id", "k"+time.Now().UTC().Format("20060102"), "the new data key's id (1-16 letters, digits, dashes)")
 		data := fs.Bool("data-key", false, "print only a new data key line, to add at the top of an existing keyring")
+		index := fs.Bool("index-key", false, "print only a new index key line (id must start with \"index\", e.g. --id index-2027), to add above the old index key")
 		if err := fs.Parse(args[1:]); err != nil {
 			return errUsage
+		}
+		if *index {
+			line, err := store.NewIndexKey(*id)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, line)
+			return nil
 		}
 		if *data {
 			line, err := store.NewDataKey(*id)
@@ -141,12 +150,12 @@ func runKeys(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		}
 		sort.Strings(tables)
 		for _, t := range tables {
-			fmt.Fprintf(stdout, "%-15s %d rows re-encrypted\n", t, done[t])
+			fmt.Fprintf(stdout, "%-15s %d rows re-encrypted or re-indexed\n", t, done[t])
 		}
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Every row is now sealed with key %q; keys listed below it can be removed from the keyring.\n", st.Keys().CurrentID())
+		fmt.Fprintf(stdout, "Every row is now sealed with key %q and indexed with %q; the data and index keys listed below them can be removed from the keyring.\n", st.Keys().CurrentID(), st.Keys().IndexID())
 		return nil
 	default:
 		fmt.Fprintf(stderr, "rightsline keys: unknown subcommand %q (new, rotate)\n", args[0])

@@ -23,10 +23,16 @@ FROM contacts
 WHERE channel = $1 AND address_hash = $2;
 
 -- name: InsertContactIfAbsent
--- $2 is the sealed address, $3 its keyed index, $4 the key id.
-INSERT INTO contacts (channel, address, address_hash, key_id, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $5)
+-- $2 is the sealed address, $3 its keyed index, $4 the key id, $6 the
+-- index key's id.
+INSERT INTO contacts (channel, address, address_hash, key_id, created_at, updated_at, index_key_id)
+VALUES ($1, $2, $3, $4, $5, $5, $6)
 ON CONFLICT (channel, address_hash) DO NOTHING;
+
+-- name: ReindexContact
+-- A contact found under an older index key gets its digest under the
+-- current one ($3 is its id).
+UPDATE contacts SET address_hash = $2, index_key_id = $3 WHERE id = $1;
 
 -- name: SetContactLang
 UPDATE contacts SET lang = $2, updated_at = $3 WHERE id = $1;

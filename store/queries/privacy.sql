@@ -110,7 +110,7 @@ DELETE FROM messages WHERE contact_id = $1 AND id <> $2;
 UPDATE messages SET body = '' WHERE id = $1;
 
 -- name: AnonymiseContact
-UPDATE contacts SET address = $2, address_hash = $3, lang = '', updated_at = $4 WHERE id = $1;
+UPDATE contacts SET address = $2, address_hash = $3, lang = '', updated_at = $4, key_id = $5, index_key_id = $6 WHERE id = $1;
 
 -- name: DeleteContact
 DELETE FROM contacts WHERE id = $1;
@@ -150,15 +150,20 @@ WHERE status = 'closed' AND updated_at < $1
   AND strpos($2, '|' || COALESCE(commission_id, '') || '|') = 0;
 
 -- name: PurgeLooseMessages
--- Messages older than $1 that belong to no report's intake, and to no
--- intake in progress.
+-- Messages older than $1 that belong to no report's intake (its inbound
+-- messages that are not aside, and the replies to them: the report's
+-- transcript), and to no intake in progress.
 DELETE FROM messages
 WHERE created_at < $1
   AND NOT EXISTS (
       SELECT 1 FROM reports r
       WHERE r.contact_id = messages.contact_id
-        AND messages.id >= r.first_message_id
-        AND (messages.id <= r.last_message_id OR messages.in_reply_to = r.last_message_id))
+        AND ((messages.direction = 'in' AND NOT messages.aside
+              AND messages.id >= r.first_message_id AND messages.id <= r.last_message_id)
+          OR (messages.direction = 'out' AND EXISTS (
+              SELECT 1 FROM messages i
+              WHERE i.id = messages.in_reply_to AND i.direction = 'in' AND NOT i.aside
+                AND i.id >= r.first_message_id AND i.id <= r.last_message_id))))
   AND NOT EXISTS (
       SELECT 1 FROM intake_sessions i
       WHERE i.contact_id = messages.contact_id AND messages.id >= i.first_message_id);
@@ -175,9 +180,30 @@ WHERE report_id IS NULL AND contact_id IN (
       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = c.id)
       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.contact_id = c.id));
 
+-- name: KeepOptOutsOfEmptyContacts
+-- Before PurgeEmptyContacts (same conditions): the opted-out among them
+-- leave their keyed index (and sealed address, for index rotation), so
+-- the address stays opted out.
+INSERT INTO suppressions (channel, address_hash, address, key_id, index_key_id, created_at)
+SELECT channel, address_hash, address, key_id, index_key_id, $2 FROM contacts
+WHERE opted_out AND address_hash IS NOT NULL
+  AND updated_at < $1 AND channel <> 'erased'
+  AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.contact_id = contacts.id)
+  AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = contacts.id)
+  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.contact_id = contacts.id)
+ON CONFLICT (channel, address_hash) DO NOTHING;
+
 -- name: PurgeEmptyContacts
 DELETE FROM contacts
 WHERE updated_at < $1 AND channel <> 'erased'
   AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.contact_id = contacts.id)
   AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = contacts.id)
   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.contact_id = contacts.id);
+
+-- name: ConsumeSuppression
+-- A new contact for a suppressed address: it starts opted out, and the
+-- contact row holds the opt-out from now on.
+DELETE FROM suppressions WHERE channel = $1 AND address_hash = $2;
+
+-- name: OptOutContact
+UPDATE contacts SET opted_out = TRUE WHERE id = $1;

@@ -1,8 +1,8 @@
 -- Sign-in second factor (store/totp.go).
 
 -- name: UpsertStaffTOTP
-INSERT INTO staff_totp (staff_id, secret, confirmed, last_step, created_at) VALUES ($1, $2, FALSE, 0, $3)
-ON CONFLICT (staff_id) DO UPDATE SET secret = excluded.secret, confirmed = FALSE, last_step = 0, created_at = excluded.created_at;
+INSERT INTO staff_totp (staff_id, secret, confirmed, last_step, created_at, key_id) VALUES ($1, $2, FALSE, 0, $3, $4)
+ON CONFLICT (staff_id) DO UPDATE SET secret = excluded.secret, confirmed = FALSE, last_step = 0, created_at = excluded.created_at, key_id = excluded.key_id;
 
 -- name: StaffTOTP
 SELECT secret, confirmed, last_step FROM staff_totp WHERE staff_id = $1;
