@@ -87,7 +87,7 @@ func TestExamplePhrases(t *testing.T) {
 	var table strings.Builder
 	fmt.Fprintf(&table, "\n%-8s %-21s %9s %9s %9s %9s\n", "lang", "answer", "tuned", "tuned-mid", "held", "held-mid")
 	var summary strings.Builder
-	fmt.Fprintf(&summary, "\n%-8s %9s %9s %9s %9s %7s %7s\n", "lang", "tuned", "tuned-mid", "held", "held-mid", "held%", "tuned%")
+	fmt.Fprintf(&summary, "\n%-8s %9s %9s %9s %9s %7s %7s %9s %9s\n", "lang", "tuned", "tuned-mid", "held", "held-mid", "held%", "tuned%", "added", "added-mid")
 	for _, l := range locales.All {
 		ex := u.Examples[l]
 		byState := map[string]locales.ExampleTopic{}
@@ -97,18 +97,18 @@ func TestExamplePhrases(t *testing.T) {
 			}
 			byState[tp.State] = tp
 		}
-		var lt, ltm, lh, lhm tally
+		var lt, ltm, lh, lhm, la, lam tally
 		for _, st := range u.Rules.Order {
 			tp := byState[st]
 			if n := len(tp.Tuned) + len(tp.HeldApart); n < minPhrases || len(tp.HeldApart) < minHeldApart {
 				t.Errorf("%s %s: %d phrases (%d held apart); want at least %d (%d held apart)", l, st, n, len(tp.HeldApart), minPhrases, minHeldApart)
 			}
-			var tt, ttm, th, thm tally
+			var tt, ttm, th, thm, ta, tam tally
 			for _, set := range []struct {
 				phrases    []string
 				first, mid *tally
 				name       string
-			}{{tp.Tuned, &tt, &ttm, "tuned"}, {tp.HeldApart, &th, &thm, "held"}} {
+			}{{tp.Tuned, &tt, &ttm, "tuned"}, {tp.HeldApart, &th, &thm, "held"}, {tp.HeldApartAdded, &ta, &tam, "added"}} {
 				for _, p := range set.phrases {
 					first := step(flows.Conversation{Lang: l}, p)
 					set.first.add(landsOn(first, st))
@@ -126,8 +126,10 @@ func TestExamplePhrases(t *testing.T) {
 			ltm.hit, ltm.n = ltm.hit+ttm.hit, ltm.n+ttm.n
 			lh.hit, lh.n = lh.hit+th.hit, lh.n+th.n
 			lhm.hit, lhm.n = lhm.hit+thm.hit, lhm.n+thm.n
+			la.hit, la.n = la.hit+ta.hit, la.n+ta.n
+			lam.hit, lam.n = lam.hit+tam.hit, lam.n+tam.n
 		}
-		fmt.Fprintf(&summary, "%-8s %9s %9s %9s %9s %6.1f%% %6.1f%%\n", l, lt, ltm, lh, lhm, lh.pct(), lt.pct())
+		fmt.Fprintf(&summary, "%-8s %9s %9s %9s %9s %6.1f%% %6.1f%% %9s %9s\n", l, lt, ltm, lh, lhm, lh.pct(), lt.pct(), la, lam)
 		if lh.pct() < targetHeld {
 			t.Logf("%s: held-apart %.1f%% is below the %d%% target", l, lh.pct(), targetHeld)
 		}
@@ -228,7 +230,7 @@ func TestExamplePhrasesCrossValidated(t *testing.T) {
 					}
 				}
 				tp.Tuned = keep
-				tp.HeldApart = nil
+				tp.HeldApart, tp.HeldApartAdded = nil, nil
 			}
 		}
 		e, _ := contentEngineWith(t, u)

@@ -439,6 +439,17 @@ func (m *langModel) features(folded string, fs *featSet, learn bool) {
 		}
 		prev2, prev = prev, st
 	}
+	// Runs without spaces are also read joined, for concepts and marks:
+	// Korean and Amharic write spaces between words ("잘 곳", "ዛሬ ማታ"),
+	// and a concept may be two of them.
+	var join [1024]byte
+	jn := 0
+	flush := func() {
+		if jn > 0 {
+			m.runConcepts(join[:jn], fs)
+			jn = 0
+		}
+	}
 	for rest := folded; rest != "" && !fs.full(); {
 		var tok string
 		if i := strings.IndexByte(rest, ' '); i >= 0 {
@@ -461,9 +472,13 @@ func (m *langModel) features(folded string, fs *featSet, learn bool) {
 			tok = tok[end:]
 			if sl {
 				m.ngrams(run, fs)
+				if jn+len(run) <= len(join) {
+					jn += copy(join[jn:], run)
+				}
 				prev, prev2 = "", ""
 				continue
 			}
+			flush()
 			// The spelling map may give several words ("bc" → "because"),
 			// or a word of another script (Amharic in Latin letters).
 			for exp := m.expand(run); exp != ""; {
@@ -475,10 +490,44 @@ func (m *langModel) features(folded string, fs *featSet, learn bool) {
 				}
 				if r, _ := utf8.DecodeRuneInString(part); spaceless(r) {
 					m.ngrams(part, fs)
+					m.runConcepts([]byte(part), fs)
 					prev, prev2 = "", ""
 					continue
 				}
 				word(part)
+			}
+		}
+	}
+	flush()
+}
+
+// runConcepts looks up every run of up to conceptRun characters of b
+// (text without spaces) among the concepts and marks.
+func (m *langModel) runConcepts(b []byte, fs *featSet) {
+	if m.conceptRun == 0 {
+		return
+	}
+	var rs [257]int
+	n := 0
+	for i := 0; i < len(b) && n < len(rs)-1; {
+		rs[n] = i
+		n++
+		_, size := utf8.DecodeRune(b[i:])
+		i += size
+	}
+	end := len(b)
+	if n == len(rs)-1 {
+		end = rs[n-1]
+		n--
+	}
+	rs[n] = end
+	for i := 0; i < n; i++ {
+		for k := 1; k <= m.conceptRun && i+k <= n; k++ {
+			if c, ok := m.concepts[hashBytes('c', b[rs[i]:rs[i+k]])]; ok {
+				fs.marks |= c.marks
+				for _, f := range c.feats {
+					fs.add(f)
+				}
 			}
 		}
 	}
@@ -493,8 +542,7 @@ func (m *langModel) expand(w string) string {
 	return w
 }
 
-// ngrams adds character n-grams of a run of Han, Hangul or Ethiopic text,
-// and the concepts of the words found in it.
+// ngrams adds character n-grams of a run of Han, Hangul or Ethiopic text.
 func (m *langModel) ngrams(run string, fs *featSet) {
 	var rs [65]int // byte offsets of rune starts
 	n := 0
@@ -519,21 +567,9 @@ func (m *langModel) ngrams(run string, fs *featSet) {
 			fs.add(hashFeat('c', run, ""))
 		}
 	}
-	top := max(hi, m.conceptRun)
 	for i := 0; i < n; i++ {
-		for k := 1; k <= top && i+k <= n; k++ {
-			h := hashFeat('c', run[rs[i]:rs[i+k]], "")
-			if k >= lo && k <= hi {
-				fs.add(h)
-			}
-			if k <= m.conceptRun {
-				if c, ok := m.concepts[h]; ok {
-					fs.marks |= c.marks
-					for _, f := range c.feats {
-						fs.add(f)
-					}
-				}
-			}
+		for k := lo; k <= hi && i+k <= n; k++ {
+			fs.add(hashFeat('c', run[rs[i]:rs[i+k]], ""))
 		}
 	}
 }
@@ -692,6 +728,20 @@ func kindWeight(h uint64) float64 {
 		return conceptWeight
 	}
 	return 1
+}
+
+// hashBytes is hashFeat(kind, string(b), "") without the string.
+func hashBytes(kind byte, b []byte) uint64 {
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	h = (h ^ uint64(kind)) * prime
+	for _, c := range b {
+		h = (h ^ uint64(c)) * prime
+	}
+	return h&^7 | kindCode(kind)
 }
 
 // hashFeat3 is hashFeat over three strings.
