@@ -51,17 +51,17 @@ const (
 // cross-validated figure (TestExamplePhrasesCrossValidated), never on the
 // held-apart phrases.
 const (
-	minScore      = 3.0  // the best answer must stand this far above the average
-	highMargin    = 2.0  // and this far above the second for a direct answer
-	closeScore    = 1.5  // the second must be at least this to be offered
-	smoothing     = 0.2  // additive smoothing of feature counts
-	kwWeight      = 2.0  // a topic keyword counts as this many example phrases
-	negPenalty    = 4.0  // a negative word of an answer takes this off it
-	negClip       = 0.2  // absence is weak evidence: negative weights stop here
-	conceptWeight = 1.5  // a concept pools many words: it weighs more
-	prefixWeight  = 1.0  // the first four letters of a long word
-	bigramWeight  = 0.4  // a pair of words mostly repeats its two words
-	ngramWeight   = 0.6  // runs of characters overlap each other
+	minScore      = 3.0 // the best answer must stand this far above the average
+	highMargin    = 2.0 // and this far above the second for a direct answer
+	closeScore    = 1.5 // the second must be at least this to be offered
+	smoothing     = 0.2 // additive smoothing of feature counts
+	kwWeight      = 2.0 // a topic keyword counts as this many example phrases
+	negPenalty    = 4.0 // a negative word of an answer takes this off it
+	negClip       = 0.2 // absence is weak evidence: negative weights stop here
+	conceptWeight = 1.5 // a concept pools many words: it weighs more
+	prefixWeight  = 1.0 // the first four letters of a long word
+	bigramWeight  = 0.4 // a pair of words mostly repeats its two words
+	ngramWeight   = 0.6 // runs of characters overlap each other
 )
 
 const maxFeats = 512 // features read per message (about 1500 characters)
