@@ -212,7 +212,7 @@ func (s *Store) keyRespondentBatch(ctx context.Context, after int64) (n int, las
 			return err
 		}
 		for _, r := range batch {
-			name, err := s.keys.openString("reports.respondent_name", r.name)
+			name, err := s.keys.openString(colReportRespondent, r.name)
 			if err != nil {
 				return err
 			}
