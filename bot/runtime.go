@@ -275,7 +275,7 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 		// text is in, or in English.
 		lang := conv.Lang
 		if lang == "" {
-			if l, ok := locales.Detect(in.Text); ok {
+			if l, ok := r.Engine.Catalog().Detect(in.Text); ok {
 				lang = l
 			} else {
 				lang = locales.English
@@ -426,7 +426,7 @@ func (r *Runtime) storeReplies(ctx context.Context, tx *store.Tx, contactID int6
 func (r *Runtime) decode(c store.Contact, state []byte, in Inbound) flows.Conversation {
 	var conv flows.Conversation
 	if state == nil {
-		if l, ok := locales.ParseLang(c.Lang); ok {
+		if l, ok := r.Engine.Catalog().ParseLang(c.Lang); ok {
 			conv.Lang = l
 		} else if in.Lang != "" {
 			conv.Lang = in.Lang

@@ -41,9 +41,9 @@ type dateWord struct {
 	n    int
 }
 
-func newDateReader(u *locales.Understanding) *dateReader {
-	r := &dateReader{words: map[locales.Lang]*dateLang{}}
-	for _, l := range locales.All {
+func newDateReader(u *locales.Understanding, cat *locales.Catalog) *dateReader {
+	r := &dateReader{words: map[locales.Lang]*dateLang{}, cat: cat}
+	for _, l := range cat.Langs() {
 		d := u.Data[l]
 		if d == nil {
 			continue

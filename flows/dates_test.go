@@ -14,7 +14,11 @@ func TestReadDates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := newDateReader(u)
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newDateReader(u, cat)
 	now := time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)
 	cases := []struct {
 		lang          locales.Lang

@@ -194,7 +194,7 @@ type Options struct {
 	// catalog's (Catalog.Detect).
 	Detect func(text string) (locales.Lang, bool)
 	// Offer names the languages to offer with one short question when
-	// Detect is not sure; nil uses locales.DetectLang's offer.
+	// Detect is not sure; nil uses the catalog's (Catalog.DetectLang).
 	Offer func(text string) []locales.Lang
 	// Flows replaces the embedded flow files (tests).
 	Flows []*Flow
@@ -247,7 +247,7 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 	}
 	e := &Engine{cat: cat, c: c, reg: reg, idle: opts.Idle, detect: opts.Detect, offer: opts.Offer}
 	if e.offer == nil {
-		e.offer = func(text string) []locales.Lang { return locales.DetectLang(text).Offer }
+		e.offer = func(text string) []locales.Lang { return cat.DetectLang(text).Offer }
 	}
 	if e.idle == 0 {
 		e.idle = DefaultIdle
@@ -264,8 +264,7 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 	if e.index, err = buildIndex(cat, c, u); err != nil {
 		return nil, err
 	}
-	e.dates = newDateReader(u)
-	e.dates.cat = cat
+	e.dates = newDateReader(u, cat)
 	return e, nil
 }
 

@@ -25,22 +25,25 @@ func ninthCatalog(t *testing.T) *locales.Catalog {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for _, dir := range []string{"../locales", "testdata/ninth"} {
-		names, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range names {
-			if !strings.HasSuffix(n.Name(), ".toml") {
-				continue
-			}
-			buf, err := os.ReadFile(path.Join(dir, n.Name()))
+		for _, sub := range []string{"", locales.DetectDir} {
+			names, err := os.ReadDir(path.Join(dir, sub))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if f, ok := fsys[n.Name()]; ok {
-				buf = append(append(f.Data, '\n'), buf...)
+			for _, n := range names {
+				if !strings.HasSuffix(n.Name(), ".toml") {
+					continue
+				}
+				name := path.Join(sub, n.Name())
+				buf, err := os.ReadFile(path.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if f, ok := fsys[name]; ok {
+					buf = append(append(f.Data, '\n'), buf...)
+				}
+				fsys[name] = &fstest.MapFile{Data: buf}
 			}
-			fsys[n.Name()] = &fstest.MapFile{Data: buf}
 		}
 	}
 	cat, _, err := locales.LoadFS(fsys, true)
@@ -72,9 +75,11 @@ func ninthCatalog(t *testing.T) *locales.Catalog {
 }
 
 // A ninth language is added from data alone (testdata/ninth: no Go
-// change) and a conversation runs in it: detected from its script,
-// answered in it, on the language menu, picked back by number and by name,
-// its dates read day first, its command words known.
+// change) and a conversation runs in it: detected from its script, and
+// offered for a greeting in Latin letters (its detect/ru.toml), answered
+// in it, on the language menu, picked back by number and by name, its
+// global words (MENU, BACK, HELP from ru.toml; LANGUAGE and STATUS from
+// languages.toml) known, its dates read day first.
 func TestNinthLanguageFromData(t *testing.T) {
 	cat := ninthCatalog(t)
 	if got := cat.Langs(); len(got) != len(locales.All)+1 || got[len(got)-1] != ninth {
@@ -119,6 +124,24 @@ states:
 			out = append(out, r.ID)
 		}
 		return out
+	}
+
+	// Its detection data: its script decides; its greetings in Latin
+	// letters offer it; the embedded languages' data still works beside it.
+	for text, want := range map[string]locales.Detection{
+		"Здравствуйте":         {Lang: ninth, Sure: true},
+		"privet":               {Offer: []locales.Lang{ninth}},
+		"Zdravstvuyte!":        {Offer: []locales.Lang{ninth}},
+		"hola, necesito ayuda": {Lang: locales.Spanish, Sure: true},
+		"selam":                {Offer: []locales.Lang{locales.Amharic}},
+		"您好":                   {Offer: []locales.Lang{locales.ChineseSimplified, locales.ChineseTraditional}},
+	} {
+		if got := cat.DetectLang(text); got.Lang != want.Lang || got.Sure != want.Sure || !slices.Equal(got.Offer, want.Offer) {
+			t.Errorf("DetectLang(%q) = %+v, want %+v", text, got, want)
+		}
+	}
+	if got := locales.DetectLang("privet"); len(got.Offer) != 0 || got.Sure {
+		t.Errorf("the embedded catalog, without Russian, offers %v for privet", got.Offer)
 	}
 
 	// Cyrillic is the new language's script: detected, answered in it.
@@ -166,6 +189,17 @@ states:
 	// Its menu keywords and global words work.
 	if res = step("меню"); conv.State != flows.StateMenu || res.Replies[0].Text != text(ninth, "main.menu") {
 		t.Errorf("МЕНЮ: state %s, %v", conv.State, ids(res))
+	}
+	step("1")
+	inTopic := conv.State
+	if inTopic == flows.StateMenu {
+		t.Fatalf("1 on the menu stayed at %s", inTopic)
+	}
+	if step("НАЗАД"); conv.State != flows.StateMenu {
+		t.Errorf("НАЗАД from %s went to %s, want %s", inTopic, conv.State, flows.StateMenu)
+	}
+	if res = step("помощь"); len(res.Replies) == 0 || res.Replies[0].ID != flows.MsgHelp {
+		t.Errorf("ПОМОЩЬ said %v, want %s first", ids(res), flows.MsgHelp)
 	}
 
 	// Dates are read day first (date_order = "DMY").

@@ -61,7 +61,7 @@ func (s *Service) discreetBody(ctx context.Context, tx *store.Tx, to store.Conta
 	if err != nil || !on {
 		return body, err
 	}
-	if _, ok := locales.ParseLang(string(lang)); !ok {
+	if _, ok := s.cat.ParseLang(string(lang)); !ok {
 		lang = locales.English
 	}
 	if err := tx.HoldMessage(ctx, to.ID, to.Channel, body); err != nil {

@@ -84,7 +84,7 @@ func (e eraser) matches(lang locales.Lang, list, text string) bool {
 	if f == "" || len(f) > 40 {
 		return false
 	}
-	for _, l := range append([]locales.Lang{lang}, locales.All...) {
+	for _, l := range append([]locales.Lang{lang}, e.cat.Langs()...) {
 		for _, w := range e.cat.Keywords(l, list) {
 			if w == f {
 				return true

@@ -82,9 +82,9 @@ func (s *Service) RenderUpdate(report store.Report, l locales.Lang, templateID s
 	if !known {
 		return "", fmt.Errorf("%w: %q", ErrUnknownTemplate, templateID)
 	}
-	lang, ok := locales.ParseLang(string(l))
+	lang, ok := s.cat.ParseLang(string(l))
 	if !ok {
-		if lang, ok = locales.ParseLang(report.Lang); !ok {
+		if lang, ok = s.cat.ParseLang(report.Lang); !ok {
 			lang = locales.English
 		}
 	}

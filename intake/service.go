@@ -92,7 +92,7 @@ func (s *Service) HandleEvent(ctx context.Context, tx *store.Tx, c store.Contact
 // with the commission (intake.ask.consent) and being contacted about it
 // (intake.ask.contact; declined when they chose "never contact me").
 func (s *Service) recordConsents(ctx context.Context, tx *store.Tx, c store.Contact, channel string, r store.Report) error {
-	lang, _ := locales.ParseLang(r.Lang)
+	lang, _ := s.cat.ParseLang(r.Lang)
 	for _, e := range []struct {
 		kind, textID string
 		granted      bool
@@ -124,10 +124,10 @@ func (s *Service) reportFromVars(c store.Contact, channel string, v map[string]s
 		return store.Report{}, ErrIncompleteReport
 	}
 	lang := v[VarLang]
-	if _, ok := locales.ParseLang(lang); !ok {
+	if _, ok := s.cat.ParseLang(lang); !ok {
 		lang = c.Lang
 	}
-	if _, ok := locales.ParseLang(lang); !ok {
+	if _, ok := s.cat.ParseLang(lang); !ok {
 		lang = string(locales.English)
 	}
 	d := s.routing.Route(v[VarJurisdiction], category)

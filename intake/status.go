@@ -62,7 +62,7 @@ func (s *Service) statusReply(ctx context.Context, db reportReader, contact stor
 // contact's latest reports when ref is "". A reference that is not one
 // gets the same "not found" as another person's.
 func (s *Service) statusOf(ctx context.Context, db reportReader, contact store.Contact, lang locales.Lang, ref string) (reply string, handled bool, err error) {
-	if _, ok := locales.ParseLang(string(lang)); !ok {
+	if _, ok := s.cat.ParseLang(string(lang)); !ok {
 		lang = locales.English
 	}
 	if ref == "" {

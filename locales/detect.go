@@ -1,9 +1,23 @@
 package locales
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
+
+	"github.com/BurntSushi/toml"
 )
+
+// DetectDir is the folder of the detection data in the catalog's folder:
+// one file a language (es.toml) and shared.toml, explained at its head.
+const DetectDir = "detect"
+
+const detectSharedFile = "shared.toml"
 
 // Detection is what a first message tells of its language.
 type Detection struct {
@@ -11,230 +25,392 @@ type Detection struct {
 	Lang Lang
 	Sure bool
 	// Offer lists the languages to offer with one short question when the
-	// text points to them without deciding: Simplified and Traditional
-	// Chinese for Chinese with no character that tells the scripts apart
-	// ("您好"), Amharic or Korean for a greeting in Latin letters ("selam",
-	// "annyeong").
+	// text points to them without deciding: the languages of one script
+	// when no character tells them apart (Simplified and Traditional
+	// Chinese for "您好"), a language with a script of its own greeted in
+	// Latin letters (Amharic for "selam", Korean for "annyeong").
 	Offer []Lang
 }
 
-// Detect guesses the language of a first message; see DetectLang.
+// Detect guesses the language of a first message among the embedded
+// languages; see Catalog.DetectLang.
 func Detect(text string) (Lang, bool) {
 	d := DetectLang(text)
 	return d.Lang, d.Sure
 }
 
-// DetectLang reads the language of a first message. The script decides
-// first: Hangul is Korean, Ethiopic is Amharic, Han is Chinese (Simplified
-// or Traditional by the characters that differ between the two, Cantonese
-// characters counting as Traditional; with none of them, both are
-// offered), and Vietnamese letters (ă đ ơ ư and tone marks) are
-// Vietnamese. Latin text is scored by letters and words that belong to one
-// of English, Spanish, French and Vietnamese written with or without
-// accents (ñ ¿ ¡ á í ó ú, ç ê è â, "hola", "bonjour", "chào", "landlord"
-// …). Greetings in Latin letters of Amharic and Korean offer that
-// language. Short words several languages share ("si", "ok", "alo") never
-// decide. It is not sure when it cannot tell, when two languages score the
-// same, or for Japanese kana; the caller then asks, and the person can
-// always reply LANGUAGE.
-func DetectLang(text string) Detection {
-	var han, hangul, ethiopic, viet, kana int
-	var simp, trad int
-	score := map[Lang]int{}
-	for _, r := range text {
-		switch {
-		case unicode.Is(unicode.Hangul, r):
-			hangul++
-		case unicode.Is(unicode.Ethiopic, r):
-			ethiopic++
-		case unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
-			kana++
-		case unicode.Is(unicode.Han, r):
-			han++
-			switch {
-			case strings.ContainsRune(simplifiedOnly, r):
-				simp++
-			case strings.ContainsRune(traditionalOnly, r), strings.ContainsRune(cantoneseChars, r):
-				trad++
+// DetectLang is Catalog.DetectLang for the embedded languages and
+// detection data.
+func DetectLang(text string) Detection { return embeddedDetector().detect(text) }
+
+var embeddedDetector = sync.OnceValue(func() *detector {
+	d, err := readDetector(files, embedded, true)
+	if err != nil {
+		panic(err)
+	}
+	return d
+})
+
+// Detect guesses the language of a first message; see DetectLang.
+func (c *Catalog) Detect(text string) (Lang, bool) {
+	d := c.DetectLang(text)
+	return d.Lang, d.Sure
+}
+
+// DetectLang reads the language of a first message from the catalog's
+// languages (languages.toml) and detection data (detect/*.toml). The
+// script decides first: a script one language is written in is that
+// language (Hangul, Ethiopic, or the Cyrillic of a language added in
+// data); a script several are written in (Han) is told apart by the
+// characters each file lists (Simplified or Traditional, Cantonese
+// counting as Traditional), and with none of them the languages are
+// offered; letters only one Latin-script language uses (Vietnamese ă đ ơ
+// ư) decide. Other Latin text is scored by letters and words that belong
+// to one language, with or without accents ("ñ", "hola", "bonjour",
+// "chào", "landlord"); words of a language with its own script written in
+// Latin letters offer that language. Short words several languages share
+// ("si", "ok", "alo") never decide. It is not sure when it cannot tell,
+// when two languages score the same, or for a language not spoken here
+// that shares a script ("こんにちは"); the caller then asks, and the person
+// can always reply LANGUAGE.
+func (c *Catalog) DetectLang(text string) Detection { return c.det.detect(text) }
+
+// detectHints is one language's detection file.
+type detectHints struct {
+	Letters   string   `toml:"letters"`
+	Marks     string   `toml:"marks"`
+	Chars     string   `toml:"chars"`
+	Words     []string `toml:"words"`
+	Accented  []string `toml:"accented"`
+	Romanised []string `toml:"romanised"`
+}
+
+// detector is a catalog's detection data, compiled.
+type detector struct {
+	order []Lang // the catalog's languages, in menu order: ties go to neither
+	// scripts are the scripts other than Latin the languages are written
+	// in, each with its languages.
+	scripts []detectScript
+	foreign []detectForeign
+	// letters count 1 for their language; marks decide; chars tell the
+	// languages of one script apart.
+	letters, marks, chars map[rune]Lang
+	// words count 2; accented count 2 only when written with accents;
+	// romanised offer their language.
+	words, accented, romanised map[string]Lang
+	romanisedLangs             []Lang
+	shared                     map[string]bool
+	// sameChar maps the chars of a script's later languages to the first
+	// language's at the same position (Traditional to Simplified), for
+	// MatchFold.
+	sameChar map[rune]rune
+}
+
+type detectScript struct {
+	table *unicode.RangeTable
+	langs []Lang
+}
+
+type detectForeign struct {
+	tables []*unicode.RangeTable
+	with   *unicode.RangeTable
+}
+
+// readDetector reads fsys's detection data for langs. With no detection
+// file in fsys it reads the embedded data, leaving out the hints of
+// languages langs does not have (a catalog of fewer languages, in tests).
+func readDetector(fsys fs.FS, langs []*Language, embeddedData bool) (*detector, error) {
+	names, err := fs.Glob(fsys, path.Join(DetectDir, "*.toml"))
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 && !embeddedData {
+		fsys, embeddedData = files, true
+		if names, err = fs.Glob(fsys, path.Join(DetectDir, "*.toml")); err != nil {
+			return nil, err
+		}
+	}
+	d := &detector{
+		letters: map[rune]Lang{}, marks: map[rune]Lang{}, chars: map[rune]Lang{},
+		words: map[string]Lang{}, accented: map[string]Lang{}, romanised: map[string]Lang{},
+		shared: map[string]bool{}, sameChar: map[rune]rune{},
+	}
+	charsOf := map[Lang][]rune{}
+	for _, l := range langs {
+		d.order = append(d.order, l.Code)
+		if l.Script == "Latin" {
+			continue
+		}
+		i := slices.IndexFunc(d.scripts, func(s detectScript) bool { return s.table == l.script })
+		if i < 0 {
+			d.scripts = append(d.scripts, detectScript{table: l.script})
+			i = len(d.scripts) - 1
+		}
+		d.scripts[i].langs = append(d.scripts[i].langs, l.Code)
+	}
+	var errs []error
+	for _, name := range names {
+		buf, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		fail := func(format string, args ...any) {
+			errs = append(errs, fmt.Errorf("locales: %s: %s", name, fmt.Sprintf(format, args...)))
+		}
+		if path.Base(name) == detectSharedFile {
+			d.readShared(buf, fail)
+			continue
+		}
+		code := Lang(strings.TrimSuffix(path.Base(name), ".toml"))
+		lang, ok := find(langs, code)
+		if !ok {
+			if !embeddedData {
+				fail("%s is not a language of %s", code, LanguagesFile)
 			}
-		default:
-			lr := unicode.ToLower(r)
-			switch {
-			case strings.ContainsRune(vietnameseLetters, lr):
-				viet++
-			case strings.ContainsRune(spanishLetters, lr):
-				score[Spanish]++
-			case strings.ContainsRune(frenchLetters, lr):
-				score[French]++
+			continue
+		}
+		var h detectHints
+		md, err := toml.Decode(string(buf), &h)
+		if err != nil {
+			fail("%v", err)
+			continue
+		}
+		if und := md.Undecoded(); len(und) > 0 {
+			fail("unknown field %s", und[0])
+			continue
+		}
+		runes := func(m map[rune]Lang, field, s string) {
+			for _, r := range s {
+				if other, dup := m[r]; dup && other != code {
+					fail("%s: %q is also %s's", field, r, other)
+				}
+				m[r] = code
+			}
+		}
+		runes(d.letters, "letters", h.Letters)
+		runes(d.marks, "marks", h.Marks)
+		runes(d.chars, "chars", h.Chars)
+		charsOf[code] = []rune(h.Chars)
+		if seen := map[rune]bool{}; true {
+			for _, r := range h.Chars {
+				if seen[r] {
+					fail("chars: %q twice (each position pairs with the other form)", r)
+				}
+				seen[r] = true
+			}
+		}
+		strs := func(m map[string]Lang, field string, ws []string) {
+			for _, w := range ws {
+				if w != strings.ToLower(w) || strings.TrimSpace(w) != w || w == "" {
+					fail("%s: %q: write words in lower case, without spaces around", field, w)
+				}
+				if other, dup := m[w]; dup && other != code {
+					fail("%s: %q is also %s's: a word two languages use is neither's (or shared.toml's)", field, w, other)
+				}
+				m[w] = code
+			}
+		}
+		strs(d.words, "words", h.Words)
+		strs(d.accented, "accented", h.Accented)
+		strs(d.romanised, "romanised", h.Romanised)
+		if len(h.Chars) > 0 && !slices.ContainsFunc(d.scripts, func(s detectScript) bool { return s.table == lang.script && len(s.langs) > 1 }) {
+			fail("chars tell apart the languages of one script; %s is the only language written in %s", code, lang.Script)
+		}
+		if len(h.Romanised) > 0 {
+			if lang.Script == "Latin" {
+				fail("romanised: %s is written in Latin letters already", code)
+			}
+			d.romanisedLangs = append(d.romanisedLangs, code)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	for _, s := range d.scripts {
+		first := charsOf[s.langs[0]]
+		for _, l := range s.langs[1:] {
+			for i, r := range charsOf[l] {
+				if i < len(first) {
+					d.sameChar[r] = first[i]
+				}
 			}
 		}
 	}
-	switch {
-	case hangul > 0 && hangul >= han:
-		return Detection{Lang: Korean, Sure: true}
-	case ethiopic > 0 && ethiopic >= han:
-		return Detection{Lang: Amharic, Sure: true}
-	case kana > 0:
-		return Detection{} // Japanese: not a supported language
-	case han > 0:
-		switch {
-		case trad > simp:
-			return Detection{Lang: ChineseTraditional, Sure: true}
-		case simp > trad:
-			return Detection{Lang: ChineseSimplified, Sure: true}
+	// Offer romanised languages in menu order.
+	slices.SortStableFunc(d.romanisedLangs, func(a, b Lang) int { return slices.Index(d.order, a) - slices.Index(d.order, b) })
+	return d, nil
+}
+
+func (d *detector) readShared(buf []byte, fail func(string, ...any)) {
+	var doc struct {
+		Words   []string `toml:"words"`
+		Foreign []struct {
+			Scripts []string `toml:"scripts"`
+			With    string   `toml:"with"`
+		} `toml:"foreign"`
+	}
+	md, err := toml.Decode(string(buf), &doc)
+	if err != nil {
+		fail("%v", err)
+		return
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		fail("unknown field %s", und[0])
+		return
+	}
+	for _, w := range doc.Words {
+		d.shared[w] = true
+	}
+	for _, f := range doc.Foreign {
+		var df detectForeign
+		for _, s := range append(slices.Clone(f.Scripts), f.With) {
+			if unicode.Scripts[s] == nil {
+				fail("foreign: %q is not a Unicode script name", s)
+				return
+			}
 		}
-		return Detection{Offer: []Lang{ChineseSimplified, ChineseTraditional}}
-	case viet > 0:
-		return Detection{Lang: Vietnamese, Sure: true}
+		for _, s := range f.Scripts {
+			df.tables = append(df.tables, unicode.Scripts[s])
+		}
+		df.with = unicode.Scripts[f.With]
+		d.foreign = append(d.foreign, df)
+	}
+}
+
+func (d *detector) detect(text string) Detection {
+	scriptN := make([]int, len(d.scripts))
+	foreignN := make([]int, len(d.foreign))
+	score := map[Lang]int{}
+	var charN, markN map[Lang]int
+	for _, r := range text {
+		if i := d.scriptOf(r); i >= 0 {
+			scriptN[i]++
+			if l, ok := d.chars[r]; ok {
+				if charN == nil {
+					charN = map[Lang]int{}
+				}
+				charN[l]++
+			}
+			continue
+		}
+		if i := d.foreignOf(r); i >= 0 {
+			foreignN[i]++
+			continue
+		}
+		lr := unicode.ToLower(r)
+		if l, ok := d.marks[lr]; ok {
+			if markN == nil {
+				markN = map[Lang]int{}
+			}
+			markN[l]++
+		} else if l, ok := d.letters[lr]; ok {
+			score[l]++
+		}
+	}
+	// The script with the most letters decides; of two as many, the one
+	// fewer languages share (Hangul over Han).
+	best := -1
+	for i, s := range d.scripts {
+		if scriptN[i] == 0 {
+			continue
+		}
+		if best < 0 || scriptN[i] > scriptN[best] || (scriptN[i] == scriptN[best] && len(s.langs) < len(d.scripts[best].langs)) {
+			best = i
+		}
+	}
+	for i, f := range d.foreign {
+		if foreignN[i] > 0 && (best < 0 || d.scripts[best].table == f.with) {
+			return Detection{} // Japanese: not a language spoken here
+		}
+	}
+	if best >= 0 {
+		s := d.scripts[best]
+		if len(s.langs) == 1 {
+			return Detection{Lang: s.langs[0], Sure: true}
+		}
+		if l, ok := d.top(charN, s.langs); ok {
+			return Detection{Lang: l, Sure: true}
+		}
+		return Detection{Offer: slices.Clone(s.langs)}
+	}
+	if l, ok := d.top(markN, d.order); ok {
+		return Detection{Lang: l, Sure: true}
 	}
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && r != '\'' && r != '’'
 	})
 	onlyShared := len(words) > 0
-	roman := map[Lang]int{}
+	var roman map[Lang]int
 	for _, w := range words {
 		w = strings.Trim(strings.ReplaceAll(w, "’", "'"), "'")
 		f := MatchFold(w)
-		if !sharedWords[f] {
+		if !d.shared[f] {
 			onlyShared = false
 		}
-		if l, ok := commonWords[w]; ok {
+		if l, ok := d.words[w]; ok {
 			score[l] += 2
-		} else if f != w && vietnameseAccented[f] {
-			score[Vietnamese] += 2
+		} else if l, ok := d.accented[f]; ok && f != w {
+			score[l] += 2
 		}
-		if l, ok := romanised[f]; ok {
+		if l, ok := d.romanised[f]; ok {
+			if roman == nil {
+				roman = map[Lang]int{}
+			}
 			roman[l] += 2
 		}
 	}
 	if onlyShared {
 		return Detection{}
 	}
-	best, bestN, tie := Lang(""), 0, false
-	for _, l := range All {
-		switch n := score[l]; {
-		case n > bestN:
-			best, bestN, tie = l, n, false
-		case n == bestN && n > 0:
-			tie = true
-		}
-	}
-	for _, l := range []Lang{Amharic, Korean} {
-		if n := roman[l]; n > 0 && n >= bestN {
+	lang, ok := d.top(score, d.order)
+	for _, l := range d.romanisedLangs {
+		if n := roman[l]; n > 0 && n >= score[lang] {
 			return Detection{Offer: []Lang{l}}
 		}
 	}
-	if tie || bestN == 0 {
+	if !ok {
 		return Detection{}
 	}
-	return Detection{Lang: best, Sure: true}
+	return Detection{Lang: lang, Sure: true}
 }
 
-// sharedWords are short words several of the languages use alike ("si"
-// is Spanish and French, "alo" Vietnamese, Spanish and French, "ok"
-// everyone's): a message of only these never decides (folded forms).
-var sharedWords = map[string]bool{
-	"si": true, "ok": true, "okay": true, "oki": true, "okey": true, "k": true, "alo": true, "allo": true,
-	"no": true, "ya": true, "oh": true, "ah": true, "eh": true, "bye": true, "hmm": true, "la": true, "a": true,
-}
-
-// romanised are greetings and words of Amharic and Korean written in
-// Latin letters, as on phones without those keyboards (folded forms).
-var romanised = map[string]Lang{
-	"selam": Amharic, "selamnew": Amharic, "salam": Amharic, "tenayistilign": Amharic, "tenastelign": Amharic,
-	"tenayistiligne": Amharic, "yistilign": Amharic, "yistiligne": Amharic, "tenastilign": Amharic, "endemin": Amharic, "amharic": Amharic, "amharigna": Amharic, "amarigna": Amharic,
-	"amaregna": Amharic, "ameseginalehu": Amharic, "amesegnalehu": Amharic, "dehna": Amharic,
-	"annyeong": Korean, "annyeonghaseyo": Korean, "anyeonghaseyo": Korean, "annyonghaseyo": Korean, "anyonghaseyo": Korean,
-	"annyong": Korean, "anyong": Korean, "annyung": Korean, "haseyo": Korean, "hangugeo": Korean, "hangukeo": Korean,
-	"gamsahamnida": Korean, "kamsahamnida": Korean, "korean": Korean, "yeoboseyo": Korean,
-}
-
-// Letters used in Vietnamese and not in the other supported Latin-script
-// languages (ă đ ơ ư and the tone marks; plain â ê ô are French too).
-const vietnameseLetters = "ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
-
-// Letters that point to Spanish or to French among the Latin-script
-// languages (é and ü are shared, so they count for neither).
-const (
-	spanishLetters = "ñ¿¡áíóú"
-	frenchLetters  = "çèêëâîïôûœàù"
-)
-
-// Characters whose forms differ between Simplified and Traditional Chinese
-// (each Simplified character at the same position as its Traditional
-// form). Characters used in both scripts (后 里 干 发 游 …) are left out.
-const simplifiedOnly = "们这个来时说对会为发现问题关门钥锁东帮权驱赶报务员没还请让给见谁动车语与业丢举书传侣兹内写决况击则别剧办劳区华协单厅参双号国场坏处学实寻导尽属岁师帐废开弃张归当录惩户执扰护拨挂损换据数断无机条构残毁气涨热状电码碍离种类约级经绝维编罚职联肤获营虫观规视觉计认讨记许论证识诉译话询该责贴费资踪轮达过进违适遗邮钱销长间际陈韩项须顿频饭馆骚鱼龄团园图伤环贫两爱听买卖医钟节样头边吗难欢谢点应从读习乐万专严义乡乱争亚产亲仅价众优伟体债儿党兴养农冲净减刚创剂劝势卫却厂历压县变叶吓启响围圆圣块坚声备夺奖妇妈孙宁宝审宽将尔层岛币带广庆异弹强忆忧怀态总恶惊惯愿战扩扫抢担拥择挤敌旧显暂术杀杂极标树桥梦检楼毕汉沟泪洁测济温湾湿满灭灯灵灾烟爷独猫画疗盖确礼积称稳穷笔简紧红纪纸线练组细织终结络统继续绿网罗脑脚脸艺药虽补装订训议讲设访评词试误课调谈负财败货质购贵赔转软轻较辆运远连迟选释针钢铁银错闭闹闻队阳阴险随顶顺顾预领颜风飞饮饿马验鸟鸡麦黄齐龙"
-const traditionalOnly = "們這個來時說對會為發現問題關門鑰鎖東幫權驅趕報務員沒還請讓給見誰動車語與業丟舉書傳侶茲內寫決況擊則別劇辦勞區華協單廳參雙號國場壞處學實尋導盡屬歲師帳廢開棄張歸當錄懲戶執擾護撥掛損換據數斷無機條構殘毀氣漲熱狀電碼礙離種類約級經絕維編罰職聯膚獲營蟲觀規視覺計認討記許論證識訴譯話詢該責貼費資蹤輪達過進違適遺郵錢銷長間際陳韓項須頓頻飯館騷魚齡團園圖傷環貧兩愛聽買賣醫鐘節樣頭邊嗎難歡謝點應從讀習樂萬專嚴義鄉亂爭亞產親僅價眾優偉體債兒黨興養農衝淨減剛創劑勸勢衛卻廠歷壓縣變葉嚇啟響圍圓聖塊堅聲備奪獎婦媽孫寧寶審寬將爾層島幣帶廣慶異彈強憶憂懷態總惡驚慣願戰擴掃搶擔擁擇擠敵舊顯暫術殺雜極標樹橋夢檢樓畢漢溝淚潔測濟溫灣濕滿滅燈靈災煙爺獨貓畫療蓋確禮積稱穩窮筆簡緊紅紀紙線練組細織終結絡統繼續綠網羅腦腳臉藝藥雖補裝訂訓議講設訪評詞試誤課調談負財敗貨質購貴賠轉軟輕較輛運遠連遲選釋針鋼鐵銀錯閉鬧聞隊陽陰險隨頂順顧預領顏風飛飲餓馬驗鳥雞麥黃齊龍"
-
-// Characters of written Cantonese, which Hong Kong residents write in
-// Traditional script.
-const cantoneseChars = "佢唔嘅咗喺冇睇嘢咁啲乜嚟哋"
-
-// Words common in one supported Latin-script language and rare in the
-// others. Words two of them share (la, de, en, no, me, police) are left out.
-var commonWords = map[string]Lang{
-	// Spanish
-	"hola": Spanish, "ayuda": Spanish, "necesito": Spanish, "tengo": Spanish, "dueño": Spanish, "casero": Spanish,
-	"desalojo": Spanish, "gracias": Spanish, "buenos": Spanish, "buenas": Spanish, "español": Spanish, "espanol": Spanish,
-	"quiero": Spanish, "mi": Spanish, "cambiaron": Spanish, "cerradura": Spanish, "policía": Spanish, "policia": Spanish,
-	"trabajo": Spanish, "vivienda": Spanish, "el": Spanish, "los": Spanish, "las": Spanish, "por": Spanish, "para": Spanish,
-	"una": Spanish, "estoy": Spanish, "soy": Spanish, "casa": Spanish, "renta": Spanish, "alquiler": Spanish,
-	"puedo": Spanish, "como": Spanish, "donde": Spanish, "porque": Spanish, "pero": Spanish, "muy": Spanish,
-	"carpa": Spanish, "llevo": Spanish, "quitaron": Spanish, "despidieron": Spanish, "señor": Spanish, "usted": Spanish,
-	"yo": Spanish, "nos": Spanish, "tiene": Spanish, "hay": Spanish, "dinero": Spanish, "calle": Spanish,
-	// French
-	"bonjour": French, "salut": French, "aide": French, "besoin": French, "propriétaire": French, "proprietaire": French,
-	"merci": French, "français": French, "francais": French, "je": French, "j'ai": French, "suis": French, "mon": French,
-	"ma": French, "mes": French, "logement": French, "travail": French, "le": French, "les": French, "des": French,
-	"du": French, "une": French, "est": French, "et": French, "pour": French, "avec": French, "dans": French,
-	"pas": French, "oui": French, "vous": French, "nous": French, "il": French, "elle": French, "c'est": French,
-	"m'a": French, "serrures": French, "tente": French, "loyer": French, "expulsé": French, "licencié": French,
-	"bonsoir": French, "s'il": French, "plaît": French, "qu'il": French, "ont": French, "sont": French,
-	// English
-	"hello": English, "hi": English, "hey": English, "help": English, "landlord": English, "eviction": English,
-	"my": English, "rights": English, "housing": English, "english": English, "the": English, "is": English,
-	"and": English, "to": English, "of": English, "i": English, "i'm": English, "im": English, "what": English,
-	"how": English, "can": English, "please": English, "want": English, "need": English, "have": English,
-	"with": English, "they": English, "was": English, "don't": English, "dont": English, "locks": English,
-	"tent": English, "fired": English, "job": English, "rent": English, "took": English, "changed": English,
-	"work": English, "apartment": English, "evicted": English, "kicked": English, "out": English, "am": English,
-	// Vietnamese written without accents, as on many phones
-	"toi": Vietnamese, "khong": Vietnamese, "duoc": Vietnamese, "cua": Vietnamese, "nguoi": Vietnamese,
-	"chao": Vietnamese, "giup": Vietnamese, "nha": Vietnamese, "tieng": Vietnamese, "viet": Vietnamese,
-	"duoi": Vietnamese, "xin": Vietnamese, "minh": Vietnamese,
-	"anh": Vietnamese,
-}
-
-// vietnameseAccented are Vietnamese words, folded, that count only when
-// written with their accents, which are also French letters ("chào" has
-// the à of "voilà"; "on" alone is English, "ơn" Vietnamese).
-var vietnameseAccented = map[string]bool{
-	"chao": true, "anh": true, "chi": true, "em": true, "oi": true, "cam": true, "on": true, "da": true,
-	"vang": true, "ban": true, "co": true, "ong": true, "toi": true, "khong": true, "nha": true, "giup": true,
-}
-
-// Detect guesses the language of a first message among the catalog's
-// languages: a language languages.toml adds beyond the embedded ones, with
-// a script of its own (Cyrillic, Arabic ...), is recognised by that script
-// (most of the text's letters); everything else is DetectLang's.
-func (c *Catalog) Detect(text string) (Lang, bool) {
-	letters := 0
-	count := map[Lang]int{}
-	for _, r := range text {
-		if !unicode.IsLetter(r) {
-			continue
+// top returns the language of langs with the highest count, if one has
+// more than every other.
+func (d *detector) top(n map[Lang]int, langs []Lang) (Lang, bool) {
+	best, bestN, tie := Lang(""), 0, false
+	for _, l := range langs {
+		switch c := n[l]; {
+		case c > bestN:
+			best, bestN, tie = l, c, false
+		case c == bestN && c > 0:
+			tie = true
 		}
-		letters++
-		for _, l := range c.langs {
-			if _, builtin := Info(l.Code); !builtin && l.Script != "Latin" && unicode.Is(l.script, r) {
-				count[l.Code]++
+	}
+	return best, bestN > 0 && !tie
+}
+
+func (d *detector) scriptOf(r rune) int {
+	if r < 0x80 {
+		return -1 // ASCII: Latin, digits, punctuation
+	}
+	for i, s := range d.scripts {
+		if unicode.Is(s.table, r) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (d *detector) foreignOf(r rune) int {
+	if r < 0x80 {
+		return -1
+	}
+	for i, f := range d.foreign {
+		for _, t := range f.tables {
+			if unicode.Is(t, r) {
+				return i
 			}
 		}
 	}
-	for _, l := range c.langs {
-		if n := count[l.Code]; n > 0 && 2*n > letters {
-			return l.Code, true
-		}
-	}
-	return Detect(text)
+	return -1
 }

@@ -1,9 +1,8 @@
 package locales
 
 import (
-	"strings"
 	"testing"
-	"unicode/utf8"
+	"testing/fstest"
 )
 
 func TestDetect(t *testing.T) {
@@ -78,31 +77,34 @@ func TestDetect(t *testing.T) {
 	}
 }
 
-// The Simplified and Traditional tables pair each character with its other
-// form and never overlap, so one character cannot vote for both.
-func TestDetectTables(t *testing.T) {
-	if utf8.RuneCountInString(simplifiedOnly) != utf8.RuneCountInString(traditionalOnly) {
-		t.Fatalf("%d Simplified and %d Traditional characters", utf8.RuneCountInString(simplifiedOnly), utf8.RuneCountInString(traditionalOnly))
-	}
-	for _, r := range simplifiedOnly {
-		if strings.ContainsRune(traditionalOnly, r) || strings.ContainsRune(cantoneseChars, r) {
-			t.Errorf("%c is in both tables", r)
+// The detection data is checked as it is read: a character or word in two
+// languages' files, a repeated character (the Simplified and Traditional
+// lists pair by position), a word not in lower case, a file for a language
+// languages.toml does not have, an unknown field.
+func TestDetectDataChecked(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"shared char": {"detect/zh-Hans.toml": `chars = "们"`, "detect/zh-Hant.toml": `chars = "们"`},
+		"repeated":    {"detect/zh-Hans.toml": `chars = "们们"`},
+		"shared word": {"detect/es.toml": `words = ["hola"]`, "detect/fr.toml": `words = ["hola"]`},
+		"capitals":    {"detect/es.toml": `words = ["Hola"]`},
+		"no language": {"detect/de.toml": `words = ["hallo"]`},
+		"field":       {"detect/es.toml": `sayings = ["hola"]`},
+		"one script":  {"detect/ko.toml": `chars = "한"`},
+		"latin roman": {"detect/es.toml": `romanised = ["ola"]`},
+		"script name": {"detect/shared.toml": "[[foreign]]\nscripts = [\"Kana\"]\nwith = \"Han\""},
+	} {
+		fsys := fstest.MapFS{}
+		for n, body := range files {
+			fsys[n] = &fstest.MapFile{Data: []byte(body)}
+		}
+		if _, err := readDetector(fsys, embedded, false); err == nil {
+			t.Errorf("%s: accepted", name)
 		}
 	}
-	seen := map[rune]bool{}
-	for _, r := range simplifiedOnly + traditionalOnly {
-		if seen[r] {
-			t.Errorf("%c twice", r)
-		}
-		seen[r] = true
-	}
-	for w, l := range commonWords {
-		if w != strings.ToLower(w) {
-			t.Errorf("common word %q is not lower case", w)
-		}
-		if _, ok := ParseLang(string(l)); !ok {
-			t.Errorf("common word %q: bad language %q", w, l)
-		}
+	// The embedded data pairs each Traditional form with its Simplified
+	// one, for matching.
+	if MatchFold("房東換了鎖") != MatchFold("房东换了锁") {
+		t.Errorf("MatchFold does not fold Traditional to Simplified: %q", MatchFold("房東換了鎖"))
 	}
 }
 

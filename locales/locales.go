@@ -26,7 +26,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed *.toml review/*.toml
+//go:embed *.toml review/*.toml detect/*.toml
 var files embed.FS
 
 // Lang is a supported language tag, as used in file names and stored on
@@ -118,6 +118,8 @@ type Catalog struct {
 	langs     []*Language
 	langCodes []Lang
 	data      map[Lang]map[string]*Message
+	// det is the detection data (detect/*.toml) for langs.
+	det *detector
 }
 
 // ErrMissing is returned when a message does not exist in a language.
@@ -162,6 +164,10 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 	}
 	c.langCodes = codes(c.langs)
 	c.data = dataMessages(c.langs)
+	var err error
+	if c.det, err = readDetector(fsys, c.langs, false); err != nil {
+		return nil, nil, err
+	}
 	names, err := fs.Glob(fsys, "*.toml")
 	if err != nil {
 		return nil, nil, err

@@ -123,9 +123,10 @@ func init() {
 	for _, p := range [][2]rune{{'đ', 'd'}, {'Đ', 'd'}, {'ø', 'o'}, {'Ø', 'o'}, {'ł', 'l'}, {'Ł', 'l'}, {'æ', 'a'}, {'œ', 'o'}, {'ß', 's'}} {
 		latinFold[p[0]] = p[1]
 	}
-	simp, trad := []rune(simplifiedOnly), []rune(traditionalOnly)
-	for i := range trad {
-		tradToSimp[trad[i]] = simp[i]
+	// detect/zh-Hant.toml lists the Traditional forms at the positions of
+	// their Simplified forms in detect/zh-Hans.toml.
+	for t, s := range embeddedDetector().sameChar {
+		tradToSimp[t] = s
 	}
 	for t, s := range extraTradToSimp {
 		tradToSimp[t] = s

@@ -30,7 +30,7 @@ const maxFormText = 4000
 // it to a conversation that knows none: the server's moderators know where
 // their community is.
 func (b *Bot) converse(ctx context.Context, c *call, in bot.Inbound) (*discordgo.InteractionResponseData, error) {
-	in.Channel, in.Address, in.ExternalID, in.Lang, in.At = Channel, c.user, c.i.ID, c.inLang(), b.now()
+	in.Channel, in.Address, in.ExternalID, in.Lang, in.At = Channel, c.user, c.i.ID, c.inLang(b.cat), b.now()
 	if c.guild != nil && c.guild.Jurisdiction != "" {
 		in.Defaults = map[string]string{jurisdictionVar: c.guild.Jurisdiction}
 	}
@@ -47,7 +47,7 @@ func (b *Bot) converse(ctx context.Context, c *call, in bot.Inbound) (*discordgo
 // langOf is the language to answer a member in outside the conversation:
 // their conversation's, else what a new one would start in.
 func (b *Bot) langOf(ctx context.Context, c *call) locales.Lang {
-	fallback := c.inLang()
+	fallback := c.inLang(b.cat)
 	if fallback == "" {
 		fallback = locales.English
 	}

@@ -89,17 +89,17 @@ func (b *Bot) settings(ctx context.Context, c *call) error {
 }
 
 // inLang is the language a new conversation starts in.
-func (c *call) inLang() locales.Lang {
+func (c *call) inLang(cat *locales.Catalog) locales.Lang {
 	g := ""
 	if c.guild != nil {
 		g = c.guild.Lang
 	}
-	return inboundLang(c.i.Locale, g)
+	return inboundLang(cat, c.i.Locale, g)
 }
 
 // errorData is the reply when our side failed: the member is told to try
 // again (what they sent was not taken), in the best language we know.
 func (b *Bot) errorData(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponseData {
-	lang := inboundLang(i.Locale, "")
+	lang := inboundLang(b.cat, i.Locale, "")
 	return b.notice(lang, "discord.error", nil)
 }

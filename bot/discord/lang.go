@@ -25,12 +25,12 @@ func discordLocales(cat *locales.Catalog, l locales.Lang) []discordgo.Locale {
 // Discord client's language if Rightsline speaks it, except that English,
 // which is also what Discord shows anyone who never chose, yields to the
 // server's default set with /setup. "" lets the conversation ask.
-func inboundLang(locale discordgo.Locale, guildLang string) locales.Lang {
-	l, ok := locales.ParseLang(string(locale))
+func inboundLang(cat *locales.Catalog, locale discordgo.Locale, guildLang string) locales.Lang {
+	l, ok := cat.ParseLang(string(locale))
 	if ok && l != locales.English {
 		return l
 	}
-	if g, gok := locales.ParseLang(guildLang); gok {
+	if g, gok := cat.ParseLang(guildLang); gok {
 		return g
 	}
 	if ok {

@@ -38,7 +38,7 @@ func (b *Bot) setup(ctx context.Context, c *call) (*discordgo.InteractionRespons
 	}
 	if o := data.GetOption(optLanguage); o != nil {
 		s, _ := o.Value.(string)
-		l, ok := locales.ParseLang(s)
+		l, ok := b.cat.ParseLang(s)
 		if !ok {
 			return b.notice(lang, "discord.setup.bad_option", nil), nil
 		}
@@ -54,7 +54,7 @@ func (b *Bot) setup(ctx context.Context, c *call) (*discordgo.InteractionRespons
 	if g.Jurisdiction != "" {
 		place = b.text(lang, "place."+g.Jurisdiction, nil)
 	}
-	if l, ok := locales.ParseLang(g.Lang); ok {
+	if l, ok := b.cat.ParseLang(g.Lang); ok {
 		language = b.text(l, locales.LangNameID(l), nil)
 	}
 	return b.notice(lang, "discord.setup.current", map[string]string{"place": place, "language": language}), nil

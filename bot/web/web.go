@@ -219,7 +219,7 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.allow(w, r, LimitSessionMessages, addr) {
 		return
 	}
-	out, err := h.rt.Handle(r.Context(), bot.Inbound{Channel: Channel, Address: addr, Text: req.Text, Lang: browserLang(r)})
+	out, err := h.rt.Handle(r.Context(), bot.Inbound{Channel: Channel, Address: addr, Text: req.Text, Lang: browserLang(h.cat, r)})
 	if err != nil {
 		h.log.Error("simulator message failed", "err", err)
 		writeJSON(w, http.StatusInternalServerError, sendResponse{Error: "something went wrong; please try again"})
@@ -359,10 +359,10 @@ func validSession(s string) bool {
 // language other than English, so the first message is answered in it.
 // English browsers are common among people who read another language
 // better, so for them the first message's own language decides.
-func browserLang(r *http.Request) locales.Lang {
+func browserLang(cat *locales.Catalog, r *http.Request) locales.Lang {
 	tag, _, _ := strings.Cut(r.Header.Get("Accept-Language"), ",")
 	tag, _, _ = strings.Cut(strings.TrimSpace(tag), ";")
-	if l, ok := locales.ParseLang(tag); ok && l != locales.English {
+	if l, ok := cat.ParseLang(tag); ok && l != locales.English {
 		return l
 	}
 	return ""
