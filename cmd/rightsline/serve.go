@@ -37,6 +37,7 @@ var background = []func(ctx context.Context, a *app) error{
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	start := time.Now()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
@@ -79,7 +80,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	for _, bg := range background {
 		go func() { done <- bg(workCtx, a) }()
 	}
-	log.Info("serving", "version", buildVersion(), "addr", ln.Addr().String(), "database", a.store.Dialect().String())
+	log.Info("serving", "version", buildVersion(), "addr", ln.Addr().String(), "database", a.store.Dialect().String(),
+		"startup", time.Since(start).Round(time.Millisecond))
 	addr := displayAddr(ln.Addr())
 	if cfg.SimulatorEnabled {
 		fmt.Fprintf(stdout, "Rightsline is running. Chat simulator: http://%s/try   Staff console: http://%s/console\n", addr, addr)

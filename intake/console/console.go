@@ -120,9 +120,6 @@ type Console struct {
 	store *store.Store
 	log   *slog.Logger
 	pages *pages
-	// dummyHash is compared against when an email is unknown, so a wrong
-	// email takes as long as a wrong password.
-	dummyHash []byte
 	handler   http.Handler
 	// labels is the catalog code labels come from: cfg.Catalog, or the
 	// embedded one when the console has no translation pages.
@@ -144,11 +141,7 @@ func New(cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	dummy, err := HashPassword("rightsline-dummy-password-for-timing")
-	if err != nil {
-		return nil, err
-	}
-	c := &Console{cfg: cfg, store: cfg.Store, log: cfg.Log, pages: p, dummyHash: []byte(dummy), labels: cfg.Catalog}
+	c := &Console{cfg: cfg, store: cfg.Store, log: cfg.Log, pages: p, labels: cfg.Catalog}
 	if c.labels == nil {
 		if c.labels, err = embeddedCatalog(); err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -34,6 +35,21 @@ func HashPassword(password string) (string, error) {
 	}
 	return string(h), nil
 }
+
+// dummyHash is compared against when an email is unknown, so a wrong email
+// takes as long as a wrong password. It is made on first use rather than
+// when a console is built: a hash at bcryptCost is about a quarter of a
+// second of CPU, which every process start and every test building a
+// console paid before. It is taken on every sign-in (known email or not),
+// so the one slow first time says nothing about the email.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, err := bcrypt.GenerateFromPassword([]byte("rightsline-dummy-password-for-timing"), bcryptCost)
+	if err != nil {
+		// Only an out-of-range bcryptCost fails here: a programming error.
+		panic(fmt.Sprintf("console: dummy hash: %v", err))
+	}
+	return h
+})
 
 // checkPassword reports whether password matches hash, in time that does
 // not depend on where they differ. It waits for a slot in the hashing
