@@ -21,8 +21,8 @@ import (
 	"github.com/rightsline/rightsline/store/storetest"
 )
 
-// Test account. The token is made up; signatures are computed here with an
-// HMAC written from Twilio's documentation, independent of twilio-go.
+// Test account. The token is made up; signatures are computed with Sign,
+// which sign_test.go holds to twilio-go's own validator.
 const (
 	testAccount = "AC0123456789abcdef0123456789abcdef"
 	testToken   = "12345678901234567890123456789012"

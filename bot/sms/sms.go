@@ -17,8 +17,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/twilio/twilio-go/client"
-
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
@@ -45,7 +43,7 @@ type Handler struct {
 	st        *store.Store
 	cat       *locales.Catalog
 	log       *slog.Logger
-	validator client.RequestValidator
+	signer    *signer
 	now       func() time.Time
 }
 
@@ -69,7 +67,7 @@ func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*
 		st:        rt.Store,
 		cat:       cat,
 		log:       log.With("channel", Channel),
-		validator: client.NewRequestValidator(cfg.AuthToken),
+		signer:    newSigner(cfg.AuthToken),
 		now:       time.Now,
 	}
 	rt.Register(h.channel())

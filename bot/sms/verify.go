@@ -1,13 +1,22 @@
 package sms
 
 import (
+	"bytes"
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
+	"sync"
 )
 
 // errForged is a request whose signature does not match.
 var errForged = errors.New("sms: missing or invalid X-Twilio-Signature")
+
+// formContentType is the only body Twilio's webhooks carry.
+const formContentType = "application/x-www-form-urlencoded"
+
+// bodyBufs holds the buffers webhook bodies are read into.
+var bodyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // verified reads the webhook's form and checks its signature, in that
 // order: the size limit first, so nothing larger than MaxBody is read;
@@ -18,8 +27,8 @@ func (h *Handler) verified(w http.ResponseWriter, r *http.Request) (url.Values, 
 	if r.ContentLength > MaxBody {
 		return nil, http.StatusRequestEntityTooLarge
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-	if err := r.ParseForm(); err != nil {
+	form, err := readForm(w, r)
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return nil, http.StatusRequestEntityTooLarge
@@ -37,17 +46,48 @@ func (h *Handler) verified(w http.ResponseWriter, r *http.Request) (url.Values, 
 	if r.URL.RawQuery != "" {
 		signedURL += "?" + r.URL.RawQuery
 	}
-	params := make(map[string]string, len(r.PostForm))
-	for k, vs := range r.PostForm {
-		if len(vs) != 1 {
-			// Twilio never repeats a field; the validator would check
-			// only the first value, so refuse rather than guess.
-			return nil, http.StatusForbidden
-		}
-		params[k] = vs[0]
-	}
-	if !h.validator.Validate(signedURL, params, sig) {
+	if !h.signer.valid(signedURL, form, sig) {
 		return nil, http.StatusForbidden
 	}
-	return r.PostForm, 0
+	return form, 0
+}
+
+// readForm parses the body's fields as http.Request.ParseForm would for
+// r.PostForm (same content types, same errors), at most MaxBody bytes,
+// but without its copies: ParseForm grows a fresh buffer to read the body,
+// and copies every field again into r.Form merged with the query string,
+// which the webhooks do not read. The body is read into a pooled buffer
+// and copied once into the string the fields are cut from.
+func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	ct := r.Header.Get("Content-Type")
+	if ct != formContentType {
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil {
+			return nil, err
+		}
+		if mt != formContentType {
+			return url.Values{}, nil // not a form: no fields, as ParseForm
+		}
+	}
+	buf := bodyBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 2*MaxBody {
+			buf.Reset()
+			bodyBufs.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if n := r.ContentLength; n > 0 {
+		buf.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead free to read on
+	}
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, MaxBody)); err != nil {
+		return nil, err
+	}
+	if buf.Len() == 0 {
+		return url.Values{}, nil
+	}
+	return url.ParseQuery(buf.String())
 }
