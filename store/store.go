@@ -138,6 +138,9 @@ type Store struct {
 	observer Observer
 	// pool tunes a Postgres pool (WithPool).
 	pool PoolOptions
+	// stmts holds the named queries prepared once, on SQLite (stmts.go);
+	// written only by Open.
+	stmts map[string]*sql.Stmt
 }
 
 // Option configures Open.
@@ -214,8 +217,9 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		db.Close()
 		return nil, err
 	}
+	s.prepareStatements(ctx)
 	if err := s.sealLegacyContacts(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	if _, err := s.KeyRespondents(ctx); err != nil {
@@ -293,6 +297,7 @@ var processKeys = sync.OnceValue(EphemeralKeys)
 
 // Close closes the database pool.
 func (s *Store) Close() error {
+	s.closeStatements()
 	return s.db.Close()
 }
 

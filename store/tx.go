@@ -22,6 +22,9 @@ type Tx struct {
 	store *Store
 	// committed holds what to tell the observer after COMMIT.
 	committed []func(Observer)
+	// bound holds the prepared statements bound to this transaction's
+	// connection so far (see Tx.stmt).
+	bound map[string]*sql.Stmt
 }
 
 // InTx runs fn in one transaction; it commits if fn returns nil and rolls
@@ -119,11 +122,20 @@ func (tx *Tx) SQL() *sql.Tx {
 
 // exec runs the named query in the transaction.
 func (tx *Tx) exec(ctx context.Context, name string, args ...any) (sql.Result, error) {
+	if st := tx.stmt(ctx, name); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return tx.tx.ExecContext(ctx, query(tx.store.dialect, name), args...)
 }
 
-// queryRow runs the named single-row query in the transaction.
+// queryRow runs the named single-row query in the transaction. (Queries
+// of many rows run as text: a prepared statement must not run again on
+// its connection while its rows are still being read, which a loop over
+// rows that queries again could do.)
 func (tx *Tx) queryRow(ctx context.Context, name string, args ...any) *sql.Row {
+	if st := tx.stmt(ctx, name); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.tx.QueryRowContext(ctx, query(tx.store.dialect, name), args...)
 }
 
@@ -134,11 +146,17 @@ func (tx *Tx) time(t time.Time) any {
 
 // exec runs the named query outside any transaction.
 func (s *Store) exec(ctx context.Context, name string, args ...any) (sql.Result, error) {
+	if st := s.stmts[name]; st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return s.db.ExecContext(ctx, query(s.dialect, name), args...)
 }
 
 // queryRow runs the named single-row query outside any transaction.
 func (s *Store) queryRow(ctx context.Context, name string, args ...any) *sql.Row {
+	if st := s.stmts[name]; st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.db.QueryRowContext(ctx, query(s.dialect, name), args...)
 }
 
