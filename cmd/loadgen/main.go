@@ -11,9 +11,14 @@
 //
 //	loadgen -url http://127.0.0.1:8080 -auth-token "$TWILIO_AUTH_TOKEN" \
 //	  -account-sid "$TWILIO_ACCOUNT_SID" -public-base-url "$PUBLIC_BASE_URL" \
-//	  -database-url "$DATABASE_URL" -phones 2000 -rate 500 -duration 20s
+//	  -database-url "$DATABASE_URL" -phones 2000 -rate 500 -duration 20s \
+//	  -server-pid "$(pgrep -n rightsline)"
 //
 // -rate 0 sends as fast as -concurrency workers can (maximum throughput).
+// Each round's ratio is printed as min/median/max over the rounds, so one
+// round disturbed by the rest of the machine shows as an outlier rather
+// than moving the figure. With -server-pid (Linux) it also prints the
+// server's CPU per request and its peak memory (RSS), read from /proc.
 package main
 
 import (
@@ -26,6 +31,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 )
@@ -52,6 +58,7 @@ type options struct {
 	writes        int
 	skipBaseline  bool
 	rounds        int
+	serverPID     int
 }
 
 func main() {
@@ -79,7 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "load before measuring, not counted")
 	fs.IntVar(&o.writes, "baseline-writes", 3, "database writes per baseline request (the runtime makes 2 + one per reply)")
 	fs.BoolVar(&o.skipBaseline, "skip-baseline", false, "drive only the server")
-	fs.IntVar(&o.rounds, "rounds", 3, "alternate server and baseline this many times, -duration/rounds each, so a busy machine weighs on both alike")
+	fs.IntVar(&o.serverPID, "server-pid", 0, "the server's process id, to report its CPU per request and peak RSS (Linux /proc)")
+	fs.IntVar(&o.rounds, "rounds", 5, "alternate server and baseline this many times, -duration/rounds each, so a busy machine weighs on both alike")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -94,11 +102,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	if o.skipBaseline {
+		cpu0, _ := o.serverCPU()
 		app, err := drive(ctx, o, newPhones(o.phones, 1), o.duration, o.warmup, target, o.signedURL())
 		if err != nil {
 			return err
 		}
+		cpu1, _ := o.serverCPU()
 		app.print(stdout, "rightsline")
+		o.printServer(stdout, []time.Duration{perRequest(cpu1-cpu0, app)})
 		return nil
 	}
 	if o.databaseURL == "" {
@@ -112,27 +123,107 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	app, base := newResult(), newResult()
 	appPhones, basePhones := newPhones(o.phones, 1), newPhones(o.phones, 2)
 	slice := o.duration / time.Duration(o.rounds)
+	var tput, p99 []float64
+	var serverPer []time.Duration
+	var selfApp, selfBase time.Duration // loadgen's own CPU in each kind of round
 	for round := range o.rounds {
 		warm := time.Duration(0)
 		if round == 0 {
 			warm = o.warmup
 		}
-		r, err := drive(ctx, o, appPhones, slice, warm, target, o.signedURL())
+		cpu0, _ := o.serverCPU()
+		self0 := selfCPU()
+		ra, err := drive(ctx, o, appPhones, slice, warm, target, o.signedURL())
 		if err != nil {
 			return err
 		}
-		app.merge(r)
-		r, err = drive(ctx, o, basePhones, slice, warm, bl.url+"/twilio/sms", bl.url+"/twilio/sms")
+		self1 := selfCPU()
+		cpu1, _ := o.serverCPU()
+		app.merge(ra)
+		rb, err := drive(ctx, o, basePhones, slice, warm, bl.url+"/twilio/sms", bl.url+"/twilio/sms")
 		if err != nil {
 			return err
 		}
-		base.merge(r)
+		self2 := selfCPU()
+		base.merge(rb)
+		// Warm-up requests are not in ra/rb; their CPU is, in the first
+		// round only, which the median shrugs off.
+		selfApp += self1 - self0
+		selfBase += self2 - self1
+		serverPer = append(serverPer, perRequest(cpu1-cpu0, ra))
+		tput = append(tput, ra.throughput()/rb.throughput())
+		p99 = append(p99, ratio(ra.pct(99), rb.pct(99)))
 	}
 	app.print(stdout, "rightsline")
 	base.print(stdout, fmt.Sprintf("baseline (%d writes)", o.writes))
 	fmt.Fprintf(stdout, "ratio rightsline/baseline: throughput %.2f, p50 %.2fx, p99 %.2fx\n",
 		app.throughput()/base.throughput(), ratio(app.pct(50), base.pct(50)), ratio(app.pct(99), base.pct(99)))
+	fmt.Fprintf(stdout, "per round (%d), min/median/max: throughput ratio %s, p99 ratio %s\n",
+		o.rounds, spread(tput, "%.2f"), spread(p99, "%.2fx"))
+	o.printServer(stdout, serverPer)
+	// The baseline runs in this process, next to the load it is driven
+	// with; the driver's own cost is what this process spends per request
+	// on the server's rounds, so the difference estimates the baseline's.
+	if n, m := len(base.latencies), len(app.latencies); n > 0 && m > 0 {
+		est := selfBase/time.Duration(n) - selfApp/time.Duration(m)
+		fmt.Fprintf(stdout, "baseline CPU per request (estimate: loadgen's CPU on baseline rounds minus on server rounds): %s\n", msDur(est))
+	}
 	return nil
+}
+
+// serverCPU is the server's CPU time so far, when -server-pid is given.
+func (o *options) serverCPU() (time.Duration, error) {
+	if o.serverPID == 0 {
+		return 0, errors.New("no -server-pid")
+	}
+	return processCPU(o.serverPID)
+}
+
+// printServer prints the server's CPU per request (min/median/max over
+// rounds) and its peak RSS, when -server-pid is given.
+func (o *options) printServer(w io.Writer, perRound []time.Duration) {
+	if o.serverPID == 0 {
+		return
+	}
+	if _, err := processCPU(o.serverPID); err != nil {
+		fmt.Fprintf(w, "server process %d: %v\n", o.serverPID, err)
+		return
+	}
+	v := make([]float64, len(perRound))
+	for i, d := range perRound {
+		v[i] = float64(d) / float64(time.Millisecond)
+	}
+	line := fmt.Sprintf("server CPU per request, min/median/max: %s ms (/proc, 10 ms ticks)", spread(v, "%.3f"))
+	if rss, err := peakRSS(o.serverPID); err == nil {
+		line += fmt.Sprintf("; peak RSS %.1f MB", float64(rss)/(1<<20))
+	}
+	fmt.Fprintln(w, line)
+}
+
+// perRequest divides cpu over r's successful requests.
+func perRequest(cpu time.Duration, r *result) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	return cpu / time.Duration(len(r.latencies))
+}
+
+// spread formats the minimum, median and maximum of v.
+func spread(v []float64, format string) string {
+	if len(v) == 0 {
+		return "-"
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	med := s[len(s)/2]
+	if len(s)%2 == 0 {
+		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return fmt.Sprintf(format+"/"+format+"/"+format, s[0], med, s[len(s)-1])
+}
+
+func msDur(d time.Duration) string {
+	return fmt.Sprintf("%.3fms", float64(d)/float64(time.Millisecond))
 }
 
 func (o *options) check() error {

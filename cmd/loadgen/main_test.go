@@ -2,7 +2,10 @@ package main
 
 import (
 	"net/url"
+	"os"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/rightsline/rightsline/bot/sms"
 	"github.com/twilio/twilio-go/client"
@@ -65,4 +68,60 @@ func TestOptionsBounds(t *testing.T) {
 			t.Errorf("accepted %+v", o)
 		}
 	}
+}
+
+// TestSpread: min/median/max, the median of an even count being the mean
+// of the middle two.
+func TestSpread(t *testing.T) {
+	for _, tc := range []struct {
+		v    []float64
+		want string
+	}{
+		{[]float64{3, 1, 2}, "1.0/2.0/3.0"},
+		{[]float64{4, 1, 3, 2}, "1.0/2.5/4.0"},
+		{[]float64{7}, "7.0/7.0/7.0"},
+		{nil, "-"},
+	} {
+		if got := spread(tc.v, "%.1f"); got != tc.want {
+			t.Errorf("spread(%v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}
+
+// TestProcessFigures reads this test's own process from /proc: CPU grows
+// as it works, and the peak RSS is at least what it holds.
+func TestProcessFigures(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc on this system")
+	}
+	pid := os.Getpid()
+	c0, err := processCPU(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hold := make([]byte, 64<<20)
+	for i := range hold {
+		hold[i] = byte(i)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	c1 := c0
+	for c1 <= c0 && time.Now().Before(deadline) {
+		for i := range hold {
+			hold[i]++
+		}
+		if c1, err = processCPU(pid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c1 <= c0 {
+		t.Fatalf("CPU did not grow over 5s of work: %v then %v", c0, c1)
+	}
+	rss, err := peakRSS(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rss < int64(len(hold)) {
+		t.Fatalf("peak RSS %d bytes, less than the %d held", rss, len(hold))
+	}
+	runtime.KeepAlive(hold)
 }
