@@ -168,6 +168,9 @@ type DynamicChoice struct {
 	Label string // message ID
 	Var   string
 	Value string
+	// Pinned choices ("not sure") are listed on every page of a long
+	// list that SMS shows a page at a time.
+	Pinned bool
 }
 
 // ActionFunc is a named action a state can run. It may change the

@@ -45,7 +45,29 @@ var validatorLists = []string{"kw.greeting", "kw.yes", "kw.no", "kw.date.unknown
 //   - no word means two different global words (in any two languages).
 //   - warning: a word the engine's own messages ask people to send works in
 //     every state (see lintReplyWords).
-func Lint(e *Engine) []locales.Problem {
+func Lint(e *Engine) []locales.Problem { return LintWith(e, LintOptions{}) }
+
+// LintOptions add to what Lint checks.
+type LintOptions struct {
+	// Samples are the conversation variables the SMS actually sent are
+	// rendered with (intake.LintSamples: every place, category and kind of
+	// incident date). Nil leaves the check of what is sent out (flows
+	// whose registered actions are stood in for cannot render it); a
+	// list with one empty Sample renders each state with no variables.
+	Samples []Sample
+	// Now is the clock the registered actions see (a deadline is computed
+	// from it); zero is time.Now.
+	Now time.Time
+}
+
+// LintWith is Lint with the samples of what is sent: besides every
+// message on its own, every SMS the flows send (Engine.LintSent: the
+// replies of one step joined as the runtime joins them, with choice
+// lists as rendered) is held to its budget.
+func LintWith(e *Engine, opts LintOptions) []locales.Problem {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
 	cat := e.cat
 	menuIDs, answerIDs, labels := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var ps []locales.Problem
@@ -91,6 +113,9 @@ func Lint(e *Engine) []locales.Problem {
 	ps = append(ps, cat.LintBudget(known(cat, answerIDs), locales.BudgetAnswer)...)
 	ps = append(ps, lintGlobalClashes(cat)...)
 	ps = append(ps, e.lintReplyWords()...)
+	if opts.Samples != nil {
+		ps = append(ps, e.LintSent(opts.Samples, opts.Now)...)
+	}
 	locales.SortProblems(ps)
 	return ps
 }

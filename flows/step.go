@@ -29,10 +29,11 @@ const (
 	MsgDateFuture     = "common.date_future"
 	MsgDateCalendar   = "common.date_calendar"
 	MsgDraftExpired   = "common.draft_expired"
+	MsgListMore       = "common.list_more"
 )
 
 // EngineMessages lists the message IDs the engine sends itself.
-var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine, MsgDidYouMean, MsgDateFuture, MsgDateCalendar, MsgDraftExpired}
+var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine, MsgDidYouMean, MsgDateFuture, MsgDateCalendar, MsgDraftExpired, MsgListMore}
 
 // Global word keyword lists, matched in every state and every language.
 const (
@@ -62,6 +63,9 @@ type stepper struct {
 	replies []Reply
 	events  []Event
 	quiet   bool // the first message after a restart: no "not understood"
+	// trace, when not nil, records every state entered (lint's budget
+	// of what is sent, sent.go).
+	trace []string
 }
 
 func (s *stepper) run(in Input) error {
@@ -450,6 +454,9 @@ func (s *stepper) global(g string) error {
 		}
 		return s.sayWith(MsgSourceLine, map[string]string{"reviewed": st.Reviewed})
 	case kwMore:
+		if paged, err := s.morePage(); paged || err != nil {
+			return err
+		}
 		if len(s.conv.Pending) == 0 {
 			return s.say(MsgNoMore)
 		}
@@ -646,6 +653,9 @@ func (s *stepper) enter(name string) error {
 		if !ok {
 			return fmt.Errorf("flows: unknown state %q", name)
 		}
+		if s.trace != nil {
+			s.trace = append(s.trace, name)
+		}
 		if name == StateWelcome {
 			s.conv.Welcomed = true
 		}
@@ -685,6 +695,7 @@ func (s *stepper) enter(name string) error {
 			}
 		}
 		if st.ChoicesFrom != "" {
+			delete(s.conv.Vars, listPageVar) // a list starts at its first page
 			if err := s.sayDynamic(st); err != nil {
 				return err
 			}
@@ -707,23 +718,95 @@ func (s *stepper) enter(name string) error {
 	return fmt.Errorf("flows: more than %d automatic steps from %q (a loop of next)", maxHops, name)
 }
 
+// listPageVar holds which page of a long computed choice list is shown
+// ("<state>:<page>"), for MORE.
+const listPageVar = "_list_page"
+
+// sayDynamic says a computed choice list, numbered. A list longer than
+// one SMS can hold with its question (the menu budget: 2 segments in
+// GSM-7, 3 in UCS-2) is paged: each page lists what fits, then the
+// pinned choices ("not sure"), then "MORE for more choices"; MORE shows
+// the next page (after the last, the first again). Numbers stay those of
+// the whole list, so any number typed on any page picks its choice; a
+// channel with a select menu (Discord) offers the whole list at once.
 func (s *stepper) sayDynamic(st *State) error {
 	dyn := s.e.reg.choiceSources[st.ChoicesFrom](&s.conv)
-	var b strings.Builder
+	var items, pinned []string
 	for i, d := range dyn {
 		label, err := s.e.cat.Text(s.conv.Lang, d.Label, s.conv.Vars)
 		if err != nil {
 			return err
 		}
-		if i > 0 {
-			b.WriteByte('\n')
+		line := strconv.Itoa(i+1) + ". " + label
+		if d.Pinned {
+			pinned = append(pinned, line)
+		} else {
+			items = append(items, line)
 		}
-		b.WriteString(strconv.Itoa(i + 1))
-		b.WriteString(". ")
-		b.WriteString(label)
 	}
-	s.replies = append(s.replies, Reply{ID: st.name + ".choices", Text: b.String()})
+	asked := s.replies[max(0, len(s.replies)-len(st.Say)):]
+	more, err := s.e.cat.Text(s.conv.Lang, MsgListMore, nil)
+	if err != nil {
+		return err
+	}
+	pages := pageList(JoinReplies(asked), items, pinned, more)
+	page := 0
+	if at, n, ok := strings.Cut(s.conv.Vars[listPageVar], ":"); ok && at == st.name {
+		page, _ = strconv.Atoi(n)
+		page %= len(pages)
+	}
+	lines := append(append([]string(nil), pages[page]...), pinned...)
+	if len(pages) > 1 {
+		s.conv.Vars[listPageVar] = st.name + ":" + strconv.Itoa(page)
+		lines = append(lines, more)
+	} else {
+		delete(s.conv.Vars, listPageVar)
+	}
+	s.replies = append(s.replies, Reply{ID: st.name + ".choices", Text: strings.Join(lines, "\n")})
 	return nil
+}
+
+// pageList splits items into pages that each fit in one menu-sized SMS
+// with the question, the pinned lines and the "more" line: as many as fit
+// on each page, at least one.
+func pageList(question string, items, pinned []string, more string) [][]string {
+	fits := func(lines []string, paged bool) bool {
+		body := append(append([]string(nil), lines...), pinned...)
+		if paged {
+			body = append(body, more)
+		}
+		info := locales.MeasureSMS(JoinReplies([]Reply{{Text: question}, {Text: strings.Join(body, "\n")}}))
+		return info.Segments <= locales.BudgetMenu.For(info.Encoding)
+	}
+	if fits(items, false) {
+		return [][]string{items}
+	}
+	var pages [][]string
+	for start := 0; start < len(items); {
+		end := start + 1
+		for end < len(items) && fits(items[start:end+1], true) {
+			end++
+		}
+		pages = append(pages, items[start:end])
+		start = end
+	}
+	return pages
+}
+
+// morePage shows the next page of the state's paged choice list; false
+// when the state has none.
+func (s *stepper) morePage() (bool, error) {
+	st, ok := s.e.c.states[s.conv.State]
+	if !ok || st.ChoicesFrom == "" {
+		return false, nil
+	}
+	at, n, ok := strings.Cut(s.conv.Vars[listPageVar], ":")
+	if !ok || at != st.name {
+		return false, nil
+	}
+	page, _ := strconv.Atoi(n)
+	s.conv.Vars[listPageVar] = st.name + ":" + strconv.Itoa(page+1)
+	return true, s.reprompt(st)
 }
 
 // reprompt repeats what the state asks, briefly for answers.

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rightsline/rightsline/locales"
@@ -20,6 +21,8 @@ const soonDays = 30
 // or a referral agency.
 type agencyRef struct {
 	id, name, contact, reviewed string
+	// short names it by its abbreviation, when its name was just said.
+	short bool
 }
 
 // filingAgency is whom a resident files with directly: the referral agency
@@ -27,10 +30,10 @@ type agencyRef struct {
 // the commission whose queue holds the report.
 func (r *Routing) filingAgency(d Decision) (agencyRef, bool) {
 	if f, ok := r.Referral(d.Referral); ok {
-		return agencyRef{f.ID, f.Name, f.Contact, f.Reviewed}, true
+		return agencyRef{id: f.ID, name: f.Name, contact: f.Contact, reviewed: f.Reviewed}, true
 	}
 	if c, ok := r.Commission(d.CommissionID); ok {
-		return agencyRef{c.ID, c.Name, c.Contact, c.Reviewed}, true
+		return agencyRef{id: c.ID, name: c.Name, contact: c.Contact, reviewed: c.Reviewed}, true
 	}
 	return agencyRef{}, false
 }
@@ -49,10 +52,30 @@ func agencyName(cat *locales.Catalog, l locales.Lang, id, english string) (strin
 // agency with no verified contact is named alone.
 func agencyWithContact(cat *locales.Catalog, l locales.Lang, a agencyRef) (string, error) {
 	name, err := agencyName(cat, l, a.id, a.name)
-	if err != nil || a.contact == "" {
-		return name, err
+	if err != nil {
+		return "", err
+	}
+	if a.short {
+		name = abbreviation(name)
+	}
+	if a.contact == "" {
+		return name, nil
 	}
 	return cat.Text(l, "intake.agency.contact", map[string]string{"name": name, "contact": a.contact, "reviewed": a.reviewed})
+}
+
+// abbreviation is the short name an agency's name ends with in brackets
+// ("DC Office of Human Rights (OHR)" → "OHR"; every language keeps it, as
+// residents see it on the agency's own pages), else the whole name.
+func abbreviation(name string) string {
+	if !strings.HasSuffix(name, ")") {
+		return name
+	}
+	i := strings.LastIndexByte(name, '(')
+	if i < 0 || i+1 >= len(name)-1 || strings.ContainsAny(name[i+1:len(name)-1], " ,") {
+		return name // no abbreviation ("HUD (federal housing department)")
+	}
+	return name[i+1 : len(name)-1]
 }
 
 // filingLine tells the resident that the report is not a complaint and
@@ -63,6 +86,11 @@ func (a *actions) filingLine(cat *locales.Catalog, l locales.Lang, d Decision, i
 	ag, ok := a.cfg.Routing.filingAgency(d)
 	if !ok {
 		return "", nil
+	}
+	if ag.id == d.CommissionID {
+		// The confirmation has just named the commission whose queue
+		// holds the report: its abbreviation says who, with the contact.
+		ag.short = true
 	}
 	who, err := agencyWithContact(cat, l, ag)
 	if err != nil {

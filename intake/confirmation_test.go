@@ -59,7 +59,7 @@ func TestConfirmationSaysWhatHappened(t *testing.T) {
 			[]string{"intake queue of DC Office of Human Rights (OHR)", "not a complaint or charge yet", "by 2027-11-01", "(202) 727-4559, ohr.intake@dc.gov, as of 2026-11"}, nil},
 		// Hawaii: 180 days from 2026-06-01 is 2026-11-28, six days away.
 		{"Hawaii, nearly overdue", "1", "2026-06-01", "96813", nil,
-			[]string{"Time is short", "ends 2026-11-28", "Hawaii Civil Rights Commission (HCRC) ((808) 586-8636, as of 2026-11)"}, []string{" by "}},
+			[]string{"Time is short", "ends 2026-11-28", "intake queue of Hawaii Civil Rights Commission (HCRC)", "Contact HCRC ((808) 586-8636, as of 2026-11) now"}, []string{" by "}},
 		// 385 days ago: past HUD's 1 year; the resident is told and still
 		// gets the agency.
 		{"federal, overdue", "1", "2025-11-02", "78701", nil,
@@ -71,7 +71,7 @@ func TestConfirmationSaysWhatHappened(t *testing.T) {
 			[]string{"Allegheny County Human Relations Commission (alleghenycounty.us, as of 2026-12)"}, []string{"Pittsburgh Commission"}},
 		// A ZIP across the city line: asked, and the answer decides.
 		{"15235 inside the city", "1", "2026-11-01", "15235", []string{"1"},
-			[]string{"Pittsburgh Commission on Human Relations (PghCHR) (412-255-2600"}, nil},
+			[]string{"intake queue of Pittsburgh Commission on Human Relations (PghCHR)", "contact PghCHR (412-255-2600"}, nil},
 		{"15235 outside the city", "1", "2026-11-01", "15235", []string{"2"},
 			[]string{"Allegheny County Human Relations Commission"}, []string{"PghCHR"}},
 		{"Oregon, no contact verified", "1", "2026-11-01", "Portland", nil,

@@ -146,7 +146,7 @@ func traitChoices(c *flows.Conversation) []flows.DynamicChoice {
 	for _, t := range j.Traits {
 		out = append(out, flows.DynamicChoice{Label: jurisdiction.TraitMessageID(t), Var: VarTrait, Value: t})
 	}
-	return append(out, flows.DynamicChoice{Label: "intake.trait.unsure", Var: VarTrait, Value: TraitUnknown})
+	return append(out, flows.DynamicChoice{Label: "intake.trait.unsure", Var: VarTrait, Value: TraitUnknown, Pinned: true})
 }
 
 // actions are the intake flow's registered actions. They are pure: they
@@ -309,21 +309,15 @@ func queueName(cat *locales.Catalog, r *Routing, l locales.Lang, commissionID st
 }
 
 // nextSteps is what the confirmation says after "not a complaint yet":
-// whom to file with directly and by when (filingLine), then that staff
-// will review it.
+// whom to file with directly and by when (filingLine); only when no
+// agency is known, that staff will review it (the confirmation must fit
+// its SMS budget in every language with the agency's dated contact).
 func (a *actions) nextSteps(cat *locales.Catalog, l locales.Lang, d Decision, incident string, now time.Time) (string, error) {
-	staff, err := cat.Text(l, "intake.next.staff", nil)
-	if err != nil {
-		return "", err
-	}
 	file, err := a.filingLine(cat, l, d, incident, now)
-	if err != nil || file == "" {
-		return staff, err
+	if err != nil || file != "" {
+		return file, err
 	}
-	if strings.HasSuffix(file, "。") { // Chinese runs sentences together
-		return file + staff, nil
-	}
-	return file + " " + staff, nil
+	return cat.Text(l, "intake.next.staff", nil)
 }
 
 func placeName(cat *locales.Catalog, l locales.Lang, id string) (string, error) {

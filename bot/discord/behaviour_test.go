@@ -10,6 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/flows"
 	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
@@ -330,4 +331,45 @@ func (h *harness) conversation(t *testing.T, user string) flows.Conversation {
 		t.Fatal(err)
 	}
 	return conv
+}
+
+// DC's 24 protected traits and "not sure": SMS pages the list, Discord
+// shows the question whole and the 25 choices in one select menu, so the
+// page's list and its "reply MORE" line are left out of the text.
+func TestTraitListIsOneSelectUnderTheQuestion(t *testing.T) {
+	h := newHarness(t, storetest.SQLite)
+	if _, ok := h.rt.Engine.State("intake.trait"); !ok {
+		t.Skip("the intake flow is not in this tree yet")
+	}
+	out := bot.Outcome{Lang: "en", Prompt: flows.Prompt{State: "intake.trait"}, Replies: []flows.Reply{
+		{ID: "intake.ask.trait", Text: "Which of these is why?"},
+		{ID: "intake.trait.choices", Text: "1. Race\n2. Color\nMore choices: reply MORE"},
+	}}
+	for i := 1; i <= 25; i++ {
+		out.Prompt.Choices = append(out.Prompt.Choices, flows.PromptChoice{Key: strconv.Itoa(i), Label: "trait " + strconv.Itoa(i)})
+	}
+	data := h.bot.render(out)
+	if data.Content != "Which of these is why?" {
+		t.Errorf("content %q: want the question alone", data.Content)
+	}
+	menus := 0
+	for _, r := range data.Components {
+		for _, c := range r.(discordgo.ActionsRow).Components {
+			if m, ok := c.(discordgo.SelectMenu); ok {
+				menus++
+				if len(m.Options) != 25 {
+					t.Errorf("select has %d options, want 25", len(m.Options))
+				}
+			}
+		}
+	}
+	if menus != 1 {
+		t.Errorf("%d select menus, want 1", menus)
+	}
+	// A short fixed menu keeps its text.
+	short := bot.Outcome{Lang: "en", Prompt: flows.Prompt{State: "main.menu", Choices: []flows.PromptChoice{{Key: "1", Label: "Housing"}}},
+		Replies: []flows.Reply{{ID: "main.menu", Text: "Reply with a number:\n1 Housing"}}}
+	if got := h.bot.render(short).Content; got != "Reply with a number:\n1 Housing" {
+		t.Errorf("menu content %q", got)
+	}
 }

@@ -78,7 +78,7 @@ func (b *Bot) text(lang locales.Lang, id string, data map[string]string) string 
 // content, and the prompt as buttons, a select menu, or a button opening a
 // modal.
 func (b *Bot) render(out bot.Outcome) *discordgo.InteractionResponseData {
-	content := bot.JoinReplies(out.Replies)
+	content := bot.JoinReplies(b.shown(out))
 	if strings.TrimSpace(content) == "" {
 		content = b.text(out.Lang, "discord.nothing_more", nil)
 	}
@@ -87,6 +87,25 @@ func (b *Bot) render(out bot.Outcome) *discordgo.InteractionResponseData {
 		Components:      b.components(out.Lang, out.Prompt),
 		AllowedMentions: noMentions(),
 	}
+}
+
+// shown are the replies Discord shows as text: a computed choice list
+// (a place's protected traits), which SMS pages, is left out when the
+// select menu offers all of it (up to 25 options a menu), so the question
+// is shown whole and the list once.
+func (b *Bot) shown(out bot.Outcome) []flows.Reply {
+	p := out.Prompt
+	st, ok := b.rt.Engine.State(p.State)
+	if !ok || st.ChoicesFrom == "" || len(p.Choices) <= maxButtonsInRow || len(p.Choices) > maxSelectOpts*maxSelectMenus {
+		return out.Replies
+	}
+	rs := make([]flows.Reply, 0, len(out.Replies))
+	for _, r := range out.Replies {
+		if r.ID != p.State+".choices" {
+			rs = append(rs, r)
+		}
+	}
+	return rs
 }
 
 // notice is a plain ephemeral message without components.

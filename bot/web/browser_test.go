@@ -207,3 +207,75 @@ func TestBrowserQuickExit(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserLongChoiceListAtPhoneWidth: at 360 px, a DC report reaches
+// the protected-trait question (23 traits and "not sure"): the 24 quick
+// replies scroll in their own strip, and the question stays on screen
+// above the list, not squeezed out by the buttons.
+func TestBrowserLongChoiceListAtPhoneWidth(t *testing.T) {
+	srv, _ := browserServer(t, nil)
+	bctx := browser(t)
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(srv.URL+"/try"), chromedp.WaitVisible(chromedp.CSS(`#log li`))); err != nil {
+		t.Fatalf("browser: open /try: %v", err)
+	}
+	logText := func() string {
+		s, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`#log`)))
+		return s
+	}
+	send := func(text, want string) {
+		t.Helper()
+		if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.CSS(`#text`), text), chromedp.Click(chromedp.CSS(`#compose button[type=submit]`))); err != nil {
+			t.Fatalf("browser: send %q: %v", text, err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(logText(), want) && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if !strings.Contains(logText(), want) {
+			t.Fatalf("after %q no %q in:\n%s", text, want, logText())
+		}
+	}
+	send("hi", "Reply with a number")
+	send("4", "What is it about?")
+	send("1", "What happened?")
+	send("My landlord refused to rent to me", "Send more")
+	send("done", "When did it happen")
+	send("today", "Where did it happen")
+	send("20001", "Who did it")
+	send("1", "What is their name")
+	send("skip", "More choices: reply MORE")
+	type layout struct {
+		Buttons                        int
+		LogTop, LogBottom, LogHeight   float64
+		QuestionTop, QuestionBottom    float64
+		ChoicesTop, ChoicesHeight      float64
+		PhoneHeight, ChoicesScrollable float64
+	}
+	got, err := chromedp.Run(bctx, chromedp.Evaluate[layout](`(() => {
+		const log = document.getElementById("log").getBoundingClientRect();
+		const outs = [...document.querySelectorAll("#log li.out")];
+		const q = outs[outs.length - 2].getBoundingClientRect(); // the question, then the page of the list
+		const ch = document.getElementById("choices");
+		const cr = ch.getBoundingClientRect();
+		return {Buttons: ch.querySelectorAll("button").length, LogTop: log.top, LogBottom: log.bottom, LogHeight: log.height,
+			QuestionTop: q.top, QuestionBottom: q.bottom, ChoicesTop: cr.top, ChoicesHeight: cr.height,
+			PhoneHeight: document.querySelector(".phone").getBoundingClientRect().height,
+			ChoicesScrollable: ch.scrollHeight - ch.clientHeight};
+	})()`))
+	if err != nil {
+		t.Fatalf("browser: measure: %v", err)
+	}
+	t.Logf("layout at 360 px: %+v", got)
+	if got.Buttons != 24 {
+		t.Errorf("%d quick replies, want DC's 23 traits and not sure", got.Buttons)
+	}
+	if got.ChoicesHeight > got.PhoneHeight/3 || got.ChoicesScrollable <= 0 {
+		t.Errorf("the quick replies take %.0f of %.0f px (scrollable by %.0f): they should scroll in a strip", got.ChoicesHeight, got.PhoneHeight, got.ChoicesScrollable)
+	}
+	if got.LogHeight < got.PhoneHeight/3 {
+		t.Errorf("the conversation has %.0f of %.0f px", got.LogHeight, got.PhoneHeight)
+	}
+	if got.QuestionTop < got.LogTop-1 || got.QuestionBottom > got.LogBottom+1 || got.QuestionBottom > got.ChoicesTop {
+		t.Errorf("the question (%.0f-%.0f) is not on screen in the conversation (%.0f-%.0f)", got.QuestionTop, got.QuestionBottom, got.LogTop, got.LogBottom)
+	}
+}

@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 )
 
@@ -20,8 +22,10 @@ import (
 func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	segmentsTable := fs.Bool("segments", false, "also print, per language, the segments of the SMS actually sent: first contact, longest menu, longest answer")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: rightsline lint\n\nChecks the flows in flows/*.yaml and the catalog in locales/*.toml:\nreachable states, a way back to the menu, every message in every language,\ntemplate variables, SMS segment budgets, stray characters, stale translations.")
+		fmt.Fprintln(stderr, "Usage: rightsline lint [-segments]\n\nChecks the flows in flows/*.yaml and the catalog in locales/*.toml:\nreachable states, a way back to the menu, every message in every language,\ntemplate variables, SMS segment budgets of every message and of every SMS\nactually sent (a step's replies joined, choice lists as rendered, for every\nplace and category), stray characters, accents, stale translations.")
+		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -37,7 +41,13 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stdout, err)
 		return errors.New("lint: the flows do not compile")
 	}
-	problems := flows.Lint(eng)
+	now := time.Now()
+	samples := intake.LintSamples(now)
+	problems := flows.LintWith(eng, flows.LintOptions{Samples: samples, Now: now})
+	if *segmentsTable {
+		sent, _ := eng.SentMessages(samples, now)
+		writeSegmentTable(stdout, cat, sent)
+	}
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p)
 	}
@@ -61,6 +71,48 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	fmt.Fprintln(stdout)
 	return nil
+}
+
+// writeSegmentTable prints, per language, what the SMS actually sent
+// cost: the first contact, the longest menu and the longest of anything
+// else (an answer, a confirmation), each with its budget and what it is.
+func writeSegmentTable(w io.Writer, cat *locales.Catalog, sent []flows.Sent) {
+	type cell struct {
+		s  flows.Sent
+		ok bool
+	}
+	longest := func(l locales.Lang, budget string) cell {
+		var best cell
+		for _, s := range sent {
+			if s.Lang != l || s.Budget.Name != budget {
+				continue
+			}
+			if !best.ok || s.Info.Segments > best.s.Info.Segments || (s.Info.Segments == best.s.Info.Segments && s.Info.Units > best.s.Info.Units) {
+				best = cell{s, true}
+			}
+		}
+		return best
+	}
+	show := func(c cell) string {
+		if !c.ok {
+			return "-"
+		}
+		return fmt.Sprintf("%d/%d %s (%d)", c.s.Info.Segments, c.s.Budget.For(c.s.Info.Encoding), c.s.Info.Encoding, c.s.Info.Units)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "lang\tfirst contact\tlongest menu\tlongest answer\tSMS\tlongest menu is\tlongest answer is")
+	for _, l := range cat.Langs() {
+		first, menu, answer := longest(l, flows.BudgetFirst.Name), longest(l, locales.BudgetMenu.Name), longest(l, locales.BudgetAnswer.Name)
+		n := 0
+		for _, s := range sent {
+			if s.Lang == l {
+				n++
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", l, show(first), show(menu), show(answer), n, menu.s.What, answer.s.What)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "segments/budget encoding (characters or septets); SMS: distinct texts budgeted")
 }
 
 // runI18n holds the translation tools: status, hash and migrate.

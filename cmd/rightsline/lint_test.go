@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,6 +23,36 @@ func TestLintCommandPasses(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "lint: ok:") {
 		t.Errorf("output: %q", out.String())
+	}
+}
+
+// `rightsline lint -segments` prints the segment table of the SMS actually
+// sent: a row per language with the first contact, the longest menu and
+// the longest answer, each within its budget (lint passes). go test -v
+// shows it.
+func TestLintPrintsTheSegmentTable(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := dispatch(context.Background(), []string{"lint", "-segments"}, nil, &out, &errOut); err != nil {
+		t.Fatalf("%v\n%s%s", err, out.String(), errOut.String())
+	}
+	t.Logf("\n%s", out.String())
+	lines := strings.Split(out.String(), "\n")
+	if !strings.HasPrefix(lines[0], "lang") || !strings.Contains(lines[0], "first contact") {
+		t.Fatalf("no table header:\n%s", out.String())
+	}
+	for i, l := range locales.All {
+		row := strings.Fields(lines[1+i])
+		if len(row) < 10 || row[0] != string(l) {
+			t.Fatalf("row %d: %q", i, lines[1+i])
+		}
+		for _, cell := range []string{row[1], row[4], row[7]} { // "3/5"
+			a, b, _ := strings.Cut(cell, "/")
+			got, err1 := strconv.Atoi(a)
+			budget, err2 := strconv.Atoi(b)
+			if err1 != nil || err2 != nil || got > budget {
+				t.Errorf("%s: %q is not within its budget", l, cell)
+			}
+		}
 	}
 }
 

@@ -44,6 +44,7 @@
     li.textContent = body; // never innerHTML: messages are text
     log.appendChild(li);
     log.scrollTop = log.scrollHeight;
+    return li;
   }
 
   function showChoices(list) {
@@ -80,8 +81,14 @@
       });
       const data = await res.json();
       if (!res.ok) { status.textContent = data.error || "Could not send."; return; }
-      data.replies.forEach(function (r) { bubble("out", r.text); });
+      let first = null;
+      data.replies.forEach(function (r) { const li = bubble("out", r.text); if (!first) first = li; });
       showChoices(data.choices);
+      // A long answer or list: show it from its start (the question),
+      // not its last line.
+      if (first && log.scrollHeight - first.offsetTop > log.clientHeight) {
+        log.scrollTop = first.offsetTop - 8;
+      }
       if (data.lang) document.documentElement.lang = data.lang;
       // Move lastID past what we just saw so polling does not repeat it.
       const res2 = await fetch("/try/messages?after=" + lastID, { credentials: "same-origin" });
