@@ -63,7 +63,7 @@ func TestChatContinuesAcrossRuns(t *testing.T) {
 	}
 	// The second run starts at the language menu left open by the first.
 	second := chat("8\n")
-	if !strings.Contains(second, "français") {
+	if !strings.Contains(second, "RETOUR") {
 		t.Fatalf("second run did not continue at the language menu:\n%s", second)
 	}
 }
