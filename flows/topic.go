@@ -90,6 +90,10 @@ type langModel struct {
 	// "roaches", "mice" and "bedbugs" all add the feature of "pests", so a
 	// word no example uses still weighs what its concept learnt.
 	concepts map[uint64]conceptHit
+	// conceptStarts holds the first two characters of every concept word
+	// (and marked word) in scripts without spaces: longer runs are looked
+	// up only from such a start.
+	conceptStarts map[uint64]bool
 	// conceptRun is the longest concept word in characters, in scripts
 	// without spaces (runs up to it are looked up).
 	conceptRun int
@@ -149,7 +153,7 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 		}
 	}
 	for _, l := range cat.Langs() {
-		m := &langModel{lang: l, n: len(tm.states), feat: map[uint64]int32{}, spelling: map[string]string{}, stems: map[string]string{}}
+		m := &langModel{lang: l, n: len(tm.states), feat: map[uint64]int32{}, spelling: map[string]string{}, stems: map[string]string{}, conceptStarts: map[uint64]bool{}}
 		d := u.Data[l]
 		if d == nil {
 			d = &locales.MatchData{}
@@ -521,9 +525,20 @@ func (m *langModel) runConcepts(b []byte, fs *featSet) {
 		n--
 	}
 	rs[n] = end
+	const prime = 1099511628211
+	start := fnvStart('c')
 	for i := 0; i < n; i++ {
+		// The hash of b[rs[i]:rs[i+k]] grows a character at a time.
+		h := start
 		for k := 1; k <= m.conceptRun && i+k <= n; k++ {
-			if c, ok := m.concepts[hashBytes('c', b[rs[i]:rs[i+k]])]; ok {
+			for _, c := range b[rs[i+k-1]:rs[i+k]] {
+				h = (h ^ uint64(c)) * prime
+			}
+			key := finish(h, 'c')
+			if k == 2 && !m.conceptStarts[key] {
+				break // no concept word starts with these two characters
+			}
+			if c, ok := m.concepts[key]; ok {
 				fs.marks |= c.marks
 				for _, f := range c.feats {
 					fs.add(f)
@@ -621,6 +636,9 @@ func (m *langModel) lookupKey(w string) (uint64, bool) {
 	if r, _ := utf8.DecodeRuneInString(f); spaceless(r) {
 		f = strings.ReplaceAll(f, " ", "")
 		m.conceptRun = max(m.conceptRun, min(utf8.RuneCountInString(f), 8))
+		if rs := []rune(f); len(rs) >= 2 {
+			m.conceptStarts[hashFeat('c', string(rs[:2]), "")] = true
+		}
 		return hashFeat('c', f, ""), true
 	}
 	var st []string
@@ -729,6 +747,18 @@ func kindWeight(h uint64) float64 {
 	}
 	return 1
 }
+
+// fnvStart is the FNV-1a state after the kind byte.
+func fnvStart(kind byte) uint64 {
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	return (offset ^ uint64(kind)) * prime
+}
+
+// finish sets the low bits of an FNV-1a state to the feature's kind.
+func finish(h uint64, kind byte) uint64 { return h&^7 | kindCode(kind) }
 
 // hashBytes is hashFeat(kind, string(b), "") without the string.
 func hashBytes(kind byte, b []byte) uint64 {

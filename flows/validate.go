@@ -57,6 +57,11 @@ func validateDate(in string, lang locales.Lang, now time.Time, cat *locales.Cata
 	case cat.IsKeyword(lang, "kw.date.last_week", f):
 		return now.AddDate(0, 0, -7).Format(time.DateOnly), true
 	}
+	if lang == locales.Amharic {
+		// A numeric Amharic date may be Ethiopian: the free-text reader
+		// (dates.go) takes it, converts it, or asks which calendar.
+		return "", false
+	}
 	s := strings.Map(func(r rune) rune {
 		switch {
 		case r >= '０' && r <= '９':
