@@ -12,6 +12,7 @@ import (
 
 	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/bot/web"
+	"github.com/rightsline/rightsline/intake/staffmail"
 	"github.com/rightsline/rightsline/store"
 )
 
@@ -69,6 +70,13 @@ type config struct {
 	DiscordAppID     string
 	DiscordPublicKey string
 	DiscordBotToken  string
+
+	// SMTP sends staff e-mail (intake/staffmail); off without SMTP_HOST.
+	SMTP staffmail.SMTP
+	// StaffMailDigestHour is the UTC hour the daily digest goes from;
+	// StaffMailPoll how often new reports are looked for.
+	StaffMailDigestHour int
+	StaffMailPoll       time.Duration
 }
 
 // outboxConfig tunes the outbox dispatcher (bot/outbox).
@@ -265,6 +273,25 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		DiscordAppID:     r.str("DISCORD_APP_ID", ""),
 		DiscordPublicKey: r.str("DISCORD_PUBLIC_KEY", ""),
 		DiscordBotToken:  r.secret("DISCORD_BOT_TOKEN"),
+
+		SMTP: staffmail.SMTP{
+			Host:     r.str("SMTP_HOST", ""),
+			Port:     r.integer("SMTP_PORT", 587),
+			Username: r.str("SMTP_USERNAME", ""),
+			Password: r.secret("SMTP_PASSWORD"),
+			From:     r.str("SMTP_FROM", ""),
+			TLS:      r.str("SMTP_TLS", "starttls"),
+		},
+		StaffMailDigestHour: r.integer("STAFF_MAIL_DIGEST_HOUR", 12),
+		StaffMailPoll:       r.duration("STAFF_MAIL_POLL_INTERVAL", 30*time.Second),
+	}
+	if c.SMTP.Enabled() {
+		if err := c.SMTP.Check(); err != nil {
+			r.errs = append(r.errs, err)
+		}
+	}
+	if c.StaffMailDigestHour < 0 || c.StaffMailDigestHour > 23 {
+		r.errs = append(r.errs, fmt.Errorf("STAFF_MAIL_DIGEST_HOUR: %d is not an hour 0–23", c.StaffMailDigestHour))
 	}
 	c.SimulatorEnabled = r.boolean("SIMULATOR_ENABLED", !c.Production)
 	if u, err := url.Parse(c.QuickExitURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

@@ -14,6 +14,7 @@ import (
 	"github.com/rightsline/rightsline/bot/sms"
 	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/intake/console"
+	"github.com/rightsline/rightsline/intake/staffmail"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
@@ -211,4 +212,32 @@ func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	fmt.Fprintf(stdout, "Added %s %s.\nOne-time password (shown only now): %s\nThey sign in at /console with it and then choose their own.\n", *role, addr, pw)
 	return nil
+}
+
+// runStaffMail e-mails staff about new reports and, daily, deadlines
+// (intake/staffmail), when SMTP_HOST is set; every instance runs it, the
+// store's claims keep each mail to one instance.
+func runStaffMail(ctx context.Context, a *app) error {
+	if !a.cfg.SMTP.Enabled() {
+		a.log.Info("staff e-mail off (no SMTP_HOST)")
+		return nil
+	}
+	snd, err := staffmail.NewSMTP(a.cfg.SMTP)
+	if err != nil {
+		return err
+	}
+	base := a.cfg.PublicBaseURL
+	if base == "" {
+		base = "http://localhost" + a.cfg.ListenAddr
+		if strings.HasPrefix(a.cfg.ListenAddr, "localhost") || !strings.HasPrefix(a.cfg.ListenAddr, ":") {
+			base = "http://" + a.cfg.ListenAddr
+		}
+	}
+	n, err := staffmail.New(staffmail.Config{Store: a.store, Sender: snd, BaseURL: base,
+		DigestHour: a.cfg.StaffMailDigestHour, Poll: a.cfg.StaffMailPoll, Log: a.log.With("part", "staffmail")})
+	if err != nil {
+		return err
+	}
+	a.log.Info("staff e-mail on", "host", a.cfg.SMTP.Host, "digest_hour_utc", a.cfg.StaffMailDigestHour)
+	return n.Run(ctx)
 }

@@ -34,6 +34,7 @@ var background = []func(ctx context.Context, a *app) error{
 	runOutbox,
 	runTranslationPoller,
 	runRetention,
+	runStaffMail,
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
