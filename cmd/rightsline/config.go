@@ -12,6 +12,7 @@ import (
 
 	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/bot/web"
+	"github.com/rightsline/rightsline/intake/publicstats"
 	"github.com/rightsline/rightsline/intake/staffmail"
 	"github.com/rightsline/rightsline/store"
 )
@@ -77,6 +78,8 @@ type config struct {
 	// StaffMailPoll how often new reports are looked for.
 	StaffMailDigestHour int
 	StaffMailPoll       time.Duration
+	// StatsMinCell is the smallest count /stats publishes.
+	StatsMinCell int
 }
 
 // outboxConfig tunes the outbox dispatcher (bot/outbox).
@@ -284,6 +287,10 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		},
 		StaffMailDigestHour: r.integer("STAFF_MAIL_DIGEST_HOUR", 12),
 		StaffMailPoll:       r.duration("STAFF_MAIL_POLL_INTERVAL", 30*time.Second),
+		StatsMinCell:        r.integer("STATS_MIN_CELL", publicstats.DefaultThreshold),
+	}
+	if c.StatsMinCell < publicstats.MinThreshold {
+		r.errs = append(r.errs, fmt.Errorf("STATS_MIN_CELL: %d is under %d; smaller published counts can identify people", c.StatsMinCell, publicstats.MinThreshold))
 	}
 	if c.SMTP.Enabled() {
 		if err := c.SMTP.Check(); err != nil {

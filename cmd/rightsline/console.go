@@ -14,6 +14,7 @@ import (
 	"github.com/rightsline/rightsline/bot/sms"
 	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/intake/console"
+	"github.com/rightsline/rightsline/intake/publicstats"
 	"github.com/rightsline/rightsline/intake/staffmail"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
@@ -56,6 +57,12 @@ func mountConsole(mux *http.ServeMux, a *app) error {
 		return err
 	}
 	c.Register(mux)
+	// The public statistics of the commissions that opted in.
+	ps, err := publicstats.New(publicstats.Config{Store: a.store, Catalog: a.catalog, Threshold: a.cfg.StatsMinCell, Log: a.log.With("part", "stats")})
+	if err != nil {
+		return err
+	}
+	ps.Register(mux)
 	return nil
 }
 

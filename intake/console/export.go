@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/csv"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,9 +71,7 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request, s *session) err
 		return err
 	}
 	name := "rightsline-reports-" + c.now().Format("2006-01-02") + ".csv"
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	cw := csv.NewWriter(w)
+	cw := csvStart(w, r, name)
 	if err := cw.Write(csvHeader); err != nil {
 		return nil // the client went away; nothing to answer
 	}
@@ -119,13 +118,30 @@ func (c *Console) exportReport(w http.ResponseWriter, r *http.Request, s *sessio
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFileName(rep.Reference)+`.csv"`)
-	cw := csv.NewWriter(w)
+	cw := csvStart(w, r, safeFileName(rep.Reference)+".csv")
 	_ = cw.Write(csvHeader)
 	_ = cw.Write(csvRecord(rep, names[rep.AssignedTo], msgs, cons))
 	cw.Flush()
 	return nil
+}
+
+// utf8BOM starts a CSV meant for a spreadsheet: Excel reads a file
+// without it in the computer's legacy code page and garbles Korean,
+// Chinese, Amharic and accented narratives.
+const utf8BOM = "\ufeff"
+
+// csvStart sends the headers of a CSV download named name and returns its
+// writer; with ?bom=1 (the "for Excel" links) the file starts with a
+// UTF-8 byte order mark and ends lines with CRLF, as Excel expects.
+func csvStart(w http.ResponseWriter, r *http.Request, name string) *csv.Writer {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	cw := csv.NewWriter(w)
+	if r.URL.Query().Get("bom") == "1" {
+		_, _ = io.WriteString(w, utf8BOM)
+		cw.UseCRLF = true
+	}
+	return cw
 }
 
 // transcriptText is a report's intake conversation as one cell: a line

@@ -25,8 +25,9 @@ type queuePage struct {
 	DueWindows, Commissions                 []option
 	// Next is the URL of the next page; empty on the last.
 	Next string
-	// ExportURL downloads the same scope as CSV.
-	ExportURL string
+	// ExportURL downloads the same scope as CSV; ExcelURL the same with a
+	// UTF-8 byte order mark, for spreadsheets.
+	ExportURL, ExcelURL string
 	// Search is what was typed in the search box; Searched says the list
 	// is the reports naming that respondent.
 	Search   string
@@ -180,6 +181,8 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) erro
 	if len(exp) > 0 {
 		page.ExportURL += "?" + exp.Encode()
 	}
+	exp.Set("bom", "1")
+	page.ExcelURL = Path + "/export.csv?" + exp.Encode()
 	c.render(w, r, s, http.StatusOK, "queue", page)
 	return nil
 }

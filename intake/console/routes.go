@@ -57,6 +57,7 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("POST "+p+"/staff/{id}/password", c.adminOnly(c.resetStaffPassword))
 	mux.Handle("GET "+p+"/commissions", c.adminOnly(c.commissionList))
 	mux.Handle("POST "+p+"/commissions/{id}/active", c.adminOnly(c.setCommissionActive))
+	mux.Handle("POST "+p+"/commissions/{id}/public-stats", c.adminOnly(c.setCommissionPublicStats))
 
 	mux.HandleFunc(p+"/", func(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, nil, errNotFound)
