@@ -116,11 +116,11 @@ type Config struct {
 
 // Console serves the staff console.
 type Console struct {
-	cfg   Config
-	store *store.Store
-	log   *slog.Logger
-	pages *pages
-	handler   http.Handler
+	cfg     Config
+	store   *store.Store
+	log     *slog.Logger
+	pages   *pages
+	handler http.Handler
 	// labels is the catalog code labels come from: cfg.Catalog, or the
 	// embedded one when the console has no translation pages.
 	labels *locales.Catalog
