@@ -295,6 +295,33 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 			status = "received"
 		}
 		inMsg := store.Message{ContactID: c.ID, Direction: store.DirectionIn, Channel: in.Channel, Body: r.describe(in, lang), ExternalID: in.ExternalID, Status: status}
+		// The usual step: the engine is pure, so it runs before any
+		// write, and a step that raises no events (menus, answers)
+		// writes the message, the state and the replies together: one
+		// round trip on Postgres instead of three. A duplicate still
+		// writes nothing (ErrDuplicate from RecordStep).
+		var res flows.Result
+		var stepErr error
+		if !v.Handled && !stale {
+			res, stepErr = r.step(conv, in)
+			if stepErr == nil && len(res.Events) == 0 {
+				saved, err := json.Marshal(res.Conv)
+				if err != nil {
+					return err
+				}
+				if err := tx.RecordStep(ctx, &inMsg, saved, in.At, replyMessages(c.ID, in.Channel, res.Replies)); err != nil {
+					if errors.Is(err, store.ErrDuplicate) {
+						return errDuplicate
+					}
+					return err
+				}
+				out.Replies, out.Prompt, out.Lang = res.Replies, res.Prompt, res.Conv.Lang
+				return nil
+			}
+			// Events (a report filed, a language chosen) are handled
+			// after the message is stored, as their handlers expect; an
+			// engine error is answered after the duplicate check below.
+		}
 		if err := tx.InsertMessage(ctx, &inMsg); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
 				return errDuplicate
@@ -319,17 +346,8 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 			out.Prompt = r.Engine.Prompt(conv)
 			return r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, out.Replies)
 		}
-		for k, val := range in.Defaults {
-			if conv.Vars == nil {
-				conv.Vars = map[string]string{}
-			}
-			if conv.Vars[k] == "" {
-				conv.Vars[k] = val
-			}
-		}
-		res, err := r.Engine.Step(conv, flows.Input{Text: in.Text, Choice: in.Choice, Word: in.Word, Flow: in.Flow, At: in.At})
-		if err != nil {
-			return err
+		if stepErr != nil {
+			return stepErr
 		}
 		for _, ev := range res.Events {
 			if ev.Type == flows.EventLanguageChanged {
@@ -414,11 +432,34 @@ func (r *Runtime) describe(in Inbound, lang locales.Lang) string {
 }
 
 func (r *Runtime) storeReplies(ctx context.Context, tx *store.Tx, contactID int64, inMsg store.Message, channel string, replies []flows.Reply) error {
-	msgs := make([]store.Message, len(replies))
-	for i, rep := range replies {
-		msgs[i] = store.Message{ContactID: contactID, Direction: store.DirectionOut, Channel: channel, Body: rep.Text, InReplyTo: inMsg.ID, Status: "reply"}
+	msgs := replyMessages(contactID, channel, replies)
+	for i := range msgs {
+		msgs[i].InReplyTo = inMsg.ID
 	}
 	return tx.InsertReplies(ctx, msgs)
+}
+
+// replyMessages are the replies as stored messages (InReplyTo not set).
+func replyMessages(contactID int64, channel string, replies []flows.Reply) []store.Message {
+	msgs := make([]store.Message, len(replies))
+	for i, rep := range replies {
+		msgs[i] = store.Message{ContactID: contactID, Direction: store.DirectionOut, Channel: channel, Body: rep.Text, Status: "reply"}
+	}
+	return msgs
+}
+
+// step runs the engine on in, the channel's defaults filled into the
+// conversation's empty variables first. It does no I/O.
+func (r *Runtime) step(conv flows.Conversation, in Inbound) (flows.Result, error) {
+	for k, val := range in.Defaults {
+		if conv.Vars == nil {
+			conv.Vars = map[string]string{}
+		}
+		if conv.Vars[k] == "" {
+			conv.Vars[k] = val
+		}
+	}
+	return r.Engine.Step(conv, flows.Input{Text: in.Text, Choice: in.Choice, Word: in.Word, Flow: in.Flow, At: in.At})
 }
 
 // decode returns the saved conversation, or a new one in the contact's or
