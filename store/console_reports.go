@@ -77,8 +77,20 @@ func (s *Store) ConsoleQueue(ctx context.Context, f QueueFilter) ([]QueueItem, e
 		f.Limit = 50
 	}
 	name, args := "ConsoleQueue", []any{f.Scope, f.Status, f.Category, f.Lang, f.DeadlineBy, f.AfterKey, f.AfterID, f.Limit}
-	if f.RespondentKey != "" {
+	switch {
+	case f.RespondentKey != "":
 		name, args = "ConsoleQueueByRespondent", append(args, f.RespondentKey)
+	// A filter's own index, so one that matches fewer reports than a page
+	// does not walk the whole urgency index (queue.sql). Language first:
+	// of the three it is usually the rarest value.
+	case f.Lang != "" && f.Category != "":
+		name = "ConsoleQueueByLangCategory"
+	case f.Lang != "":
+		name = "ConsoleQueueByLang"
+	case f.Category != "":
+		name = "ConsoleQueueByCategory"
+	case f.Status != "open" && f.Status != "all":
+		name = "ConsoleQueueByStatus"
 	}
 	rows, err := s.queryRows(ctx, name, args...)
 	if err != nil {

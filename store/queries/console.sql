@@ -104,7 +104,9 @@ LIMIT $3;
 -- cursor (SQLite does not for a row-value comparison on an expression
 -- index), and the OR then skips the few rows of the same key before it. $2 is a status, 'open' (all but
 -- closed) or 'all'; $3, $4, $5 (category, language, deadline on or before
--- a date) are ignored when ''.
+-- a date) are ignored when ''. The deadline is an upper bound on the sort
+-- key, so the index range ends there; a language, category or status
+-- filter uses ConsoleQueueBy* (queue.sql) instead.
 SELECT id, reference, category, lang, channel, status, COALESCE(deadline, ''),
        COALESCE(commission_id, ''), assigned_to, created_at
 FROM reports
@@ -112,7 +114,7 @@ WHERE ($1 = '*' OR ($1 = '' AND commission_id IS NULL) OR commission_id = $1)
   AND (($2 = 'open' AND status <> 'closed') OR $2 = 'all' OR status = $2)
   AND ($3 = '' OR category = $3)
   AND ($4 = '' OR lang = $4)
-  AND ($5 = '' OR deadline <= $5)
+  AND COALESCE(deadline, '9999-12-31') <= CASE WHEN $5 = '' THEN '9999-12-31' ELSE $5 END
   AND COALESCE(deadline, '9999-12-31') >= $6
   AND (COALESCE(deadline, '9999-12-31') > $6 OR id > $7)
 ORDER BY COALESCE(deadline, '9999-12-31'), id
