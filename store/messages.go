@@ -182,6 +182,34 @@ func (s *Store) messages(ctx context.Context, name string, args ...any) ([]Messa
 	return out, rows.Err()
 }
 
+// insertRepliesSQL is InsertReplies' statement for n messages: the
+// InsertMessagesPrefix and one "($1, …, $9)" group a message.
+func insertRepliesSQL(d Dialect, n int) string {
+	const cols = 9
+	var b strings.Builder
+	b.WriteString(query(d, "InsertMessagesPrefix"))
+	b.WriteByte('\n')
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteByte('(')
+		for c := 1; c <= cols; c++ {
+			if c > 1 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(i*cols + c))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// insertRepliesName names InsertReplies' statement for n messages among
+// the prepared ones (stmts.go).
+func insertRepliesName(n int) string { return "InsertReplies/" + strconv.Itoa(n) }
+
 // InsertReplies stores outbound messages, all in one statement, and sets
 // each one's CreatedAt; their IDs are not read back. They must all be
 // outbound without provider ids: replies are not deduplicated (the inbound
@@ -192,9 +220,6 @@ func (tx *Tx) InsertReplies(ctx context.Context, msgs []Message) error {
 	}
 	const cols = 9
 	k := tx.store.keys
-	var b strings.Builder
-	b.WriteString(query(tx.store.dialect, "InsertMessagesPrefix"))
-	b.WriteByte('\n')
 	args := make([]any, 0, cols*len(msgs))
 	at := normTime(tx.store.clock())
 	for i := range msgs {
@@ -210,21 +235,15 @@ func (tx *Tx) InsertReplies(ctx context.Context, msgs []Message) error {
 		if m.InReplyTo != 0 {
 			reply = sql.NullInt64{Int64: m.InReplyTo, Valid: true}
 		}
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		b.WriteByte('(')
-		for c := 1; c <= cols; c++ {
-			if c > 1 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(i*cols + c))
-		}
-		b.WriteByte(')')
 		args = append(args, m.ContactID, m.Direction, m.Channel, k.sealString(aadMessageBody, m.Body), sql.NullString{}, reply, m.Status, tx.time(m.CreatedAt), k.CurrentID())
 	}
-	if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+	var err error
+	if st := tx.stmt(ctx, insertRepliesName(len(msgs))); st != nil {
+		_, err = st.ExecContext(ctx, args...)
+	} else {
+		_, err = tx.tx.ExecContext(ctx, insertRepliesSQL(tx.store.dialect, len(msgs)), args...)
+	}
+	if err != nil {
 		return fmt.Errorf("store: insert replies: %w", err)
 	}
 	for _, m := range msgs {

@@ -50,7 +50,7 @@ func (s *Store) Allow(ctx context.Context, lim Limit, subject string) (Verdict, 
 	var v Verdict
 	err := s.withWriteSem(ctx, func() error {
 		var err error
-		v, err = allow(ctx, s, s.db, lim, subject)
+		v, err = allow(ctx, s, func(args ...any) *sql.Row { return s.queryRow(ctx, "RateLimitHit", args...) }, lim, subject)
 		return err
 	})
 	if err == nil {
@@ -65,7 +65,7 @@ func (s *Store) Allow(ctx context.Context, lim Limit, subject string) (Verdict, 
 // where the hit belongs with the transaction's work, such as a message
 // stored as rate-limited.
 func (tx *Tx) Allow(ctx context.Context, lim Limit, subject string) (Verdict, error) {
-	v, err := allow(ctx, tx.store, tx.tx, lim, subject)
+	v, err := allow(ctx, tx.store, func(args ...any) *sql.Row { return tx.queryRow(ctx, "RateLimitHit", args...) }, lim, subject)
 	if err == nil && tx.store.purgeDue(tx.store.now().UTC()) {
 		// Not in this transaction (it would hold every ended bucket's
 		// row) and not now (on SQLite this transaction holds the write
@@ -75,12 +75,9 @@ func (tx *Tx) Allow(ctx context.Context, lim Limit, subject string) (Verdict, er
 	return v, err
 }
 
-// queryRower is what allow needs of a pool or a transaction.
-type queryRower interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func allow(ctx context.Context, s *Store, q queryRower, lim Limit, subject string) (Verdict, error) {
+// allow counts one hit, running RateLimitHit through hit: the pool's or
+// the transaction's (prepared, on SQLite) statement.
+func allow(ctx context.Context, s *Store, hit func(args ...any) *sql.Row, lim Limit, subject string) (Verdict, error) {
 	if lim.Name == "" || lim.Max <= 0 || lim.Window < time.Second {
 		return Verdict{}, ErrBadLimit
 	}
@@ -88,7 +85,7 @@ func allow(ctx context.Context, s *Store, q queryRower, lim Limit, subject strin
 	secs := int64(lim.Window / time.Second)
 	end := (now.Unix()/secs + 1) * secs
 	var hits, storedEnd int64
-	err := q.QueryRowContext(ctx, query(s.dialect, "RateLimitHit"), s.keys.bucketName(lim.Name, subject), end).Scan(&hits, &storedEnd)
+	err := hit(s.keys.bucketName(lim.Name, subject), end).Scan(&hits, &storedEnd)
 	if err != nil {
 		return Verdict{}, fmt.Errorf("store: rate limit %s: %w", lim.Name, err)
 	}

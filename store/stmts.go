@@ -36,7 +36,18 @@ func (s *Store) prepareStatements(ctx context.Context) {
 		}
 		s.stmts[name] = st
 	}
+	// InsertReplies' statement depends on the number of replies; a step
+	// has one to a few.
+	for n := 1; n <= preparedReplies; n++ {
+		if st, err := s.db.PrepareContext(ctx, insertRepliesSQL(s.dialect, n)); err == nil {
+			s.stmts[insertRepliesName(n)] = st
+		}
+	}
 }
+
+// preparedReplies is the most replies InsertReplies has a prepared
+// statement for; more run as text.
+const preparedReplies = 4
 
 // closeStatements closes what prepareStatements prepared.
 func (s *Store) closeStatements() {
