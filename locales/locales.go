@@ -15,8 +15,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"text/template/parse"
 	"time"
 
@@ -120,6 +122,23 @@ type Catalog struct {
 	data      map[Lang]map[string]*Message
 	// det is the detection data (detect/*.toml) for langs.
 	det *detector
+	// keywords caches Keywords' split and folded lists (keywordKey to
+	// *keywordList), each with the text it was made from, so an edit made
+	// later is noticed: interceptors read every language's lists on every
+	// message.
+	keywords sync.Map
+}
+
+// keywordKey names one keyword list in one language.
+type keywordKey struct {
+	lang Lang
+	id   string
+}
+
+// keywordList is a cached Keywords result and the text it was made from.
+type keywordList struct {
+	text  string
+	words []string
 }
 
 // ErrMissing is returned when a message does not exist in a language.
@@ -359,7 +378,8 @@ func (c *Catalog) Text(l Lang, id string, data map[string]string) (string, error
 }
 
 // Keywords returns the keyword list id in language l, lower-cased and split
-// on commas. It returns nil if the list does not exist.
+// on commas. It returns nil if the list does not exist. The list is cached
+// and shared: read it, never modify it.
 func (c *Catalog) Keywords(l Lang, id string) []string {
 	m, ok := c.Lookup(l, id)
 	if !ok {
@@ -369,12 +389,22 @@ func (c *Catalog) Keywords(l Lang, id string) []string {
 	if s, _, ok := c.edited(l, id); ok {
 		text = s
 	}
+	key := keywordKey{l, id}
+	if v, ok := c.keywords.Load(key); ok {
+		if kl := v.(*keywordList); kl.text == text {
+			return kl.words
+		}
+	}
 	var out []string
 	for _, w := range strings.Split(text, ",") {
 		if w = strings.TrimSpace(Fold(w)); w != "" {
 			out = append(out, w)
 		}
 	}
+	// Clipped: a caller appending to the list gets a copy, never writes
+	// into the cached one.
+	out = slices.Clip(out)
+	c.keywords.Store(key, &keywordList{text: text, words: out})
 	return out
 }
 
