@@ -122,7 +122,10 @@ func cutPoint(s string, limit int, count Counter) int {
 		return best
 	}
 	if i := strings.LastIndexFunc(head, unicode.IsSpace); i > floor {
-		return i + 1
+		// After the space, whatever its width: an ideographic space
+		// (U+3000) or a no-break space is more than one byte.
+		_, size := utf8.DecodeRuneInString(head[i:])
+		return i + size
 	}
 	if max == 0 { // limit smaller than one character
 		_, size := utf8.DecodeRuneInString(s)
