@@ -58,6 +58,14 @@ type Outbound struct {
 	// ReportID is the report an update is about (0: none), so its
 	// delivery shows on the report's page.
 	ReportID int64
+	// InDoubt is set on a claimed row whose previous attempt may have
+	// reached the provider unrecorded: its claimer died mid-send, or the
+	// send timed out. The dispatcher asks the provider before sending it
+	// again.
+	InDoubt bool
+	// DedupeKey, if set, makes EnqueueOutbound idempotent: a second row
+	// with the same key is not stored (ErrDuplicate). Not read back.
+	DedupeKey string
 }
 
 // Claim is a batch of outbox rows leased to one dispatcher. Only the holder
@@ -73,6 +81,8 @@ type Claim struct {
 // EnqueueOutbound stores m in the outbox, to be sent after the transaction
 // commits, and sets m.ID, m.Status and m.CreatedAt. Channel, ContactID,
 // Address and Body are required; NextAttemptAt may delay the first attempt.
+// With a DedupeKey already used it stores nothing and returns ErrDuplicate
+// (the transaction stays usable).
 //
 // Use it inside your own transaction, so the message exists exactly when
 // what it announces does:
@@ -104,8 +114,16 @@ func (tx *Tx) EnqueueOutbound(ctx context.Context, m *Outbound) (int64, error) {
 	due = normTime(due)
 	var id int64
 	k := tx.store.keys
-	if err := tx.queryRow(ctx, "EnqueueOutbound", m.Channel, m.ContactID, k.sealString(aadOutboxAddress, m.Address),
-		k.sealString(aadOutboxBody, m.Body), tx.time(due), tx.time(now), k.CurrentID(), m.ReportID).Scan(&id); err != nil {
+	var key sql.NullString
+	if m.DedupeKey != "" {
+		key = sql.NullString{String: m.DedupeKey, Valid: true}
+	}
+	err := tx.queryRow(ctx, "EnqueueOutbound", m.Channel, m.ContactID, k.sealString(aadOutboxAddress, m.Address),
+		k.sealString(aadOutboxBody, m.Body), tx.time(due), tx.time(now), k.CurrentID(), m.ReportID, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrDuplicate
+	}
+	if err != nil {
 		return 0, fmt.Errorf("store: enqueue outbound: %w", err)
 	}
 	m.ID, m.Status, m.Attempts, m.NextAttemptAt, m.CreatedAt = id, OutboxPending, 0, due, now
@@ -165,8 +183,52 @@ func (s *Store) MarkOutboundSent(ctx context.Context, token string, id int64, pr
 
 // RetryOutbound puts the claimed row back to pending, due at next, with
 // the reason the attempt failed. The attempt counts towards the maximum.
-func (s *Store) RetryOutbound(ctx context.Context, token string, id int64, next time.Time, reason string) error {
-	return settled("retry outbound", affectedOne(s.exec(ctx, "RetryOutbound", id, token, timeArg(s.dialect, next), reason)))
+// inDoubt says the attempt may have reached the provider (a timeout, a
+// network error): the next claim then asks the provider before sending.
+func (s *Store) RetryOutbound(ctx context.Context, token string, id int64, next time.Time, reason string, inDoubt bool) error {
+	return settled("retry outbound", affectedOne(s.exec(ctx, "RetryOutbound", id, token, timeArg(s.dialect, next), reason, inDoubt)))
+}
+
+// ExtendOutboundClaim moves the lease of every row the claim still holds
+// to until: the dispatcher's heartbeat, so a short lease frees the rows of
+// a dispatcher that died within seconds, yet never those of one that is
+// merely slow. It reports how many rows the claim still holds.
+func (s *Store) ExtendOutboundClaim(ctx context.Context, token string, until time.Time) (int64, error) {
+	res, err := s.exec(ctx, "ExtendOutboundClaim", token, timeArg(s.dialect, until))
+	if err != nil {
+		return 0, fmt.Errorf("store: extend outbound claim: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// RecordOutboundCallback records that the provider has the message of
+// outbox row id on channel, as a status callback naming the row shows:
+// a row not yet recorded as sent (its dispatcher crashed or timed out
+// after the provider accepted it) becomes sent with providerID, so it is
+// never sent again. Rows already ended keep their status. ErrNotFound if
+// there is no such row.
+func (s *Store) RecordOutboundCallback(ctx context.Context, channel string, id int64, providerID string) error {
+	return settled("record outbound callback", affectedOne(s.exec(ctx, "RecordOutboundCallback", id, channel, providerID, timeArg(s.dialect, s.clock()))))
+}
+
+// OutboundProviderIDs returns the provider ids recorded on the contact's
+// outbox rows of channel, so a lookup for an in-doubt row never takes a
+// message already matched to another row.
+func (s *Store) OutboundProviderIDs(ctx context.Context, channel string, contactID int64) (map[string]bool, error) {
+	rows, err := s.queryRows(ctx, "OutboundProviderIDs", contactID, channel)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbound provider ids: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: outbound provider ids: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // DeferOutbound puts the claimed row back to pending, due at next, without
@@ -234,14 +296,14 @@ func settled(what string, err error) error {
 
 // scanOutbound reads the columns id, channel, contact_id, address, body,
 // status, attempts, next_attempt_at, provider_id, delivery_status,
-// last_error, created_at, sent_at.
+// last_error, created_at, sent_at, in_doubt.
 // The address and body are sealed at rest and opened here.
 func scanOutbound(k *Keys, row interface{ Scan(...any) error }) (Outbound, error) {
 	var m Outbound
 	var pid sql.NullString
 	var sent outboxTime
 	err := row.Scan(&m.ID, &m.Channel, &m.ContactID, &m.Address, &m.Body, &m.Status, &m.Attempts,
-		timeDest{&m.NextAttemptAt}, &pid, &m.DeliveryStatus, &m.LastError, timeDest{&m.CreatedAt}, &sent)
+		timeDest{&m.NextAttemptAt}, &pid, &m.DeliveryStatus, &m.LastError, timeDest{&m.CreatedAt}, &sent, &m.InDoubt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Outbound{}, ErrNotFound
 	}

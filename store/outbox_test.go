@@ -56,7 +56,7 @@ func TestOutboxLifecycle(t *testing.T) {
 			t.Fatalf("second claim = %+v, %v", again.Rows, err)
 		}
 
-		if err := s.RetryOutbound(ctx, claim.Token, id, time.Now().Add(-time.Second), "twilio: 500"); err != nil {
+		if err := s.RetryOutbound(ctx, claim.Token, id, time.Now().Add(-time.Second), "twilio: 500", false); err != nil {
 			t.Fatal(err)
 		}
 		claim2, err := s.ClaimOutbound(ctx, "sms", 10, time.Minute)

@@ -13,10 +13,17 @@
 //	d.Register("discord", discordSender) // anything with Send(ctx, msg)
 //	go d.Run(ctx)                         // returns when ctx is done
 //
-// Delivery is at least once: a process that dies between the provider
-// accepting a message and the store recording it sends that message again
-// after the lease. The rows of a contact who opted out are suppressed,
-// never sent.
+// No message is sent twice on purpose: a row whose last attempt may have
+// reached the provider unrecorded (its dispatcher died mid-send, or the
+// send timed out) is in doubt, and before sending it again the dispatcher
+// asks the provider through the Sender's [Looker], if it has one; a status
+// callback naming the row (bot/sms puts the row id in the callback URL)
+// marks it sent even sooner. Claims are leased for a short time and kept
+// by a heartbeat, so the rows of a dispatcher that died are taken over
+// within seconds. One recipient's messages go out in the order they were
+// queued, across retries and crashes: the store only ever hands out the
+// oldest unfinished row of a contact. The rows of a contact who opted out
+// are suppressed, never sent.
 package outbox
 
 import (
@@ -57,6 +64,25 @@ type permanentError struct{ err error }
 func (e permanentError) Error() string { return e.err.Error() }
 func (e permanentError) Unwrap() error { return e.err }
 
+// Looker is a Sender that can tell whether the provider already has a
+// message: for an in-doubt row, Lookup returns the provider's id of the
+// message it holds for msg (sent at or after since, not one of taken,
+// which are the ids of the contact's other rows), or "" when it has none.
+type Looker interface {
+	Lookup(ctx context.Context, msg store.Outbound, since time.Time, taken map[string]bool) (providerID string, err error)
+}
+
+// refusal is implemented by errors that are a definite answer from the
+// provider (an HTTP error response): the message was not taken. Any other
+// error (a timeout, a reset connection) leaves the attempt in doubt.
+type refusal interface{ Refused() bool }
+
+// inDoubt reports whether a failed send may have reached the provider.
+func inDoubt(err error) bool {
+	var r refusal
+	return !errors.As(err, &r) || !r.Refused()
+}
+
 // Permanent wraps err so the dispatcher fails the row at once instead of
 // retrying it (an invalid number, a message the provider will never take).
 func Permanent(err error) error {
@@ -82,6 +108,7 @@ const (
 	DefaultConcurrency      = 4
 	DefaultPollInterval     = 2 * time.Second
 	DefaultPerAddressPerMin = 6
+	DefaultLease            = 15 * time.Second
 	maxErrorText            = 500
 )
 
@@ -107,8 +134,19 @@ type Dispatcher struct {
 	// count is kept in memory by each instance, so with several instances
 	// an address can get up to that many per instance.
 	PerAddressPerMinute int
+	// Lease is how long a claim holds its rows without a heartbeat; the
+	// dispatcher renews it every Lease/3 while it works, so it bounds how
+	// long the rows of a dispatcher that died wait (0: DefaultLease).
+	Lease time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// OnOutage, if set, is told when dispatching starts failing (true)
+	// and works again (false): a metric. The log says so once each way.
+	OnOutage func(failing bool)
+	// OnInDoubt, if set, is told how each in-doubt row was settled:
+	// "found" (the provider had it), "resent", or "unchecked" (the
+	// Sender cannot look up): a metric.
+	OnInDoubt func(channel, outcome string)
 
 	senders map[string]Sender
 	mu      sync.Mutex
@@ -125,6 +163,7 @@ func New(s *store.Store, log *slog.Logger) *Dispatcher {
 		MaxAttempts: DefaultMaxAttempts, BaseBackoff: DefaultBaseBackoff, MaxBackoff: DefaultMaxBackoff,
 		SendTimeout: DefaultSendTimeout, Batch: DefaultBatch, Concurrency: DefaultConcurrency,
 		PollInterval: DefaultPollInterval, PerAddressPerMinute: DefaultPerAddressPerMin,
+		Lease: DefaultLease,
 	}
 }
 
@@ -141,15 +180,30 @@ func (d *Dispatcher) Register(channel string, s Sender) {
 func (d *Dispatcher) Channels() int { return len(d.senders) }
 
 // Run works the outbox until ctx is done, then returns nil. Store errors
-// are logged and retried after the poll interval.
+// are retried after the poll interval; an outage is logged once when it
+// begins and once when it ends, not at every poll.
 func (d *Dispatcher) Run(ctx context.Context) error {
+	var failingSince time.Time
 	for {
 		n, err := d.RunOnce(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		if err != nil {
-			d.Log.Error("outbox: dispatch failed", "err", err)
+		switch {
+		case err != nil && failingSince.IsZero():
+			failingSince = time.Now()
+			d.Log.Error("outbox: dispatch failing (database unreachable?); retrying quietly until it works", "err", err)
+			if d.OnOutage != nil {
+				d.OnOutage(true)
+			}
+		case err != nil:
+			d.Log.Debug("outbox: dispatch still failing", "err", err)
+		case !failingSince.IsZero():
+			d.Log.Info("outbox: dispatch works again", "failed_for", time.Since(failingSince).Round(time.Second))
+			failingSince = time.Time{}
+			if d.OnOutage != nil {
+				d.OnOutage(false)
+			}
 		}
 		if n > 0 && err == nil {
 			continue // there may be more due right now
@@ -170,24 +224,30 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	total := 0
 	var errs []error
 	for channel, sender := range d.senders {
-		claim, err := d.Store.ClaimOutbound(ctx, channel, d.Batch, d.lease())
+		lease := d.lease()
+		claimed := time.Now()
+		claim, err := d.Store.ClaimOutbound(ctx, channel, d.Batch, lease)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		total += len(claim.Rows)
+		if len(claim.Rows) == 0 {
+			continue
+		}
+		hb := d.heartbeat(ctx, claim.Token, claimed, lease)
 		sem := make(chan struct{}, max(1, d.Concurrency))
 		var wg sync.WaitGroup
 		var mu sync.Mutex
-		// One person's messages go out in the order they were queued: each
-		// address's rows are settled one after another (the claim returns
-		// them oldest first), different addresses in parallel.
+		// One person's messages go out in the order they were queued: the
+		// claim holds at most the oldest unfinished row of each contact,
+		// so rows of different people are sent in parallel.
 		for _, rows := range byAddress(claim.Rows) {
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
 				for _, row := range rows {
-					if err := d.settle(ctx, sender, claim.Token, row); err != nil {
+					if err := d.settle(ctx, sender, claim.Token, hb, row); err != nil {
 						mu.Lock()
 						errs = append(errs, err)
 						mu.Unlock()
@@ -196,8 +256,68 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 			})
 		}
 		wg.Wait()
+		hb.stop()
 	}
 	return total, errors.Join(errs...)
+}
+
+// lease is the claim's lease: Lease, or DefaultLease.
+func (d *Dispatcher) lease() time.Duration {
+	if d.Lease > 0 {
+		return d.Lease
+	}
+	return DefaultLease
+}
+
+// beat keeps one claim's lease while its rows are settled, and knows until
+// when the claim is surely still held: no send starts after that, since
+// another dispatcher may have taken the rows over.
+type beat struct {
+	mu    sync.Mutex
+	held  time.Time // the lease is ours until then (by this process's clock)
+	done  chan struct{}
+	ended chan struct{}
+}
+
+// heartbeat renews the claim's lease every lease/3 until stop.
+func (d *Dispatcher) heartbeat(ctx context.Context, token string, claimed time.Time, lease time.Duration) *beat {
+	b := &beat{held: claimed.Add(lease), done: make(chan struct{}), ended: make(chan struct{})}
+	go func() {
+		defer close(b.ended)
+		t := time.NewTicker(lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-b.done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			at := time.Now()
+			if _, err := d.Store.ExtendOutboundClaim(ctx, token, d.now().Add(lease)); err != nil {
+				d.Log.Debug("outbox: cannot renew the claim's lease", "err", err)
+				continue
+			}
+			b.mu.Lock()
+			b.held = at.Add(lease)
+			b.mu.Unlock()
+		}
+	}()
+	return b
+}
+
+// holds reports whether the claim is surely still ours for the length of
+// one send.
+func (b *beat) holds(send time.Duration) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return time.Now().Add(min(send, 5*time.Second)).Before(b.held)
+}
+
+func (b *beat) stop() {
+	close(b.done)
+	<-b.ended
 }
 
 // byAddress groups rows by recipient, keeping their order within a group
@@ -218,15 +338,8 @@ func byAddress(rows []store.Outbound) [][]store.Outbound {
 	return groups
 }
 
-// lease covers the worst case of a batch: every send taking SendTimeout,
-// Concurrency at a time, plus a margin for the store.
-func (d *Dispatcher) lease() time.Duration {
-	rounds := (d.Batch + max(1, d.Concurrency) - 1) / max(1, d.Concurrency)
-	return time.Duration(rounds)*d.SendTimeout + 30*time.Second
-}
-
 // settle sends one claimed row and records what happened.
-func (d *Dispatcher) settle(ctx context.Context, sender Sender, token string, row store.Outbound) error {
+func (d *Dispatcher) settle(ctx context.Context, sender Sender, token string, hb *beat, row store.Outbound) error {
 	log := d.Log.With("outbox", row.ID, "channel", row.Channel, "contact", row.ContactID, "attempt", row.Attempts)
 	// The claim suppressed rows of contacts already opted out; look again,
 	// since the person may have sent STOP since.
@@ -237,6 +350,24 @@ func (d *Dispatcher) settle(ctx context.Context, sender Sender, token string, ro
 	if c.OptedOut {
 		log.Info("outbox: suppressed, contact opted out")
 		return ignoreLost(d.Store.SuppressOutbound(ctx, token, row.ID, "contact opted out"))
+	}
+	if !hb.holds(d.SendTimeout) {
+		// The lease could not be renewed (the database is away): another
+		// dispatcher may take the row over, so this one must not send it.
+		return nil
+	}
+	if row.InDoubt {
+		found, err := d.lookup(ctx, sender, row)
+		if err != nil {
+			// Neither sent nor known not to be: ask again next time.
+			next := d.now().Add(d.backoff(1))
+			log.Warn("outbox: in doubt and the provider cannot be asked; will ask again", "err", errorText(err), "next", next)
+			return ignoreLost(d.Store.RetryOutbound(ctx, token, row.ID, next, errorText(err), true))
+		}
+		if found != "" {
+			log.Info("outbox: the provider already has it; recorded as sent, not sent again")
+			return ignoreLost(d.Store.MarkOutboundSent(ctx, token, row.ID, found))
+		}
 	}
 	if wait, ok := d.reserve(row.Channel + "\x00" + row.Address); !ok {
 		return ignoreLost(d.Store.DeferOutbound(ctx, token, row.ID, wait))
@@ -264,7 +395,46 @@ func (d *Dispatcher) settle(ctx context.Context, sender Sender, token string, ro
 	default:
 		next := d.now().Add(d.backoff(row.Attempts))
 		log.Warn("outbox: send failed; will retry", "err", errorText(err), "next", next)
-		return ignoreLost(d.Store.RetryOutbound(ctx, token, row.ID, next, errorText(err)))
+		return ignoreLost(d.Store.RetryOutbound(ctx, token, row.ID, next, errorText(err), inDoubt(err)))
+	}
+}
+
+// lookup asks the provider whether it already has an in-doubt row's
+// message, and returns its id ("" if not). A status callback may have
+// recorded it meanwhile; the row read again says so.
+func (d *Dispatcher) lookup(ctx context.Context, sender Sender, row store.Outbound) (string, error) {
+	if cur, err := d.Store.OutboundByID(ctx, row.ID); err == nil && cur.ProviderID != "" {
+		d.inDoubtOutcome(row.Channel, "found")
+		return cur.ProviderID, nil
+	}
+	l, ok := sender.(Looker)
+	if !ok {
+		d.inDoubtOutcome(row.Channel, "unchecked")
+		return "", nil
+	}
+	taken, err := d.Store.OutboundProviderIDs(ctx, row.Channel, row.ContactID)
+	if err != nil {
+		return "", err
+	}
+	sctx, cancel := context.WithTimeout(ctx, d.SendTimeout)
+	defer cancel()
+	// Queued at CreatedAt, so never sent before it; a minute covers the
+	// clocks of the provider and the instances.
+	id, err := l.Lookup(sctx, row, row.CreatedAt.Add(-time.Minute), taken)
+	if err != nil {
+		return "", err
+	}
+	if id != "" {
+		d.inDoubtOutcome(row.Channel, "found")
+	} else {
+		d.inDoubtOutcome(row.Channel, "resent")
+	}
+	return id, nil
+}
+
+func (d *Dispatcher) inDoubtOutcome(channel, outcome string) {
+	if d.OnInDoubt != nil {
+		d.OnInDoubt(channel, outcome)
 	}
 }
 

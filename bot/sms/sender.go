@@ -29,7 +29,10 @@ type Sender struct {
 	rest *api.ApiService
 }
 
-var _ outbox.Sender = (*Sender)(nil)
+var (
+	_ outbox.Sender = (*Sender)(nil)
+	_ outbox.Looker = (*Sender)(nil)
+)
 
 // NewSender returns a Sender for the account in cfg. httpClient carries
 // the requests; nil means a client with a 15 s timeout that does not
@@ -73,7 +76,9 @@ func (s *Sender) Send(ctx context.Context, msg store.Outbound) (string, error) {
 		} else {
 			p.SetFrom(s.cfg.From)
 		}
-		p.SetStatusCallback(s.cfg.publicURL(StatusPath))
+		// The callback names the row: a send Twilio took before this
+		// process could record it is then recognised, not sent again.
+		p.SetStatusCallback(s.cfg.outboxCallbackURL(msg.ID))
 		m, err := s.rest.CreateMessage(p)
 		if err != nil {
 			return "", restError(err)
@@ -88,11 +93,53 @@ func (s *Sender) Send(ctx context.Context, msg store.Outbound) (string, error) {
 	return first, nil
 }
 
-// restError classifies a twilio-go error and strips it of Twilio's
-// message text, which quotes the phone number.
+// Lookup finds the message Twilio holds for an in-doubt outbox row: one
+// sent through the REST API (direction outbound-api, so never a TwiML
+// reply) to the row's address from our number, at or after since, whose
+// body is the row's first part, and whose id is not already another row's
+// (taken). It returns "" when there is none, so the row is sent. Twilio
+// lists a message as soon as its create call is answered.
+func (s *Sender) Lookup(ctx context.Context, msg store.Outbound, since time.Time, taken map[string]bool) (string, error) {
+	first := parts(msg.Body)
+	if len(first) == 0 {
+		return "", nil
+	}
+	p := &api.ListMessageParams{}
+	p.SetTo(msg.Address)
+	if s.cfg.MessagingServiceSID == "" {
+		p.SetFrom(s.cfg.From)
+	}
+	p.SetDateSentAfter(since.UTC())
+	p.SetPageSize(100)
+	p.SetLimit(500)
+	list, err := s.rest.ListMessage(p)
+	if err != nil {
+		return "", restError(err)
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	// Twilio lists newest first; the oldest match is the row's.
+	found := ""
+	for _, m := range list {
+		if m.Sid == nil || taken[*m.Sid] || m.Body == nil || *m.Body != first[0] {
+			continue
+		}
+		if m.Direction != nil && *m.Direction != "outbound-api" {
+			continue
+		}
+		found = *m.Sid
+	}
+	return found, nil
+}
+
 // twilioError is a refusal from Twilio's API, named by its HTTP status and
 // Twilio error code only: Twilio's message text quotes the phone number.
 type twilioError struct{ status, code int }
+
+// Refused reports that Twilio answered, so the message was not taken
+// (the outbox does not hold the attempt in doubt).
+func (e twilioError) Refused() bool { return true }
 
 func (e twilioError) Error() string {
 	return fmt.Sprintf("sms: twilio HTTP %d, error %d", e.status, e.code)

@@ -59,6 +59,23 @@ func newFakeTwilio(t *testing.T) *fakeTwilio {
 		w.WriteHeader(http.StatusCreated)
 		json.NewEncoder(w).Encode(map[string]any{"sid": fmt.Sprintf("SM%032d", n), "status": "queued", "account_sid": testAccount})
 	})
+	// The list, as Lookup reads it: filtered by To and From, newest first.
+	mux.HandleFunc("GET /2010-04-01/Accounts/{account}/Messages.json", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		var out []map[string]any
+		ft.mu.Lock()
+		for i := len(ft.sent) - 1; i >= 0; i-- {
+			m := ft.sent[i]
+			if q.Get("To") != "" && m.Get("To") != q.Get("To") || q.Get("From") != "" && m.Get("From") != q.Get("From") {
+				continue
+			}
+			out = append(out, map[string]any{"sid": fmt.Sprintf("SM%032d", i+1), "to": m.Get("To"), "from": m.Get("From"),
+				"body": m.Get("Body"), "direction": "outbound-api", "status": "sent"})
+		}
+		ft.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"messages": out, "page": 0, "page_size": 100, "next_page_uri": nil})
+	})
 	ft.srv = httptest.NewServer(mux)
 	t.Cleanup(ft.srv.Close)
 	return ft

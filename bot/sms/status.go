@@ -25,6 +25,18 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed status callback", http.StatusBadRequest)
 		return
 	}
+	if raw := r.URL.Query().Get(outboxParam); raw != "" {
+		// A REST send's callback names its outbox row: Twilio has the
+		// message, so the row is sent even if the dispatcher that sent it
+		// died before recording it.
+		if id, ok := h.cfg.outboxRow(raw); !ok {
+			h.log.Warn("sms: status callback names an outbox row that is not ours; ignored")
+		} else if err := h.st.RecordOutboundCallback(r.Context(), Channel, id, form.MessageSid); err != nil && !errors.Is(err, store.ErrNotFound) {
+			h.log.Error("sms: recording the outbox row of a status callback", "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+	}
 	if err := h.recordStatus(r.Context(), form); err != nil {
 		h.log.Error("sms: recording delivery status", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)

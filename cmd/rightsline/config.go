@@ -92,6 +92,8 @@ type outboxConfig struct {
 	MaxBackoff          time.Duration
 	SendTimeout         time.Duration
 	PerAddressPerMinute int
+	// Lease is how long a claim holds its rows between heartbeats.
+	Lease time.Duration
 }
 
 // envReader reads typed values and collects every problem, so a bad
@@ -264,6 +266,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 			MaxBackoff:          r.duration("OUTBOX_MAX_BACKOFF", outbox.DefaultMaxBackoff),
 			SendTimeout:         r.duration("OUTBOX_SEND_TIMEOUT", outbox.DefaultSendTimeout),
 			PerAddressPerMinute: r.integer("OUTBOX_PER_ADDRESS_PER_MINUTE", outbox.DefaultPerAddressPerMin),
+			Lease:               r.duration("OUTBOX_LEASE", outbox.DefaultLease),
 		},
 
 		TwilioAccountSID:          r.str("TWILIO_ACCOUNT_SID", ""),
@@ -329,6 +332,9 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	}
 	if c.DBMaxIdleConns > c.DBMaxOpenConns {
 		c.DBMaxIdleConns = c.DBMaxOpenConns
+	}
+	if c.Outbox.Lease < 3*time.Second {
+		r.errs = append(r.errs, errors.New("OUTBOX_LEASE must be at least 3s (it is renewed every third of it)"))
 	}
 	if c.Outbox.MaxBackoff < c.Outbox.BaseBackoff {
 		r.errs = append(r.errs, errors.New("OUTBOX_MAX_BACKOFF must not be shorter than OUTBOX_BASE_BACKOFF"))

@@ -37,6 +37,11 @@ type metrics struct {
 	reports      *prometheus.CounterVec
 	leader       prometheus.Gauge
 	leaderGains  prometheus.Counter
+	outboxDown   prometheus.Gauge
+	outboxOutage prometheus.Counter
+	outboxDoubt  *prometheus.CounterVec
+	spooled      *prometheus.CounterVec
+	spoolPending prometheus.Gauge
 }
 
 // Buckets for request, step and transaction latencies: 1 ms to 10 s.
@@ -84,8 +89,29 @@ func newMetrics() *metrics {
 		Name: "rightsline_discord_gateway_acquired_total",
 		Help: "Times this instance became the Discord gateway holder.",
 	})
+	m.outboxDown = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "rightsline_outbox_dispatch_failing",
+		Help: "1 while the outbox dispatcher cannot work (the database is unreachable), else 0.",
+	})
+	m.outboxOutage = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "rightsline_outbox_dispatch_outages_total",
+		Help: "Times the outbox dispatcher started failing.",
+	})
+	m.outboxDoubt = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "rightsline_outbox_in_doubt_total",
+		Help: "Outbox rows whose last attempt may have reached the provider, by channel and how they were settled (found: the provider had it, not sent again; resent; unchecked: the channel cannot look up).",
+	}, []string{"channel", "outcome"})
+	m.spooled = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "rightsline_spool_messages_total",
+		Help: "Inbound webhooks the database could not take, by channel and stage (spooled: written to the local spool and answered 200; replayed: committed later; failed: could not be spooled, answered 500).",
+	}, []string{"channel", "stage"})
+	m.spoolPending = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "rightsline_spool_pending",
+		Help: "Inbound messages waiting in this instance's local spool for the database.",
+	})
 	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.messages, m.engineStep, m.txDuration,
 		m.outboxSends, m.outboxFails, m.reports, m.leader, m.leaderGains,
+		m.outboxDown, m.outboxOutage, m.outboxDoubt, m.spooled, m.spoolPending,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	bi := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "rightsline_build_info", Help: "Always 1; the labels say which build runs.",
@@ -209,6 +235,19 @@ func (s countingSender) Send(ctx context.Context, msg store.Outbound) (string, e
 		s.m.outboxSends.WithLabelValues(ch, "sent").Inc()
 	}
 	return id, err
+}
+
+// lookingSender is a countingSender whose Sender can look up sent
+// messages (outbox.Looker); plain countingSenders do not offer Lookup, so
+// the dispatcher resends their in-doubt rows.
+type lookingSender struct {
+	countingSender
+	looker outbox.Looker
+}
+
+// Lookup forwards to the Sender's lookup.
+func (s lookingSender) Lookup(ctx context.Context, msg store.Outbound, since time.Time, taken map[string]bool) (string, error) {
+	return s.looker.Lookup(ctx, msg, since, taken)
 }
 
 // providerCode names a send error by the provider's error code where it

@@ -99,10 +99,26 @@ func newDispatcher(a *app) dispatcher {
 	d.PollInterval, d.Batch, d.Concurrency = o.PollInterval, o.Batch, o.Concurrency
 	d.MaxAttempts, d.BaseBackoff, d.MaxBackoff = o.MaxAttempts, o.BaseBackoff, o.MaxBackoff
 	d.SendTimeout, d.PerAddressPerMinute = o.SendTimeout, o.PerAddressPerMinute
+	d.Lease = o.Lease
+	m := a.metrics
+	d.OnOutage = func(failing bool) {
+		if failing {
+			m.outboxDown.Set(1)
+			m.outboxOutage.Inc()
+		} else {
+			m.outboxDown.Set(0)
+		}
+	}
+	d.OnInDoubt = func(channel, outcome string) { m.outboxDoubt.WithLabelValues(label(channel), outcome).Inc() }
 	return dispatcher{d, a.metrics}
 }
 
 // register registers s for channel, counting its sends and failures.
 func (d dispatcher) register(channel string, s outbox.Sender) {
-	d.Register(channel, countingSender{channel: channel, next: s, m: d.m})
+	cs := countingSender{channel: channel, next: s, m: d.m}
+	if l, ok := s.(outbox.Looker); ok {
+		d.Register(channel, lookingSender{cs, l})
+		return
+	}
+	d.Register(channel, cs)
 }
