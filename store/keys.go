@@ -309,3 +309,20 @@ func (k *Keys) openString(c column, s string) (string, error) {
 	b, err := k.open(c, []byte(s))
 	return string(b), err
 }
+
+// SealBytes seals plain under the current data key for a purpose named
+// by aad, for personal data kept outside the database: the inbound spool
+// (bot/spool) writes webhooks the database could not take to local files.
+// The result opens with OpenBytes and the same aad, with any key of the
+// ring, so a rotation does not strand spooled files.
+func (k *Keys) SealBytes(aad string, plain []byte) []byte { return k.seal(aad, plain) }
+
+// OpenBytes opens a value sealed by SealBytes with the same aad. Unlike a
+// column, which may hold a value written before encryption, a value that
+// is not sealed is refused.
+func (k *Keys) OpenBytes(aad string, sealed []byte) ([]byte, error) {
+	if !strings.HasPrefix(string(sealed), sealPrefix) {
+		return nil, errors.New("store: not a sealed value")
+	}
+	return k.open(aad, sealed)
+}

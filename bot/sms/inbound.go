@@ -23,8 +23,20 @@ func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed webhook form", http.StatusBadRequest)
 		return
 	}
-	replies, err := h.receive(r.Context(), form)
+	if h.Spool != nil && h.Spool.Holds(Channel, form.From) {
+		// Earlier messages of this sender wait in the spool: this one
+		// waits behind them, so their replies come in order.
+		h.spool(w, form, nil)
+		return
+	}
+	ctx, cancel := h.commitContext(r)
+	replies, err := h.receive(ctx, form)
+	cancel()
 	if err != nil {
+		if h.Spool != nil {
+			h.spool(w, form, err)
+			return
+		}
 		// Nothing was committed, or everything was and a retry will be
 		// answered from the store: either way Twilio may retry.
 		h.log.Error("sms: handling inbound message", "err", err)
@@ -46,11 +58,16 @@ func (h *Handler) receive(ctx context.Context, f inboundForm) ([]string, error) 
 	// A retry of anything but the STOP itself gets nothing once the
 	// contact has opted out; a retried STOP gets its confirmation again,
 	// since Twilio may never have received the first answer.
-	if out.Duplicate && out.Contact.OptedOut && classify(f.Body) != kwStop {
-		return nil, nil
+	return repliesOf(out, f.Body), nil
+}
+
+// repliesOf is what to send back for a handled message.
+func repliesOf(out bot.Outcome, body string) []string {
+	if out.Duplicate && out.Contact.OptedOut && classify(body) != kwStop {
+		return nil
 	}
 	if len(out.Replies) == 0 {
-		return nil, nil
+		return nil
 	}
-	return []string{bot.JoinReplies(out.Replies)}, nil
+	return []string{bot.JoinReplies(out.Replies)}
 }

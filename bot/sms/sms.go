@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/bot/spool"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
@@ -45,6 +46,14 @@ type Handler struct {
 	log       *slog.Logger
 	signer    *signer
 	now       func() time.Time
+
+	// Spool, if set, keeps the inbound messages the database cannot take
+	// (see spool.go); without it such a webhook is answered 500.
+	Spool *spool.Spool
+	// OnSpool, if set, is told of each message spooled ("spooled"),
+	// replayed ("replayed") or that could not be spooled ("failed"):
+	// a metric.
+	OnSpool func(stage string)
 }
 
 // New returns the handler for cfg. cfg must be complete (see

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/bot/sms"
+	"github.com/rightsline/rightsline/bot/spool"
 	"github.com/rightsline/rightsline/flows"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
@@ -39,6 +41,10 @@ type app struct {
 	// stdout is where serve prints what a person at the terminal must see
 	// (the address, a first-run password).
 	stdout io.Writer
+	// smsHandler and spool are set by mountSMS when SMS is on (and the
+	// spool not off), for the spool's replay worker.
+	smsHandler *sms.Handler
+	spool      *spool.Spool
 }
 
 func newLogger(cfg config) *slog.Logger {

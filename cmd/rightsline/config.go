@@ -45,7 +45,10 @@ type config struct {
 	TrustedProxies []netip.Prefix
 	// DrainTimeout is how long serve keeps answering, with /readyz failing,
 	// after SIGTERM before it stops taking requests.
-	DrainTimeout     time.Duration
+	DrainTimeout time.Duration
+	// SpoolDir is where inbound SMS the database cannot take are kept
+	// until it is back (bot/spool); "off" answers them 500 instead.
+	SpoolDir         string
 	HTTPReadTimeout  time.Duration
 	HTTPWriteTimeout time.Duration
 	HTTPIdleTimeout  time.Duration
@@ -235,6 +238,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	r := &envReader{lookup: lookup}
 	c := config{
 		ListenAddr:      r.str("LISTEN_ADDR", ":8080"),
+		SpoolDir:        r.str("SPOOL_DIR", "spool"),
 		DatabaseURL:     r.secret("DATABASE_URL"),
 		DataKeys:        r.secret("DATA_KEYS"),
 		PublicBaseURL:   strings.TrimRight(r.str("PUBLIC_BASE_URL", ""), "/"),

@@ -32,6 +32,7 @@ var mounts = []mountFunc{
 var background = []func(ctx context.Context, a *app) error{
 	runDiscordGateway,
 	runOutbox,
+	runSpool,
 	runTranslationPoller,
 	runRetention,
 	runStaffMail,

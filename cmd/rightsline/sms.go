@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/bot/sms"
+	"github.com/rightsline/rightsline/bot/spool"
 	"github.com/rightsline/rightsline/bot/terminal"
 	"github.com/rightsline/rightsline/bot/web"
 )
@@ -51,6 +53,16 @@ func mountSMS(mux *http.ServeMux, a *app) error {
 	h, err := sms.New(smsConfig(a.cfg), a.runtime, a.catalog, a.log)
 	if err != nil {
 		return err
+	}
+	if a.cfg.SpoolDir != "off" {
+		sp, err := spool.Open(a.cfg.SpoolDir, a.store.Keys())
+		if err != nil {
+			return fmt.Errorf("SPOOL_DIR: %w", err)
+		}
+		h.Spool = sp
+		h.OnSpool = func(stage string) { a.metrics.spooled.WithLabelValues(sms.Channel, stage).Inc() }
+		a.spool, a.smsHandler = sp, h
+		a.log.Info("sms spool on: messages the database cannot take wait there", "dir", sp.Dir(), "waiting", sp.Len())
 	}
 	h.Register(mux)
 	a.log.Info("sms on: Twilio webhooks at "+a.cfg.PublicBaseURL+sms.InboundPath+" and "+a.cfg.PublicBaseURL+sms.StatusPath,
@@ -121,4 +133,53 @@ func (d dispatcher) register(channel string, s outbox.Sender) {
 		return
 	}
 	d.Register(channel, cs)
+}
+
+// spoolPoll is how often the spool worker looks for the database while
+// messages wait.
+const spoolPoll = time.Second
+
+// runSpool replays the SMS spool whenever it holds messages and the
+// database answers: each message goes through the runtime in the order it
+// arrived and its reply through the outbox. One log line when a replay
+// starts and one when the spool is empty again.
+func runSpool(ctx context.Context, a *app) error {
+	if a.spool == nil {
+		return nil
+	}
+	t := time.NewTicker(spoolPoll)
+	defer t.Stop()
+	replaying := false
+	for {
+		n := a.spool.Len()
+		a.metrics.spoolPending.Set(float64(n))
+		if n > 0 {
+			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			err := a.store.Ping(pctx)
+			cancel()
+			if err == nil {
+				if !replaying {
+					a.log.Info("sms spool: database answers; replaying", "waiting", n)
+					replaying = true
+				}
+				done, err := a.spool.Replay(ctx, a.smsHandler.Replay)
+				if err != nil && ctx.Err() == nil {
+					a.log.Warn("sms spool: replay paused", "replayed", done, "err", err)
+				}
+				if a.spool.Len() == 0 {
+					a.log.Info("sms spool: empty; every spooled message is committed", "unreadable", a.spool.Unreadable())
+					replaying = false
+				}
+				a.metrics.spoolPending.Set(float64(a.spool.Len()))
+				if err == nil && a.spool.Len() > 0 {
+					continue // more arrived meanwhile
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
