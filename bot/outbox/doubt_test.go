@@ -49,6 +49,7 @@ func TestInDoubtRowsAreLookedUpNotResent(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 		l := &looker{recorder: &recorder{}, has: map[string]string{"already with the provider": "SMfound"}}
 		d := newDispatcher(s)
+		d.Lease = 3 * time.Second // the shortest the service allows
 		d.Register("sms", l)
 		outcomes := map[string]int{}
 		var mu sync.Mutex

@@ -274,6 +274,7 @@ func (d *Dispatcher) lease() time.Duration {
 // another dispatcher may have taken the rows over.
 type beat struct {
 	mu    sync.Mutex
+	lease time.Duration
 	held  time.Time // the lease is ours until then (by this process's clock)
 	done  chan struct{}
 	ended chan struct{}
@@ -281,7 +282,7 @@ type beat struct {
 
 // heartbeat renews the claim's lease every lease/3 until stop.
 func (d *Dispatcher) heartbeat(ctx context.Context, token string, claimed time.Time, lease time.Duration) *beat {
-	b := &beat{held: claimed.Add(lease), done: make(chan struct{}), ended: make(chan struct{})}
+	b := &beat{lease: lease, held: claimed.Add(lease), done: make(chan struct{}), ended: make(chan struct{})}
 	go func() {
 		defer close(b.ended)
 		t := time.NewTicker(lease / 3)
@@ -307,12 +308,14 @@ func (d *Dispatcher) heartbeat(ctx context.Context, token string, claimed time.T
 	return b
 }
 
-// holds reports whether the claim is surely still ours for the length of
-// one send.
-func (b *beat) holds(send time.Duration) bool {
+// holds reports whether the claim is surely still ours: more than a
+// third of the lease is left. While the heartbeat works two thirds or more
+// always are; when it cannot renew, sends stop well before another
+// dispatcher may take the rows.
+func (b *beat) holds() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return time.Now().Add(min(send, 5*time.Second)).Before(b.held)
+	return time.Now().Add(b.lease / 3).Before(b.held)
 }
 
 func (b *beat) stop() {
@@ -351,7 +354,7 @@ func (d *Dispatcher) settle(ctx context.Context, sender Sender, token string, hb
 		log.Info("outbox: suppressed, contact opted out")
 		return ignoreLost(d.Store.SuppressOutbound(ctx, token, row.ID, "contact opted out"))
 	}
-	if !hb.holds(d.SendTimeout) {
+	if !hb.holds() {
 		// The lease could not be renewed (the database is away): another
 		// dispatcher may take the row over, so this one must not send it.
 		return nil

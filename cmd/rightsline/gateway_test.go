@@ -33,8 +33,8 @@ const childDiscordEnv = "RIGHTSLINE_TEST_DISCORD_URL"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
-		if fake := os.Getenv(childDiscordEnv); fake != "" {
-			http.DefaultTransport = redirectTransport{to: fake, next: http.DefaultTransport}
+		if fake, twilio := os.Getenv(childDiscordEnv), os.Getenv(childTwilioEnv); fake != "" || twilio != "" {
+			http.DefaultTransport = redirectTransport{to: fake, twilio: twilio, next: http.DefaultTransport}
 		}
 		main()
 		os.Exit(0)
@@ -45,13 +45,18 @@ func TestMain(m *testing.M) {
 // redirectTransport sends requests for Discord's API to the fake and
 // refuses any other host that is not loopback.
 type redirectTransport struct {
-	to   string
-	next http.RoundTripper
+	to     string
+	twilio string // the fake Twilio of the fault suite, if any
+	next   http.RoundTripper
 }
 
 func (rt redirectTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	host := r.URL.Hostname()
-	if strings.HasSuffix(host, "discord.com") || strings.HasSuffix(host, "discordapp.com") {
+	if host == "api.twilio.com" && rt.twilio != "" {
+		u, _ := url.Parse(rt.twilio)
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host, r.Host = u.Scheme, u.Host, u.Host
+	} else if strings.HasSuffix(host, "discord.com") || strings.HasSuffix(host, "discordapp.com") {
 		u, _ := url.Parse(rt.to)
 		r = r.Clone(r.Context())
 		r.URL.Scheme, r.URL.Host, r.Host = u.Scheme, u.Host, u.Host
