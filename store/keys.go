@@ -314,8 +314,9 @@ func (k *Keys) openString(c column, s string) (string, error) {
 // by aad, for personal data kept outside the database: the inbound spool
 // (bot/spool) writes webhooks the database could not take to local files.
 // The result opens with OpenBytes and the same aad, with any key of the
-// ring, so a rotation does not strand spooled files.
-func (k *Keys) SealBytes(aad string, plain []byte) []byte { return k.seal(aad, plain) }
+// ring: keep a retired key listed until the spools are empty (rotation
+// re-seals the database, not files).
+func (k *Keys) SealBytes(aad string, plain []byte) []byte { return k.seal(fileColumn(aad), plain) }
 
 // OpenBytes opens a value sealed by SealBytes with the same aad. Unlike a
 // column, which may hold a value written before encryption, a value that
@@ -324,5 +325,5 @@ func (k *Keys) OpenBytes(aad string, sealed []byte) ([]byte, error) {
 	if !strings.HasPrefix(string(sealed), sealPrefix) {
 		return nil, errors.New("store: not a sealed value")
 	}
-	return k.open(aad, sealed)
+	return k.open(fileColumn(aad), sealed)
 }

@@ -19,6 +19,12 @@ type column struct{ aad string }
 // staff member), for tables whose rowAAD is set.
 func (c column) row(id int64) column { return column{aad: c.aad + ":" + strconv.FormatInt(id, 10)} }
 
+// fileColumn is the additional data of a value sealed for a file outside
+// the database (SealBytes: the inbound spool). Rotation does not reach
+// files: a spool lives seconds to minutes, so keep a retired key in the
+// ring until the spools are empty.
+func fileColumn(purpose string) column { return column{aad: "file." + purpose} }
+
 // sealedTable is a table with sealed columns, for rotation.
 type sealedTable struct {
 	name string
