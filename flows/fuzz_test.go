@@ -26,7 +26,11 @@ func FuzzReadDate(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	r := newDateReader(u)
+	cat, err := locales.Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	r := newDateReader(u, cat)
 	now := time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)
 	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
