@@ -12,7 +12,8 @@ import (
 
 // Discreet mode, for a resident who shares a phone: DISCREET (or its word
 // in their language, in any state, on every channel) turns it on, records
-// the choice in the consent ledger and says so. From then on a staff
+// the choice in the consent ledger and says so; NORMAL turns it off the
+// same way. From then on a staff
 // update is sent as the neutral MsgDiscreetNotice, which starts with no
 // sensitive word (the lock-screen preview); the real text is held and
 // shown when the resident sends STATUS.
@@ -20,14 +21,19 @@ import (
 // Message and keyword ids of discreet mode.
 const (
 	kwDiscreet        = "kw.privacy.discreet"
+	kwNormal          = "kw.privacy.normal"
 	MsgDiscreetOn     = "privacy.discreet.on"
+	MsgDiscreetOff    = "privacy.discreet.off"
 	MsgDiscreetNotice = "privacy.discreet.notice"
 	// KwSensitive lists, per language, words no discreet-mode text may
 	// start with; tests check every such text against it.
 	KwSensitive = "kw.privacy.sensitive"
 )
 
-// discreetSwitch is the runtime interceptor of the discreet words.
+// discreetSwitch is the runtime interceptor of the discreet words: DISCREET
+// turns discreet mode on; NORMAL (kw.privacy.normal) turns it off again,
+// only while it is on (elsewhere "normal" may be an ordinary answer). Both
+// are recorded in the consent ledger with the text shown.
 type discreetSwitch struct{ cat *locales.Catalog }
 
 // Intercept implements bot.Interceptor. A message that is not a discreet
@@ -36,18 +42,30 @@ func (d discreetSwitch) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict
 	if d.cat == nil || t.In.Command != "" || t.Contact.Channel == store.ErasedChannel {
 		return bot.Verdict{}, nil
 	}
-	if !(eraser{cat: d.cat}).matches(t.Lang, kwDiscreet, t.In.Text) {
+	m := eraser{cat: d.cat}
+	on, msg := true, MsgDiscreetOn
+	switch {
+	case m.matches(t.Lang, kwDiscreet, t.In.Text):
+	case m.matches(t.Lang, kwNormal, t.In.Text):
+		// Only a contact in discreet mode has it to turn off; for anyone
+		// else the word goes on to the conversation.
+		discreet, err := t.Tx.ContactDiscreet(ctx, t.Contact.ID)
+		if err != nil || !discreet {
+			return bot.Verdict{}, err
+		}
+		on, msg = false, MsgDiscreetOff
+	default:
 		return bot.Verdict{}, nil
 	}
-	r, err := t.Reply(MsgDiscreetOn, nil)
+	r, err := t.Reply(msg, nil)
 	if err != nil {
 		return bot.Verdict{}, err
 	}
-	if err := t.Tx.SetContactDiscreet(ctx, t.Contact.ID, true); err != nil {
+	if err := t.Tx.SetContactDiscreet(ctx, t.Contact.ID, on); err != nil {
 		return bot.Verdict{}, err
 	}
-	if err := t.Tx.RecordConsent(ctx, &store.Consent{ContactID: t.Contact.ID, Kind: store.ConsentDiscreet, Granted: true,
-		Channel: t.In.Channel, TextID: MsgDiscreetOn, TextLang: string(t.Lang), TextVersion: store.TextVersion(r.Text)}); err != nil {
+	if err := t.Tx.RecordConsent(ctx, &store.Consent{ContactID: t.Contact.ID, Kind: store.ConsentDiscreet, Granted: on,
+		Channel: t.In.Channel, TextID: msg, TextLang: string(t.Lang), TextVersion: store.TextVersion(r.Text)}); err != nil {
 		return bot.Verdict{}, err
 	}
 	return bot.Verdict{Handled: true, Replies: []flows.Reply{r}}, nil

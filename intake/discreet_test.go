@@ -138,3 +138,74 @@ func TestDiscreetUpdatesAreNeutral(t *testing.T) {
 		}
 	})
 }
+
+// TestNormalWordTurnsDiscreetOff: in every language, the normal word turns
+// discreet mode off again (answered in that language, recorded in the
+// consent ledger as withdrawn with the text shown), after which staff
+// updates carry their real text; said by someone not in discreet mode it
+// is not intercepted (it may be an ordinary answer).
+func TestNormalWordTurnsDiscreetOff(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		t.Parallel()
+		r := withInterceptors(newRig(t, st))
+		ctx := t.Context()
+		for i, l := range locales.All {
+			words := r.cat.Keywords(l, "kw.privacy.normal")
+			if len(words) == 0 {
+				t.Fatalf("%s has no normal word", l)
+			}
+			phone := fmt.Sprintf("+1202555%04d", 500+i)
+			r.must("sms", phone, l, "hi")
+			if out := r.must("sms", phone, l, words[0]); out.Intercepted {
+				t.Fatalf("%s %q intercepted while discreet mode is off: %+v", l, words[0], out.Replies)
+			}
+			r.must("sms", phone, l, r.cat.Keywords(l, "kw.privacy.discreet")[0])
+			out := r.must("sms", phone, l, strings.ToUpper(words[0]))
+			want, _ := r.cat.Text(l, intake.MsgDiscreetOff, nil)
+			if !out.Intercepted || len(out.Replies) != 1 || out.Replies[0].ID != intake.MsgDiscreetOff || out.Replies[0].Text != want {
+				t.Fatalf("%s %q answered %+v", l, words[0], out.Replies)
+			}
+			var on bool
+			if err := st.InTx(ctx, func(tx *store.Tx) (err error) { on, err = tx.ContactDiscreet(ctx, out.Contact.ID); return }); err != nil || on {
+				t.Fatalf("%s: still discreet after %q: %v", l, words[0], err)
+			}
+			ledger, err := st.ContactConsents(ctx, out.Contact.ID)
+			if err != nil || len(ledger) != 2 {
+				t.Fatalf("%s: ledger %+v %v", l, ledger, err)
+			}
+			var off store.Consent
+			for _, c := range ledger {
+				if c.TextID == intake.MsgDiscreetOff {
+					off = c
+				}
+			}
+			if off.Kind != store.ConsentDiscreet || off.Granted || off.Channel != "sms" || off.TextLang != string(l) || off.TextVersion != store.TextVersion(want) {
+				t.Fatalf("%s: ledger entry for turning it off %+v (all: %+v)", l, off, ledger)
+			}
+			// The confirmation of discreet mode says how to leave it.
+			onText, _ := r.cat.Text(l, intake.MsgDiscreetOn, nil)
+			if !strings.Contains(locales.Fold(onText), words[0]) {
+				t.Errorf("%s: %s does not name %q", l, intake.MsgDiscreetOn, words[0])
+			}
+		}
+
+		// Off again: a staff update carries its real text.
+		const phone = "+12025550177"
+		r.must("sms", phone, locales.English, fileDC...)
+		r.must("sms", phone, locales.English, "1")
+		rep, err := st.ReportByReference(ctx, fixedRef)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.must("sms", phone, locales.English, "discreet")
+		r.must("sms", phone, locales.English, "normal")
+		if err := st.InTx(ctx, func(tx *store.Tx) error { return r.svc.NotifyResident(ctx, tx, rep, intake.UpdateAccepted) }); err != nil {
+			t.Fatal(err)
+		}
+		real, _ := r.svc.RenderUpdate(rep, locales.English, intake.UpdateAccepted)
+		if q, _ := st.OutboundByContact(ctx, rep.ContactID); len(q) != 1 || q[0].Body != real {
+			t.Fatalf("after NORMAL the update should be its real text: %+v", q)
+		}
+	})
+}

@@ -42,6 +42,10 @@ type Staff struct {
 	// (filled by SessionByTokenHash and StaffTOTP's callers, not by every
 	// staff query).
 	TOTPEnrolled bool
+	// TOTPRequired is set when an admin reset the member's second factor:
+	// they must enrol again before anything else, as admins always must
+	// (filled by SessionByTokenHash).
+	TOTPRequired bool
 	// TimeZone is the IANA zone the console shows this member's dates in
 	// ("" means UTC); Lang labels codes (categories, traits, places) in
 	// this language ("" means English). The member sets both.
@@ -338,7 +342,7 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (Sessi
 	err := s.queryRow(ctx, "SessionByTokenHash", tokenHash, timeArg(s.dialect, s.clock())).Scan(
 		&sess.TokenHash, &sess.StaffID, &sess.CSRFToken, timeDest{&sess.CreatedAt}, timeDest{&sess.ExpiresAt}, timeDest{&sess.LastSeen}, &sess.SecondFactorPending,
 		&st.ID, &st.Email, &st.Name, &st.PasswordHash, &st.Role, &commission, &st.Active,
-		&st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt}, &st.MustChangePassword, &st.TimeZone, &st.Lang, &st.TOTPEnrolled)
+		&st.FailedLogins, consoleNullTime{&st.LockedUntil}, timeDest{&st.CreatedAt}, &st.MustChangePassword, &st.TimeZone, &st.Lang, &st.TOTPEnrolled, &st.TOTPRequired)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Staff{}, ErrNotFound
 	}

@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -181,4 +183,83 @@ func TestContractPurgeKeepsOptOut(t *testing.T) {
 			t.Fatalf("suppressions after the contact came back: %d %v", n, err)
 		}
 	})
+}
+
+// TestPostgresPurgeOneAtATime: on Postgres, while another instance holds
+// the purge lock a purge skips and deletes nothing; released, it runs. And
+// eight purgers started at once on one database delete every row once,
+// with one audited run doing the work (the others skip or find nothing).
+func TestPostgresPurgeOneAtATime(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, storetest.Postgres)
+	ctx := t.Context()
+	const people = 40
+	for i := 0; i < people; i++ {
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			c, err := tx.ContactForUpdate(ctx, "sms", "+1555070"+strconv.Itoa(1000+i))
+			if err != nil {
+				return err
+			}
+			return tx.InsertMessage(ctx, &store.Message{ContactID: c.ID, Direction: "in", Channel: "sms", Body: "old question"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sched := store.Retention{Conversations: 24 * time.Hour}
+	later := time.Now().Add(48 * time.Hour)
+
+	// Another instance holds the lock (a transaction-scoped advisory lock,
+	// as Purge takes it): this purge skips.
+	holder, err := s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := holder.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(store.PurgeLockKey)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Purge(ctx, sched, later)
+	if err != nil || !res.Skipped || res.Messages != 0 {
+		t.Fatalf("purge while another instance holds the lock: %+v %v", res, err)
+	}
+	if err := holder.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Eight at once.
+	var wg sync.WaitGroup
+	results := make([]store.PurgeResult, 8)
+	errs := make([]error, 8)
+	start := make(chan struct{})
+	for i := range results {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			results[i], errs[i] = s.Purge(ctx, sched, later)
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	var messages, contacts, working, skipped int64
+	for i, r := range results {
+		if errs[i] != nil {
+			t.Fatalf("purger %d: %v", i, errs[i])
+		}
+		messages += r.Messages
+		contacts += r.Contacts
+		if r.Skipped {
+			skipped++
+		} else if r.Messages > 0 {
+			working++
+		}
+	}
+	if messages != people || contacts != people || working != 1 {
+		t.Fatalf("8 purgers deleted %d messages and %d contacts (want %d each) in %d working runs (want 1; %d skipped)", messages, contacts, people, working, skipped)
+	}
+	var audits int
+	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purge'").Scan(&audits); err != nil || audits != 1 {
+		t.Fatalf("%d audited purge runs, want 1 (%v)", audits, err)
+	}
+	t.Logf("8 purgers at once: 1 did the work, %d skipped on the lock, %d found nothing left", skipped, 7-skipped)
 }

@@ -41,6 +41,27 @@ func (s *Store) BeginTOTP(ctx context.Context, staffID int64, secret string) err
 	})
 }
 
+// ResetTOTP is an admin's reset of staffID's lost second factor: the
+// secret is replaced by secret, unconfirmed, and marked required, so the
+// member must enrol it at the next sign-in; their recovery codes and every
+// session of theirs end. ErrNotFound if there is no such member.
+func (tx *Tx) ResetTOTP(ctx context.Context, staffID int64, secret string) error {
+	if _, err := tx.StaffByID(ctx, staffID); err != nil {
+		return err
+	}
+	k := tx.store.keys
+	if _, err := tx.exec(ctx, "ResetStaffTOTP", staffID, k.sealString(aadTOTP(staffID), secret), tx.time(tx.store.clock()), k.CurrentID()); err != nil {
+		return fmt.Errorf("store: reset totp: %w", err)
+	}
+	if _, err := tx.exec(ctx, "DeleteRecoveryCodes", staffID); err != nil {
+		return fmt.Errorf("store: reset totp: %w", err)
+	}
+	if _, err := tx.exec(ctx, "DeleteStaffSessions", staffID); err != nil {
+		return fmt.Errorf("store: reset totp: %w", err)
+	}
+	return nil
+}
+
 // TOTPOf returns staffID's second factor, or ErrNotFound.
 func (s *Store) TOTPOf(ctx context.Context, staffID int64) (StaffTOTP, error) {
 	var t StaffTOTP

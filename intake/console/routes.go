@@ -55,6 +55,7 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("POST "+p+"/staff", c.adminOnly(c.addStaff))
 	mux.Handle("POST "+p+"/staff/{id}/active", c.adminOnly(c.setStaffActive))
 	mux.Handle("POST "+p+"/staff/{id}/password", c.adminOnly(c.resetStaffPassword))
+	mux.Handle("POST "+p+"/staff/{id}/totp-reset", c.adminOnly(c.resetStaffTOTP))
 	mux.Handle("GET "+p+"/commissions", c.adminOnly(c.commissionList))
 	mux.Handle("POST "+p+"/commissions/{id}/active", c.adminOnly(c.setCommissionActive))
 	mux.Handle("POST "+p+"/commissions/{id}/public-stats", c.adminOnly(c.setCommissionPublicStats))

@@ -144,7 +144,8 @@ func (c *Console) authed(h handlerFunc) http.Handler {
 
 // gate is where a session must go before path, or "": the code page while
 // the second factor is pending, the password page while the password is a
-// one-time password, and enrolment for an admin without a second factor.
+// one-time password, and enrolment for an admin without a second factor
+// or a member whose second factor an admin reset.
 func gate(s *session, path string) string {
 	if path == Path+"/logout" {
 		return ""
@@ -158,7 +159,7 @@ func gate(s *session, path string) string {
 		if path != Path+"/password" {
 			return Path + "/password"
 		}
-	case s.Staff.IsAdmin() && !s.Staff.TOTPEnrolled:
+	case (s.Staff.IsAdmin() || s.Staff.TOTPRequired) && !s.Staff.TOTPEnrolled:
 		if !strings.HasPrefix(path, Path+"/totp/enrol") {
 			return Path + "/totp/enrol"
 		}

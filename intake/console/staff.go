@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pquerna/otp/totp"
 	"github.com/rightsline/rightsline/store"
 )
 
@@ -18,6 +19,8 @@ type staffPage struct {
 	// the email it belongs to.
 	OneTime, OneTimeEmail string
 	Error                 string
+	// Notice says what was just done (a second factor reset).
+	Notice string
 }
 
 // staffList shows every account, with the form to add one.
@@ -151,6 +154,53 @@ func (c *Console) setStaffActive(w http.ResponseWriter, r *http.Request, s *sess
 	}
 	http.Redirect(w, r, Path+"/staff?done=staff", http.StatusSeeOther)
 	return nil
+}
+
+// maxResetReason bounds the reason an admin gives for a reset.
+const maxResetReason = 300
+
+// resetStaffTOTP resets a member's lost second factor (an admin, with a
+// reason, audited): their authenticator and recovery codes stop working,
+// their sessions end, and at the next sign-in, after the password, they
+// must enrol a new authenticator before anything else. An admin cannot
+// reset their own (another admin must), so a stolen admin session cannot
+// swap the admin's authenticator.
+func (c *Console) resetStaffTOTP(w http.ResponseWriter, r *http.Request, s *session) error {
+	ctx := r.Context()
+	id, err := staffTarget(r)
+	if err != nil {
+		return err
+	}
+	reason := strings.Join(strings.Fields(r.PostFormValue("reason")), " ")
+	switch {
+	case id == s.Staff.ID:
+		return errorf(EINVALID, "Another admin must reset your sign-in codes.")
+	case reason == "":
+		return errorf(EINVALID, "Give a reason for the reset (it goes in the audit log).")
+	case len(reason) > maxResetReason:
+		return errorf(EINVALID, "The reason is too long (300 characters at most).")
+	}
+	var who store.Staff
+	err = c.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if who, err = tx.StaffByID(ctx, id); err != nil {
+			return err
+		}
+		key, err := totp.Generate(totp.GenerateOpts{Issuer: "Rightsline", AccountName: who.Email})
+		if err != nil {
+			return err
+		}
+		if err := tx.ResetTOTP(ctx, id, key.Secret()); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "staff.totp_reset",
+			Detail: "staff " + strconv.FormatInt(id, 10) + ": " + reason, IP: c.clientIP(r)})
+	})
+	if err != nil {
+		return err
+	}
+	return c.renderStaff(w, r, s, http.StatusOK, staffPage{Notice: "Sign-in codes reset for " + who.Email +
+		": their sessions ended, and they must set up an authenticator app again at their next sign-in."})
 }
 
 // resetStaffPassword gives an account a new one-time password, shown once

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -220,4 +221,117 @@ func TestFirstRunAdminPasswordThenEnrol(t *testing.T) {
 			t.Fatalf("enrolment page: %d", status)
 		}
 	})
+}
+
+// TestAdminResetsLostTOTP: a staff member who lost their authenticator
+// gets it reset by an admin, with a reason (audited); their sessions end,
+// their old codes and recovery codes stop working, and at the next sign-in
+// they must enrol a new authenticator before anything else. Staff cannot
+// reset, and an admin cannot reset their own.
+func TestAdminResetsLostTOTP(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, _ *store.Store) {
+		t.Parallel()
+		b := setup(t, t.Name()[strings.LastIndex(t.Name(), "/")+1:])
+		ctx := t.Context()
+		member := b.staff["dc"]
+		const oldSecret = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+		if err := b.store.BeginTOTP(ctx, member.ID, oldSecret); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.store.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.ConfirmTOTP(ctx, member.ID, 1, []string{recoveryHash("lost1-codes")})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		m := b.newClient()
+		if status, loc, _ := m.signIn(member.Email, testPassword); status != http.StatusSeeOther || loc != Path+"/totp" {
+			t.Fatalf("enrolled member's sign-in: %d %q", status, loc)
+		}
+		m.get(Path + "/totp")
+		if status, loc, _ := m.post(Path+"/totp", url.Values{"code": {codeAt(t, oldSecret, b.clock)}}); status != http.StatusSeeOther || loc != Path+"/reports" {
+			t.Fatalf("member's code: %d %q", status, loc)
+		}
+
+		staffURL := Path + "/staff/" + strconv.FormatInt(member.ID, 10) + "/totp-reset"
+		// Staff cannot reset anyone's codes.
+		p := b.login("pgh")
+		p.get(Path + "/reports")
+		if status, _, _ := p.post(staffURL, url.Values{"reason": {"lost phone"}}); status != http.StatusNotFound {
+			t.Fatalf("staff reset: %d", status)
+		}
+		a := b.login("admin")
+		a.get(Path + "/staff")
+		if status, _, body := a.post(staffURL, url.Values{"reason": {"  "}}); status != http.StatusBadRequest || !strings.Contains(body, "reason") {
+			t.Fatalf("reset without a reason: %d", status)
+		}
+		a.get(Path + "/staff")
+		if status, _, _ := a.post(Path+"/staff/"+strconv.FormatInt(b.staff["admin"].ID, 10)+"/totp-reset", url.Values{"reason": {"mine"}}); status != http.StatusBadRequest {
+			t.Fatalf("admin resetting their own: %d", status)
+		}
+		a.get(Path + "/staff")
+		status, _, body := a.post(staffURL, url.Values{"reason": {"lost phone, confirmed by video call"}})
+		if status != http.StatusOK || !strings.Contains(body, "Sign-in codes reset for "+member.Email) {
+			t.Fatalf("reset: %d", status)
+		}
+		if n := b.count("audit_log", "staff_id = $1 AND action = 'staff.totp_reset'", b.staff["admin"].ID); n != 1 {
+			t.Fatalf("reset audited %d times", n)
+		}
+		_, audit := a.get(Path + "/audit")
+		if !strings.Contains(audit, "staff.totp_reset") || !strings.Contains(audit, "lost phone, confirmed by video call") {
+			t.Fatal("the audit log should show the reset and its reason")
+		}
+
+		// The member's session ended; signing in sends them to enrolment,
+		// not to the code page, and nothing else is reachable first.
+		if status, _ := m.get(Path + "/reports"); status != http.StatusSeeOther {
+			t.Fatalf("the member's old session after the reset: %d", status)
+		}
+		n := b.newClient()
+		if status, loc, _ := n.signIn(member.Email, testPassword); status != http.StatusSeeOther || loc != Path+"/reports" {
+			t.Fatalf("sign-in after the reset: %d %q", status, loc)
+		}
+		for _, path := range []string{"/reports", "/totp", "/reports/" + strconv.FormatInt(b.reports["dc"].ID, 10)} {
+			if status, _ := n.get(Path + path); status != http.StatusSeeOther {
+				t.Fatalf("GET %s before enrolling again: %d, want a redirect to enrolment", path, status)
+			}
+		}
+		status, page := n.get(Path + "/totp/enrol")
+		sm := secretRE.FindStringSubmatch(page)
+		if status != http.StatusOK || sm == nil || sm[1] == oldSecret {
+			t.Fatalf("enrolment after the reset: %d, new secret %v", status, sm)
+		}
+		if status, _, _ := n.post(Path+"/totp/enrol", url.Values{"code": {codeAt(t, oldSecret, b.clock)}}); status != http.StatusBadRequest {
+			t.Fatalf("the lost authenticator's code enrolled: %d", status)
+		}
+		if ok, err := recoveryWorks(t, b, member.ID, "lost1-codes"); err != nil || ok {
+			t.Fatalf("the old recovery code still works: %v %v", ok, err)
+		}
+		n.get(Path + "/totp/enrol")
+		if status, _, _ := n.post(Path+"/totp/enrol", url.Values{"code": {codeAt(t, sm[1], b.clock)}}); status != http.StatusOK {
+			t.Fatalf("enrolling the new authenticator: %d", status)
+		}
+		if status, _ := n.get(Path + "/reports"); status != http.StatusOK {
+			t.Fatalf("after enrolling again: %d", status)
+		}
+	})
+}
+
+// recoveryWorks spends a recovery code in a transaction that it rolls back.
+func recoveryWorks(t *testing.T, b *bundle, staffID int64, code string) (bool, error) {
+	t.Helper()
+	ok := false
+	errRollback := errors.New("roll back")
+	err := b.store.InTx(t.Context(), func(tx *store.Tx) error {
+		var err error
+		if ok, err = tx.UseRecoveryCode(t.Context(), staffID, recoveryHash(code)); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if errors.Is(err, errRollback) {
+		err = nil
+	}
+	return ok, err
 }

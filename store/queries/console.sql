@@ -59,7 +59,8 @@ VALUES ($1, $2, $3, $4, $5, $4, $6);
 SELECT s.token_hash, s.staff_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen, s.second_factor_pending,
        st.id, st.email, st.name, st.password_hash, st.role, st.commission_id, st.active,
        st.failed_logins, st.locked_until, st.created_at, st.must_change_password, st.time_zone, st.lang,
-       EXISTS (SELECT 1 FROM staff_totp AS t WHERE t.staff_id = st.id AND t.confirmed)
+       EXISTS (SELECT 1 FROM staff_totp AS t WHERE t.staff_id = st.id AND t.confirmed),
+       EXISTS (SELECT 1 FROM staff_totp AS t WHERE t.staff_id = st.id AND t.required)
 FROM sessions AS s
 JOIN staff AS st ON st.id = s.staff_id
 WHERE s.token_hash = $1 AND s.expires_at > $2 AND st.active;

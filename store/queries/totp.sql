@@ -27,3 +27,9 @@ DELETE FROM staff_totp WHERE staff_id = $1;
 
 -- name: CompleteSecondFactor
 UPDATE sessions SET second_factor_pending = FALSE WHERE token_hash = $1;
+
+-- name: ResetStaffTOTP
+-- An admin's reset: a new unconfirmed secret that the member must enrol.
+INSERT INTO staff_totp (staff_id, secret, confirmed, last_step, created_at, key_id, required) VALUES ($1, $2, FALSE, 0, $3, $4, TRUE)
+ON CONFLICT (staff_id) DO UPDATE SET secret = excluded.secret, confirmed = FALSE, last_step = 0, created_at = excluded.created_at,
+    key_id = excluded.key_id, required = TRUE;
