@@ -401,6 +401,10 @@ type AuditEntry struct {
 	CreatedAt time.Time
 }
 
+// colAuditIP is the sealed client address of an audit entry: personal
+// data (a staff member's connection), read by admins in the console only.
+var colAuditIP = sealedColumn("audit_log", "ip")
+
 // InsertAudit appends e to the audit log, in the caller's transaction so
 // that the entry and the change it records commit together. It sets e.ID
 // and e.CreatedAt.
@@ -409,8 +413,9 @@ func (tx *Tx) InsertAudit(ctx context.Context, e *AuditEntry) error {
 		return errors.New("store: InsertAudit: action is required")
 	}
 	e.CreatedAt = tx.store.clock()
+	k := tx.store.keys
 	err := tx.queryRow(ctx, "InsertAudit", consoleNullInt(e.StaffID), e.Action, consoleNullInt(e.ReportID),
-		e.Detail, e.IP, tx.time(e.CreatedAt)).Scan(&e.ID)
+		e.Detail, k.sealString(colAuditIP, e.IP), tx.time(e.CreatedAt), k.CurrentID()).Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("store: insert audit entry: %w", err)
 	}
@@ -446,6 +451,9 @@ func (s *Store) AuditSearch(ctx context.Context, f AuditFilter) ([]AuditEntry, e
 			return nil, fmt.Errorf("store: audit page: %w", err)
 		}
 		e.StaffID, e.ReportID = staffID.Int64, reportID.Int64
+		if e.IP, err = s.keys.openString(colAuditIP, e.IP); err != nil {
+			return nil, fmt.Errorf("store: audit page: %w", err)
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -197,7 +197,8 @@ func (tx *Tx) AuditExport(ctx context.Context, staffID int64, scope, detail, ip 
 	if err := tx.queryRow(ctx, "ConsoleMaxReportID").Scan(&maxID); err != nil {
 		return 0, fmt.Errorf("store: audit export: %w", err)
 	}
-	_, err = tx.exec(ctx, "ConsoleAuditExport", scope, maxID, consoleNullInt(staffID), detail, ip, tx.time(tx.store.clock()))
+	k := tx.store.keys
+	_, err = tx.exec(ctx, "ConsoleAuditExport", scope, maxID, consoleNullInt(staffID), detail, k.sealString(colAuditIP, ip), tx.time(tx.store.clock()), k.CurrentID())
 	if err != nil {
 		return 0, fmt.Errorf("store: audit export: %w", err)
 	}

@@ -72,6 +72,7 @@ var sealedTables = []sealedTable{
 	{name: "discord_guilds", key: "guild_id", cols: []string{"updated_by"}},
 	{name: "staff_totp", key: "staff_id", cols: []string{"secret"}, rowAAD: true},
 	{name: "suppressions", key: "id", cols: []string{"address"}, aadTable: "contacts", index: addressIndexOf},
+	{name: "audit_log", key: "id", cols: []string{"ip"}},
 }
 
 // sealedColumn returns the sealed column table.name. It panics (at

@@ -121,6 +121,11 @@ func fillEverySealedColumn(t *testing.T, s *store.Store) (contactID, staffID int
 	if err := s.BeginTOTP(ctx, st.ID, "JBSWY3DPEHPK3PXP"); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.InTx(ctx, func(tx *store.Tx) error {
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: st.ID, Action: "login", IP: "198.51.100.23"})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	return contactID, st.ID
 }
 
@@ -237,6 +242,9 @@ func TestContractRotationCoversEverySealedColumn(t *testing.T) {
 			}
 			if g, err := s3.DiscordGuild(ctx, "g1"); err != nil || g.UpdatedBy != "774411223366998800" {
 				t.Fatalf("guild after rotation: %+v %v", g, err)
+			}
+			if a, err := s3.AuditPage(ctx, 0, 0, 10); err != nil || len(a) == 0 || a[0].IP != "198.51.100.23" {
+				t.Fatalf("audit address after rotation: %+v %v", a, err)
 			}
 			// The suppression was re-indexed: the number is still opted out.
 			err = s3.InTx(ctx, func(tx *store.Tx) error {

@@ -82,6 +82,7 @@ var personal = []string{
 	"Octavian", "Brightwater", // a name in a rights question
 	"after six on weekdays", // the safe times
 	"Marisol Vantongeren",   // the resident's own name, in a staff note
+	"203.0.113.77",          // a client address in the audit log
 }
 
 // TestNoPersonalDataInClear runs a conversation, a Discord conversation, a
@@ -121,6 +122,9 @@ func TestNoPersonalDataInClear(t *testing.T) {
 					Narrative: "again Zebulon", RespondentName: "Zebulon Quartermaine", ContactMethod: store.ContactOther,
 					ContactPhone: "+14125550166", SafeTimes: "after six on weekdays", Consent: true, CommissionID: "pghchr"}
 				if err := tx.InsertReport(ctx, &other); err != nil {
+					return err
+				}
+				if err := tx.InsertAudit(ctx, &store.AuditEntry{Action: "login.unknown", IP: "203.0.113.77"}); err != nil {
 					return err
 				}
 				return tx.InsertReportNote(ctx, &store.ReportNote{ReportID: rep.ID, Body: "Spoke with Marisol Vantongeren"})

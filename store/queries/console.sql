@@ -78,8 +78,8 @@ DELETE FROM sessions WHERE staff_id = $1;
 DELETE FROM sessions WHERE expires_at <= $1;
 
 -- name: InsertAudit
-INSERT INTO audit_log (staff_id, action, report_id, detail, ip, created_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO audit_log (staff_id, action, report_id, detail, ip, created_at, key_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 RETURNING id;
 
 -- name: AuditPage
@@ -190,8 +190,8 @@ SELECT COALESCE(max(id), 0) FROM reports;
 -- name: ConsoleAuditExport
 -- One 'report.export' audit row per report an export will contain: every
 -- report in scope ($1) up to id $2.
-INSERT INTO audit_log (staff_id, action, report_id, detail, ip, created_at)
-SELECT $3, 'report.export', id, $4, $5, $6
+INSERT INTO audit_log (staff_id, action, report_id, detail, ip, created_at, key_id)
+SELECT $3, 'report.export', id, $4, $5, $6, $7
 FROM reports
 WHERE ($1 = '*' OR ($1 = '' AND commission_id IS NULL) OR commission_id = $1)
   AND id <= $2;
