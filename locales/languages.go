@@ -3,6 +3,7 @@ package locales
 import (
 	"fmt"
 	"io/fs"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -27,9 +28,16 @@ type Language struct {
 	Script string `toml:"script"`
 	// SMS is the encoding its SMS are written for: "GSM-7" or "UCS-2".
 	SMS string `toml:"sms"`
-	// SMSAllow lists characters outside GSM-7 that a GSM-7 language
-	// accepts anyway, knowing each makes its message UCS-2.
+	// SMSAllow lists characters outside GSM-7 that a GSM-7 language's
+	// spelling needs and that are always written, knowing each makes its
+	// message UCS-2 (Spanish á í ó ú; French ç ê …). When set, lint refuses
+	// any other character outside GSM-7 in the language's messages.
 	SMSAllow string `toml:"sms_allow"`
+	// Unaccented lists spellings lint refuses in the language's messages
+	// (Go regular expressions): a word whose accent was dropped where the
+	// accent changes the meaning or the word ("MAS" for "MÁS", "Si" for
+	// "Sí"): the accents policy as data, see locales/README.md.
+	Unaccented []string `toml:"unaccented"`
 	// DateOrder is how its speakers write numeric dates: "MDY" or "DMY".
 	DateOrder string `toml:"date_order"`
 	// Discord lists the Discord client locales that show it.
@@ -43,8 +51,9 @@ type Language struct {
 	// kw.intake.status), given here rather than in the message files.
 	Words map[string]string `toml:"words"`
 
-	script *unicode.RangeTable
-	tag    language.Tag
+	script     *unicode.RangeTable
+	tag        language.Tag
+	unaccented []*regexp.Regexp
 }
 
 // Values of Language fields.
@@ -123,6 +132,19 @@ func readLanguages(buf []byte) ([]*Language, error) {
 		}
 		if l.SMS != "GSM-7" && l.SMS != "UCS-2" {
 			return nil, fail("sms is %q: want GSM-7 or UCS-2", l.SMS)
+		}
+		for _, r := range l.SMSAllow {
+			if IsGSM7(r) {
+				return nil, fail("sms_allow: %q is GSM-7 already", r)
+			}
+		}
+		l.unaccented = l.unaccented[:0]
+		for _, pat := range l.Unaccented {
+			re, err := regexp.Compile(pat)
+			if err != nil {
+				return nil, fail("unaccented: %v", err)
+			}
+			l.unaccented = append(l.unaccented, re)
 		}
 		if l.DateOrder != DateMDY && l.DateOrder != DateDMY {
 			return nil, fail("date_order is %q: want %s or %s", l.DateOrder, DateMDY, DateDMY)

@@ -2,9 +2,11 @@ package locales
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // Problem is one finding of `rightsline lint`: where it is, what is wrong,
@@ -56,6 +58,7 @@ const (
 	CheckNoWayBack   = "no-way-back"   // no explicit path to main.menu
 	CheckAnswerCite  = "answer-source" // an answer without source or reviewed date
 	CheckReplyWord   = "reply-word"    // asks for a word the bot would not understand
+	CheckSpelling    = "spelling"      // an accent dropped, or a letter outside the language's spelling
 )
 
 func (p Problem) String() string {
@@ -191,8 +194,44 @@ func (c *Catalog) lintMessage(m, en *Message) []Problem {
 	if stray := StrayChars(c.encoding(m.Lang), m.Text); len(stray) > 0 {
 		ps = append(ps, m.problem(CheckStray, fmt.Sprintf("%s force UCS-2 (70 characters a segment instead of 160): %s", describeRunes(stray), strayFix(stray))))
 	}
+	if info, ok := c.Language(m.Lang); ok {
+		ps = append(ps, lintSpelling(m, info)...)
+	}
 	return ps
 }
+
+// lintSpelling applies a language's accents policy (languages.toml):
+// no spelling from its unaccented list (an accent dropped where it changes
+// the meaning), and, for a GSM-7 language with sms_allow, no character
+// outside GSM-7 in its script but its own letters (a stray one is
+// CheckStray's; another script is a quotation, as on the language menu).
+func lintSpelling(m *Message, info *Language) []Problem {
+	var ps []Problem
+	text := templateAction.ReplaceAllString(m.Text, " ")
+	for _, re := range info.unaccented {
+		if w := re.FindString(text); w != "" {
+			ps = append(ps, m.problem(CheckSpelling, fmt.Sprintf("%q: an accent dropped where it changes the meaning or the word (languages.toml, unaccented %q): write the accent; the message is then budgeted in UCS-2", w, re.String())))
+		}
+	}
+	if info.Encoding() == GSM7 && info.SMSAllow != "" {
+		var odd []rune
+		for _, r := range text {
+			_, stray := strayReplacements[r]
+			// Letters of the language's own script only: a message that
+			// offers another language quotes it (简体中文, ሰላም).
+			if !IsGSM7(r) && !stray && unicode.Is(info.script, r) && !strings.ContainsRune(info.SMSAllow, r) && !slices.Contains(odd, r) {
+				odd = append(odd, r)
+			}
+		}
+		if len(odd) > 0 {
+			ps = append(ps, m.problem(CheckSpelling, fmt.Sprintf("%s: outside GSM-7 and not a letter of %s spelling (sms_allow in languages.toml): it makes the message UCS-2", describeRunes(odd), info.English)))
+		}
+	}
+	return ps
+}
+
+// templateAction matches {{...}}, which lint's spelling checks skip.
+var templateAction = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 // lintOptOut finds SMS opt-out words in a keyword list.
 func lintOptOut(m *Message) []Problem {

@@ -271,3 +271,50 @@ func infoOf(t *testing.T, l Lang) *Language {
 	}
 	return info
 }
+
+// The accents policy of languages.toml: Spanish and French keep their
+// letters outside GSM-7 (sms_allow) and lint refuses a dropped accent
+// where it changes the meaning (unaccented): "MAS", "SI", "¿Qué paso?",
+// "lo revisara", "A DC", "Age". Another language's letters are refused;
+// another script quoted (a language offer) is not; keyword lists are
+// matched, not sent, and may hold both spellings.
+func TestLintSpellingFollowsTheAccentsPolicy(t *testing.T) {
+	bad := map[Lang]map[string]string{
+		Spanish: {"a.more": "Responda MAS.", "a.yes": "Responda SI para confirmar.", "a.what": "¿Qué paso?", "a.review": "Staff lo revisara.", "a.where": "Discriminacion en DC."},
+		French:  {"a.more": "Protégé à DC : Age.", "a.where": "A DC, appelez.", "a.what": "Bogotá."},
+	}
+	good := map[Lang]map[string]string{
+		Spanish: {"a.more": "Responda MÁS.", "a.yes": "Responda SÍ para confirmar.", "a.what": "¿Qué pasó?", "a.review": "Lo revisará.", "a.where": "Si no sabe, Discriminación, 简体中文."},
+		French:  {"a.more": "Protégé à DC : Âge.", "a.where": "À DC, ça va.", "a.what": "Señal, Ç, ça."},
+	}
+	en := map[string]string{"a.more": "More.", "a.yes": "Yes.", "a.what": "What?", "a.review": "Review.", "a.where": "Where.", "kw.more": "more"}
+	texts := func(set map[Lang]map[string]string) *Catalog {
+		return fixture(t, en, func(l Lang, id string, m *Message) *Message {
+			if s, ok := set[l][id]; ok {
+				m.Text = s
+			}
+			if id == "kw.more" && l == Spanish {
+				m.Text = "más, mas"
+			}
+			return m
+		})
+	}
+	ps := only(Lint(texts(bad)), CheckSpelling)
+	got := map[string]bool{}
+	for _, p := range ps {
+		got[string(p.Lang)+" "+p.ID] = true
+	}
+	for l, msgs := range bad {
+		for id := range msgs {
+			if !got[string(l)+" "+id] {
+				t.Errorf("%s %s %q: not flagged; problems: %v", l, id, msgs[id], ps)
+			}
+		}
+	}
+	if len(ps) != len(bad[Spanish])+len(bad[French]) {
+		t.Errorf("want one problem per bad message, got %v", ps)
+	}
+	if ps := only(Lint(texts(good)), CheckSpelling); len(ps) != 0 {
+		t.Errorf("correct spelling flagged: %v", ps)
+	}
+}

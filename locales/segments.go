@@ -100,7 +100,6 @@ func containsRune(rs []rune, r rune) bool {
 	return false
 }
 
-
 // MeasureMessage is MeasureSMS of a catalog message as it is sent: each
 // template action ({{.ref}}) counted as a ten-character value, as lint's
 // budget check counts it.
