@@ -625,6 +625,10 @@ func reopen(t *testing.T, s *store.Store) *store.Store {
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}
+	if s.Dialect() == store.Postgres {
+		s2.DB().SetMaxOpenConns(8) // as storetest caps the first store
+		s2.DB().SetMaxIdleConns(1)
+	}
 	t.Cleanup(func() { _ = s2.Close() })
 	return s2
 }

@@ -174,7 +174,7 @@ type smsInstance struct {
 func startSMS(t *testing.T, dbURL, keys string, ft *faultTwilio, extra ...string) *smsInstance {
 	t.Helper()
 	env := append(os.Environ(), childEnv+"=1", childTwilioEnv+"="+ft.srv.URL,
-		"DATABASE_URL="+dbURL, "DATA_KEYS="+keys, "LISTEN_ADDR=127.0.0.1:0", "LOG_LEVEL="+faultLogLevel(), "LOG_FORMAT=json",
+		"DATABASE_URL="+dbURL, "DB_MAX_OPEN_CONNS=4", "DATA_KEYS="+keys, "LISTEN_ADDR=127.0.0.1:0", "LOG_LEVEL="+faultLogLevel(), "LOG_FORMAT=json",
 		"DRAIN_TIMEOUT=0", "DB_STARTUP_TIMEOUT=30s",
 		"TWILIO_ACCOUNT_SID="+faultAccount, "TWILIO_AUTH_TOKEN="+faultToken, "TWILIO_FROM="+faultFrom, "PUBLIC_BASE_URL="+faultBase,
 		"SMS_RATE_LIMIT_PER_MINUTE=100000", "OUTBOX_PER_ADDRESS_PER_MINUTE=100000", "OUTBOX_POLL_INTERVAL=200ms",

@@ -205,7 +205,7 @@ func startInstance(t *testing.T, dbURL, discordURL, keys string) *instance {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "serve")
 	cmd.Env = append(os.Environ(), childEnv+"=1", childDiscordEnv+"="+discordURL,
-		"DATABASE_URL="+dbURL, "DATA_KEYS="+keys, "LISTEN_ADDR=127.0.0.1:0", "LOG_LEVEL=warn", "LOG_FORMAT=json", "DRAIN_TIMEOUT=0",
+		"DATABASE_URL="+dbURL, "DB_MAX_OPEN_CONNS=4", "DATA_KEYS="+keys, "LISTEN_ADDR=127.0.0.1:0", "LOG_LEVEL=warn", "LOG_FORMAT=json", "DRAIN_TIMEOUT=0",
 		"DISCORD_APP_ID=900000000000000001", "DISCORD_PUBLIC_KEY="+strings.Repeat("ab", 32), "DISCORD_BOT_TOKEN=test-token",
 		"TWILIO_ACCOUNT_SID=", "TWILIO_AUTH_TOKEN=")
 	stdout, _ := cmd.StdoutPipe()

@@ -114,6 +114,12 @@ func openPostgres(ctx context.Context, t testing.TB) *store.Store {
 		t.Fatalf("storetest: open postgres store: %v", err)
 	}
 	s.DB().SetMaxOpenConns(pgMaxOpenConns)
+	// Contract tests open their store, then pause in t.Parallel until a
+	// slot is free; without this every paused test would hold its idle
+	// connections and a full go test ./... runs the shared server out of
+	// max_connections ("too many clients").
+	s.DB().SetMaxIdleConns(1)
+	s.DB().SetConnMaxIdleTime(time.Second)
 	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
