@@ -22,7 +22,7 @@ const sendTimeout = 15 * time.Second
 // Twilio's REST API, api.CreateMessage. Register it with the outbox
 // dispatcher for Channel.
 type Sender struct {
-	cfg  Config
+	cfg Config
 	// rest is the 2010 REST API's service alone: twilio-go's root
 	// RestClient links every Twilio product's API, close to half the
 	// binary, for the one call made here.

@@ -39,13 +39,13 @@ const MaxBody = 64 << 10
 
 // Handler serves the Twilio webhooks. It is safe for concurrent use.
 type Handler struct {
-	cfg       Config
-	rt        *bot.Runtime
-	st        *store.Store
-	cat       *locales.Catalog
-	log       *slog.Logger
-	signer    *signer
-	now       func() time.Time
+	cfg    Config
+	rt     *bot.Runtime
+	st     *store.Store
+	cat    *locales.Catalog
+	log    *slog.Logger
+	signer *signer
+	now    func() time.Time
 
 	// Spool, if set, keeps the inbound messages the database cannot take
 	// (see spool.go); without it such a webhook is answered 500.
@@ -71,13 +71,13 @@ func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*
 		log = slog.Default()
 	}
 	h := &Handler{
-		cfg:       cfg,
-		rt:        rt,
-		st:        rt.Store,
-		cat:       cat,
-		log:       log.With("channel", Channel),
-		signer:    newSigner(cfg.AuthToken),
-		now:       time.Now,
+		cfg:    cfg,
+		rt:     rt,
+		st:     rt.Store,
+		cat:    cat,
+		log:    log.With("channel", Channel),
+		signer: newSigner(cfg.AuthToken),
+		now:    time.Now,
 	}
 	rt.Register(h.channel())
 	return h, nil
