@@ -81,15 +81,7 @@ func (tx *Tx) InsertMessage(ctx context.Context, m *Message) error {
 	if m.Channel == "" {
 		return errors.New("store: InsertMessage: channel must not be empty")
 	}
-	at := m.CreatedAt
-	if at.IsZero() {
-		at = tx.store.clock()
-	}
-	at = normTime(at)
-	var ext sql.NullString
-	if m.ExternalID != "" {
-		ext = sql.NullString{String: m.ExternalID, Valid: true}
-	}
+	at, ext := tx.stampAndExternal(m)
 	var reply sql.NullInt64
 	if m.InReplyTo != 0 {
 		reply = sql.NullInt64{Int64: m.InReplyTo, Valid: true}
@@ -251,4 +243,19 @@ func (tx *Tx) InsertReplies(ctx context.Context, msgs []Message) error {
 		tx.note(func(o Observer) { o.MessageStored(channel, DirectionOut) })
 	}
 	return nil
+}
+
+// stampAndExternal returns m's creation time (now if unset), normalised as
+// stored, and its provider id as a nullable column: what every insert of
+// an inbound or outbound message writes.
+func (tx *Tx) stampAndExternal(m *Message) (time.Time, sql.NullString) {
+	at := m.CreatedAt
+	if at.IsZero() {
+		at = tx.store.clock()
+	}
+	var ext sql.NullString
+	if m.ExternalID != "" {
+		ext = sql.NullString{String: m.ExternalID, Valid: true}
+	}
+	return normTime(at), ext
 }

@@ -44,15 +44,7 @@ func (tx *Tx) RecordStep(ctx context.Context, in *Message, state []byte, stateAt
 	}
 
 	k := tx.store.keys
-	at := in.CreatedAt
-	if at.IsZero() {
-		at = tx.store.clock()
-	}
-	at = normTime(at)
-	var ext sql.NullString
-	if in.ExternalID != "" {
-		ext = sql.NullString{String: in.ExternalID, Valid: true}
-	}
+	at, ext := tx.stampAndExternal(in)
 	if state == nil {
 		state = []byte{}
 	}
