@@ -52,8 +52,11 @@ type Inbound struct {
 	// Command is a channel command for the interceptors ("status" for
 	// /status), with its argument.
 	Command, Arg string
-	// Media is the number of attachments (an MMS photo).
-	Media int
+	// Media are the attachments (MMS photos, a Discord attachment), at
+	// most MaxMedia, already checked by the channel (Twilio's media URLs
+	// only on Twilio's hosts). The runtime stores them with the message,
+	// in its transaction, for the media pipeline to fetch.
+	Media []Media
 
 	// State, when set, is the state the person answered (the state a
 	// button, select menu or form was offered in). If the conversation

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -40,6 +41,19 @@ type Config struct {
 	// RateLimitPerMinute is per sender, counted in the store and shared
 	// by every instance; 0 means DefaultRateLimitPerMinute.
 	RateLimitPerMinute int
+	// MediaBaseURL is the scheme and host an inbound MediaUrl must have
+	// (TWILIO_MEDIA_BASE_URL); "" means DefaultMediaBaseURL, Twilio's API.
+	// Only tests change it, to a fake Twilio on loopback: Check refuses
+	// plain http anywhere else.
+	MediaBaseURL string
+}
+
+// mediaBase is the media host inbound media URLs must be on.
+func (c Config) mediaBase() string {
+	if c.MediaBaseURL == "" {
+		return DefaultMediaBaseURL
+	}
+	return strings.TrimRight(c.MediaBaseURL, "/")
 }
 
 // Enabled reports whether any Twilio setting is present; a partial
@@ -67,6 +81,9 @@ func (c Config) Check() error {
 	} else if u, err := url.Parse(c.PublicBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 		errs = append(errs, fmt.Errorf("PUBLIC_BASE_URL must be a scheme and host such as https://rightsline.example.org"))
 	}
+	if c.MediaBaseURL != "" && !MediaBaseOK(c.MediaBaseURL) {
+		errs = append(errs, errors.New("TWILIO_MEDIA_BASE_URL must be an https scheme and host (or http on loopback, for tests)"))
+	}
 	if c.RateLimitPerMinute < 0 {
 		errs = append(errs, errors.New("SMS_RATE_LIMIT_PER_MINUTE must be positive"))
 	}
@@ -74,6 +91,23 @@ func (c Config) Check() error {
 		return fmt.Errorf("sms: %w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// MediaBaseOK reports whether base can be a media host: https and a
+// host, or plain http only on a loopback address (a test's fake Twilio).
+func MediaBaseOK(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		ip := net.ParseIP(u.Hostname())
+		return u.Hostname() == "localhost" || ip != nil && ip.IsLoopback()
+	}
+	return false
 }
 
 func (c Config) rateLimit() int {

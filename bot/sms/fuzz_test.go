@@ -41,9 +41,14 @@ func FuzzParseForms(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if in, err := parseInbound(v, testAccount); err == nil {
-			if !validSid(in.MessageSid, "SM", "MM") || in.From == "" || len(in.From) > 64 || in.NumMedia < 0 || in.NumMedia > 100 {
+		if in, err := parseInbound(v, Config{AccountSID: testAccount}); err == nil {
+			if !validSid(in.MessageSid, "SM", "MM") || in.From == "" || len(in.From) > 64 || in.NumMedia < 0 || in.NumMedia > 10 || len(in.Media) != in.NumMedia {
 				t.Fatalf("parseInbound(%q) accepted %+v", raw, in)
+			}
+			for _, m := range in.Media {
+				if !mediaURLOK(m.URL, DefaultMediaBaseURL, testAccount) {
+					t.Fatalf("parseInbound(%q) accepted media URL %q", raw, m.URL)
+				}
 			}
 			if in.AccountSid != "" && in.AccountSid != testAccount {
 				t.Fatalf("parseInbound(%q) accepted another account", raw)

@@ -122,6 +122,28 @@ func inbound(from, body, sid string) url.Values {
 	}
 }
 
+// mediaSeq numbers test media SIDs.
+var mediaSeq atomic.Int64
+
+// withMedia adds n media of type ct to a raw inbound form as Twilio does
+// (NumMedia, MediaUrl<i>, MediaContentType<i>) on base, the media host
+// (DefaultMediaBaseURL or a fake Twilio's URL), and returns the URLs.
+func withMedia(form url.Values, base, ct string, n int) []string {
+	sid := form.Get("MessageSid")
+	form.Set("MessageSid", "MM"+sid[2:])
+	form.Set("SmsMessageSid", "MM"+sid[2:])
+	form.Set("SmsSid", "MM"+sid[2:])
+	form.Set("NumMedia", fmt.Sprint(n))
+	var urls []string
+	for i := range n {
+		u := fmt.Sprintf("%s/2010-04-01/Accounts/%s/Messages/MM%s/Media/ME%032x", base, testAccount, sid[2:], mediaSeq.Add(1))
+		form.Set(fmt.Sprintf("MediaUrl%d", i), u)
+		form.Set(fmt.Sprintf("MediaContentType%d", i), ct)
+		urls = append(urls, u)
+	}
+	return urls
+}
+
 // statusForm is a raw Twilio status callback.
 func statusCallback(sid, status, errorCode, to string) url.Values {
 	v := url.Values{

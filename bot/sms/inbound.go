@@ -17,7 +17,7 @@ func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	form, err := parseInbound(values, h.cfg.AccountSID)
+	form, err := parseInbound(values, h.cfg)
 	if err != nil {
 		h.log.Warn("sms: inbound webhook malformed", "err", err)
 		http.Error(w, "malformed webhook form", http.StatusBadRequest)
@@ -51,7 +51,7 @@ func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
 // to send back: the replies joined into one message, as the runtime
 // stored them.
 func (h *Handler) receive(ctx context.Context, f inboundForm) ([]string, error) {
-	out, err := h.rt.Handle(ctx, bot.Inbound{Channel: Channel, Address: f.From, Text: f.Body, Media: f.NumMedia, ExternalID: f.MessageSid})
+	out, err := h.rt.Handle(ctx, bot.Inbound{Channel: Channel, Address: f.From, Text: f.Body, Media: f.Media, ExternalID: f.MessageSid})
 	if err != nil {
 		return nil, err
 	}

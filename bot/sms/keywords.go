@@ -140,7 +140,7 @@ func empty(_ context.Context, t *bot.Turn) (bot.Verdict, error) {
 	if t.Contact.OptedOut {
 		return bot.Verdict{Handled: true}, nil
 	}
-	if t.In.Media > 0 {
+	if t.In.MediaCount() > 0 {
 		return reply(t, "sms.media_only", "")
 	}
 	return reply(t, "sms.empty", "")

@@ -42,9 +42,7 @@ func TestOddInput(t *testing.T) {
 			f.setLang(phone, locales.English)
 			form := inbound(phone, tc.body, newSid())
 			if tc.numMedia != "" {
-				form.Set("NumMedia", tc.numMedia)
-				form.Set("MediaUrl0", "https://api.twilio.com/2010-04-01/Accounts/"+testAccount+"/Messages/x/Media/y")
-				form.Set("MediaContentType0", "image/jpeg")
+				withMedia(form, DefaultMediaBaseURL, "image/jpeg", int(tc.numMedia[0]-'0'))
 			}
 			rec := f.signed(InboundPath, form)
 			if rec.Code != 200 {

@@ -37,7 +37,7 @@ func (h *Handler) commitContext(r *http.Request) (context.Context, context.Cance
 // back. A 500 instead would leave the message to Twilio's retries, which
 // by default are one retry of a connection failure only.
 func (h *Handler) spool(w http.ResponseWriter, f inboundForm, cause error) {
-	rec := spool.Record{Channel: Channel, Address: f.From, Text: f.Body, Media: f.NumMedia, ExternalID: f.MessageSid, At: h.now().UTC()}
+	rec := spool.Record{Channel: Channel, Address: f.From, Text: f.Body, Media: f.Media, ExternalID: f.MessageSid, At: h.now().UTC()}
 	if err := h.Spool.Write(rec); err != nil {
 		h.stage("failed")
 		h.log.Error("sms: the database cannot take the message and the spool cannot either", "db_err", cause, "err", err)

@@ -26,16 +26,18 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/store"
 )
 
 // Record is one inbound message as the channel received it.
 type Record struct {
 	Channel string `json:"channel"`
-	// Address, Text: personal data, sealed on disk.
-	Address string `json:"address"`
-	Text    string `json:"text"`
-	Media   int    `json:"media,omitempty"`
+	// Address, Text, Media: personal data, sealed on disk (the whole
+	// record is sealed).
+	Address string      `json:"address"`
+	Text    string      `json:"text"`
+	Media   []bot.Media `json:"media,omitempty"`
 	// ExternalID is the provider's message id (Twilio MessageSid): the
 	// replay's key against doubles.
 	ExternalID string    `json:"external_id"`

@@ -1,12 +1,16 @@
 package spool_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/bot/spool"
 	"github.com/rightsline/rightsline/store"
 )
@@ -64,5 +68,37 @@ func TestSpoolOrderFailuresAndKeys(t *testing.T) {
 	}
 	if other.Len() != 0 || other.Unreadable() != 2 {
 		t.Fatalf("opened with other keys: %d pending, %d set aside; want 0 and 2", other.Len(), other.Unreadable())
+	}
+}
+
+// A record's media come back from the sealed file as written, and the
+// file holds neither the URL nor the address in clear.
+func TestSpoolKeepsMediaSealed(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "spool")
+	s, err := spool.Open(dir, store.EphemeralKeys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rec("+15550001234", "photos", "m")
+	r.Media = []bot.Media{{URL: "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", ContentType: "image/jpeg"}, {URL: "https://api.twilio.com/x/ME2", ContentType: "application/pdf"}}
+	if err := s.Write(r); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.msg"))
+	if len(files) != 1 {
+		t.Fatalf("%d files", len(files))
+	}
+	raw, _ := os.ReadFile(files[0])
+	for _, clear := range []string{"api.twilio.com", "ME1", "+15550001234", "image/jpeg"} {
+		if bytes.Contains(raw, []byte(clear)) {
+			t.Fatalf("spool file holds %q in clear", clear)
+		}
+	}
+	var got spool.Record
+	if _, err := s.Replay(t.Context(), func(_ context.Context, r spool.Record) error { got = r; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Media, r.Media) {
+		t.Fatalf("media = %+v; want %+v", got.Media, r.Media)
 	}
 }

@@ -70,6 +70,9 @@ type config struct {
 	TwilioMessagingServiceSID string
 	TwilioAdvancedOptOut      bool
 	SMSRateLimitPerMinute     int
+	// TwilioMediaBaseURL is the host inbound MediaUrl<i> must be on;
+	// "" means https://api.twilio.com. Tests point it at a fake Twilio.
+	TwilioMediaBaseURL string
 
 	DiscordAppID     string
 	DiscordPublicKey string
@@ -279,6 +282,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		TwilioMessagingServiceSID: r.str("TWILIO_MESSAGING_SERVICE_SID", ""),
 		TwilioAdvancedOptOut:      r.boolean("TWILIO_ADVANCED_OPT_OUT", false),
 		SMSRateLimitPerMinute:     r.integer("SMS_RATE_LIMIT_PER_MINUTE", 20),
+		TwilioMediaBaseURL:        r.str("TWILIO_MEDIA_BASE_URL", ""),
 
 		DiscordAppID:     r.str("DISCORD_APP_ID", ""),
 		DiscordPublicKey: r.str("DISCORD_PUBLIC_KEY", ""),

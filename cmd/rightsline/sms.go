@@ -23,6 +23,7 @@ func smsConfig(cfg config) sms.Config {
 		PublicBaseURL:       cfg.PublicBaseURL,
 		AdvancedOptOut:      cfg.TwilioAdvancedOptOut,
 		RateLimitPerMinute:  cfg.SMSRateLimitPerMinute,
+		MediaBaseURL:        cfg.TwilioMediaBaseURL,
 	}
 }
 
