@@ -1,10 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -61,8 +65,10 @@ func (s Staff) IsAdmin() bool { return s.Role == RoleAdmin }
 var ErrInvalidStaff = errors.New("store: invalid staff record")
 
 // scanStaff reads the columns id, email, name, password_hash, role,
-// commission_id, active, failed_logins, locked_until, created_at.
-func scanStaff(row interface{ Scan(...any) error }) (Staff, error) {
+// commission_id, active, failed_logins, locked_until, created_at,
+// must_change_password, time_zone, lang, and opens the sealed e-mail and
+// name.
+func scanStaff(k *Keys, row interface{ Scan(...any) error }) (Staff, error) {
 	var st Staff
 	var commission sql.NullString
 	err := row.Scan(&st.ID, &st.Email, &st.Name, &st.PasswordHash, &st.Role, &commission,
@@ -70,8 +76,101 @@ func scanStaff(row interface{ Scan(...any) error }) (Staff, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return Staff{}, ErrNotFound
 	}
+	if err != nil {
+		return Staff{}, err
+	}
 	st.CommissionID = commission.String
-	return st, err
+	return st, openStaff(k, &st)
+}
+
+// Staff e-mail addresses and names are personal data: sealed like every
+// personal field. A member is found at sign-in by email_hash, the keyed
+// index of the normalised address (staffEmailIndex).
+var (
+	colStaffEmail = sealedColumn("staff", "email")
+	colStaffName  = sealedColumn("staff", "name")
+)
+
+// NormalizeStaffEmail is the form a staff e-mail is stored and looked up
+// in: trimmed and lower-cased.
+func NormalizeStaffEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// staffEmailIndex is the keyed index a member is found by at sign-in.
+func (k *Keys) staffEmailIndex(email string) string {
+	return k.Index("staff-email", NormalizeStaffEmail(email))
+}
+
+// staffEmailIndexOf is staff.email_hash, for rotation.
+var staffEmailIndexOf = &keyedIndex{col: "email_hash",
+	digest: func(k *Keys, _ []string, opened map[string]string) string {
+		return k.staffEmailIndex(opened["email"])
+	}}
+
+// openStaff opens a member's sealed e-mail and name in place.
+func openStaff(k *Keys, st *Staff) error {
+	var err error
+	if st.Email, err = k.openString(colStaffEmail, st.Email); err != nil {
+		return err
+	}
+	st.Name, err = k.openString(colStaffName, st.Name)
+	return err
+}
+
+// StaffRef is how a text stored in the database (an audit detail, a
+// report event) names a staff member: by id, never by e-mail or name.
+// Reads (AuditSearch, ReportEvents) render it as the member's e-mail.
+func StaffRef(id int64) string { return "staff#" + strconv.FormatInt(id, 10) }
+
+// staffRefPattern matches StaffRef's output.
+var staffRefPattern = regexp.MustCompile(`staff#[0-9]+`)
+
+// staffLabels returns every member's opened e-mail by id, for rendering
+// StaffRef in texts; staff lists are small.
+func (s *Store) staffLabels(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.queryRows(ctx, "StaffLabels")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var email string
+		if err := rows.Scan(&id, &email); err != nil {
+			return nil, err
+		}
+		if email, err = s.keys.openString(colStaffEmail, email); err != nil {
+			return nil, err
+		}
+		out[id] = email
+	}
+	return out, rows.Err()
+}
+
+// renderStaffRefs replaces every StaffRef in the texts with the member's
+// e-mail (a member no longer known stays "staff#<id>"). It reads the staff
+// list only when some text holds a reference.
+func (s *Store) renderStaffRefs(ctx context.Context, texts ...*string) error {
+	var labels map[int64]string
+	for _, t := range texts {
+		if !strings.Contains(*t, "staff#") {
+			continue
+		}
+		if labels == nil {
+			var err error
+			if labels, err = s.staffLabels(ctx); err != nil {
+				return fmt.Errorf("store: staff labels: %w", err)
+			}
+		}
+		*t = staffRefPattern.ReplaceAllStringFunc(*t, func(ref string) string {
+			id, err := strconv.ParseInt(strings.TrimPrefix(ref, "staff#"), 10, 64)
+			if l, ok := labels[id]; ok && err == nil {
+				return l
+			}
+			return ref
+		})
+	}
+	return nil
 }
 
 // consoleNullTime scans a nullable time column; NULL becomes the zero time.
@@ -100,7 +199,7 @@ func consoleNullInt(n int64) sql.NullInt64 {
 // write, so the database's CHECK constraint is a second line, not the
 // first.
 func validateStaff(st *Staff) error {
-	st.Email = strings.ToLower(strings.TrimSpace(st.Email))
+	st.Email = NormalizeStaffEmail(st.Email)
 	switch {
 	case st.Email == "" || !strings.Contains(st.Email, "@"):
 		return fmt.Errorf("%w: email %q is not an address", ErrInvalidStaff, st.Email)
@@ -127,8 +226,21 @@ func (tx *Tx) InsertStaff(ctx context.Context, st *Staff) error {
 	}
 	st.Active = true
 	st.CreatedAt = tx.store.clock()
-	err := tx.queryRow(ctx, "InsertStaff", st.Email, st.Name, st.PasswordHash, st.Role,
-		consoleNullString(st.CommissionID), st.Active, tx.time(st.CreatedAt), st.MustChangePassword).Scan(&st.ID)
+	k := tx.store.keys
+	// The unique index catches the current digest; a member indexed under
+	// an older index key (until rotation) or not sealed yet is checked here.
+	for _, h := range append(k.olderIndexes("staff-email", st.Email), "") {
+		var n int
+		if err := tx.queryRow(ctx, "StaffEmailTaken", h, st.Email).Scan(&n); err != nil {
+			return fmt.Errorf("store: insert staff: %w", err)
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: staff email", ErrDuplicate)
+		}
+	}
+	err := tx.queryRow(ctx, "InsertStaff", k.sealString(colStaffEmail, st.Email), k.sealString(colStaffName, st.Name), st.PasswordHash, st.Role,
+		consoleNullString(st.CommissionID), st.Active, tx.time(st.CreatedAt), st.MustChangePassword,
+		k.CurrentID(), k.staffEmailIndex(st.Email), k.IndexID()).Scan(&st.ID)
 	if IsUniqueViolation(err) {
 		return fmt.Errorf("%w: staff email", ErrDuplicate)
 	}
@@ -145,8 +257,25 @@ func (s *Store) InsertStaff(ctx context.Context, st *Staff) error {
 
 // StaffByEmail returns the staff member with this email (compared
 // lower-cased), or ErrNotFound.
+// The address is found through its keyed index (email_hash): during an
+// index-key rotation under the older keys' digests first, then the
+// current one; a member written before sealing by the address itself.
 func (s *Store) StaffByEmail(ctx context.Context, email string) (Staff, error) {
-	st, err := scanStaff(s.queryRow(ctx, "StaffByEmail", strings.ToLower(strings.TrimSpace(email))))
+	email = NormalizeStaffEmail(email)
+	if email == "" {
+		return Staff{}, ErrNotFound
+	}
+	for _, h := range s.keys.lookupIndexes("staff-email", email) {
+		st, err := scanStaff(s.keys, s.queryRow(ctx, "StaffByEmail", h))
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return Staff{}, fmt.Errorf("store: staff by email: %w", err)
+		}
+		return st, nil
+	}
+	st, err := scanStaff(s.keys, s.queryRow(ctx, "StaffByLegacyEmail", email))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Staff{}, fmt.Errorf("store: staff by email: %w", err)
 	}
@@ -155,7 +284,7 @@ func (s *Store) StaffByEmail(ctx context.Context, email string) (Staff, error) {
 
 // StaffByID returns the staff member with this id, or ErrNotFound.
 func (s *Store) StaffByID(ctx context.Context, id int64) (Staff, error) {
-	st, err := scanStaff(s.queryRow(ctx, "StaffByID", id))
+	st, err := scanStaff(s.keys, s.queryRow(ctx, "StaffByID", id))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Staff{}, fmt.Errorf("store: staff by id: %w", err)
 	}
@@ -164,22 +293,31 @@ func (s *Store) StaffByID(ctx context.Context, id int64) (Staff, error) {
 
 // StaffByID returns the staff member with this id, or ErrNotFound.
 func (tx *Tx) StaffByID(ctx context.Context, id int64) (Staff, error) {
-	st, err := scanStaff(tx.queryRow(ctx, "StaffByID", id))
+	st, err := scanStaff(tx.store.keys, tx.queryRow(ctx, "StaffByID", id))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Staff{}, fmt.Errorf("store: staff by id: %w", err)
 	}
 	return st, err
 }
 
-// ListStaff returns every staff member, ordered by email.
+// ListStaff returns every staff member, ordered by email (sorted here,
+// after opening: the database holds them sealed).
 func (s *Store) ListStaff(ctx context.Context) ([]Staff, error) {
-	return s.staffList(ctx, "ListStaff")
+	out, err := s.staffList(ctx, "ListStaff")
+	slices.SortFunc(out, func(a, b Staff) int { return cmp.Or(strings.Compare(a.Email, b.Email), cmp.Compare(a.ID, b.ID)) })
+	return out, err
 }
 
 // AssignableStaff returns the active staff of commissionID plus all active
 // admins: the people a report of that commission may be assigned to.
+//
+// They are ordered by name, then e-mail.
 func (s *Store) AssignableStaff(ctx context.Context, commissionID string) ([]Staff, error) {
-	return s.staffList(ctx, "StaffOfCommission", commissionID)
+	out, err := s.staffList(ctx, "StaffOfCommission", commissionID)
+	slices.SortFunc(out, func(a, b Staff) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Email, b.Email), cmp.Compare(a.ID, b.ID))
+	})
+	return out, err
 }
 
 func (s *Store) staffList(ctx context.Context, name string, args ...any) ([]Staff, error) {
@@ -190,7 +328,7 @@ func (s *Store) staffList(ctx context.Context, name string, args ...any) ([]Staf
 	defer rows.Close()
 	out := []Staff{}
 	for rows.Next() {
-		st, err := scanStaff(rows)
+		st, err := scanStaff(s.keys, rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: list staff: %w", err)
 		}
@@ -350,6 +488,9 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (Sessi
 		return Session{}, Staff{}, fmt.Errorf("store: session: %w", err)
 	}
 	st.CommissionID = commission.String
+	if err := openStaff(s.keys, &st); err != nil {
+		return Session{}, Staff{}, fmt.Errorf("store: session: %w", err)
+	}
 	return sess, st, nil
 }
 
@@ -395,7 +536,8 @@ type AuditEntry struct {
 	// ReportID is the report acted on; 0 if none.
 	ReportID int64
 	// Detail says more, without personal data (no narratives or phone
-	// numbers; a status change, a note's id).
+	// numbers; a status change, a note's id). A staff member is named by
+	// StaffRef, which AuditSearch renders as their e-mail.
 	Detail    string
 	IP        string
 	CreatedAt time.Time
@@ -454,9 +596,23 @@ func (s *Store) AuditSearch(ctx context.Context, f AuditFilter) ([]AuditEntry, e
 		if e.IP, err = s.keys.openString(colAuditIP, e.IP); err != nil {
 			return nil, fmt.Errorf("store: audit page: %w", err)
 		}
+		if e.StaffEmail, err = s.keys.openString(colStaffEmail, e.StaffEmail); err != nil {
+			return nil, fmt.Errorf("store: audit page: %w", err)
+		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: audit page: %w", err)
+	}
+	rows.Close()
+	details := make([]*string, len(out))
+	for i := range out {
+		details[i] = &out[i].Detail
+	}
+	if err := s.renderStaffRefs(ctx, details...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // SetCommissionActive opens or closes a commission to new reports (an

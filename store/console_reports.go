@@ -337,6 +337,12 @@ func (s *Store) ReportNotes(ctx context.Context, reportID int64) ([]ReportNote, 
 		if n.Body, err = s.keys.openString(aadNoteBody, n.Body); err != nil {
 			return nil, fmt.Errorf("store: report notes: %w", err)
 		}
+		if n.StaffName, err = s.keys.openString(colStaffName, n.StaffName); err != nil {
+			return nil, fmt.Errorf("store: report notes: %w", err)
+		}
+		if n.StaffEmail, err = s.keys.openString(colStaffEmail, n.StaffEmail); err != nil {
+			return nil, fmt.Errorf("store: report notes: %w", err)
+		}
 		out = append(out, n)
 	}
 	return out, rows.Err()
@@ -359,8 +365,10 @@ type ReportEvent struct {
 	Kind       string // EventStatus, EventAssign or EventUpdate
 	FromStatus string
 	ToStatus   string
-	Detail     string
-	CreatedAt  time.Time
+	// Detail names a staff member by StaffRef, never by e-mail or name;
+	// ReportEvents renders the reference as the member's e-mail.
+	Detail    string
+	CreatedAt time.Time
 }
 
 // InsertReportEvent stores e and sets e.ID and e.CreatedAt.
@@ -393,7 +401,21 @@ func (s *Store) ReportEvents(ctx context.Context, reportID int64) ([]ReportEvent
 			return nil, fmt.Errorf("store: report events: %w", err)
 		}
 		e.StaffID = staffID.Int64
+		if e.StaffEmail, err = s.keys.openString(colStaffEmail, e.StaffEmail); err != nil {
+			return nil, fmt.Errorf("store: report events: %w", err)
+		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: report events: %w", err)
+	}
+	rows.Close()
+	details := make([]*string, len(out))
+	for i := range out {
+		details[i] = &out[i].Detail
+	}
+	if err := s.renderStaffRefs(ctx, details...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -27,7 +27,10 @@ var migrationFiles embed.FS
 // 00010 first appears. On Postgres a session advisory lock, keyed by the
 // current schema, keeps concurrently starting processes from migrating the
 // same schema at once.
-func migrate(ctx context.Context, db *sql.DB, d Dialect) error {
+func migrate(ctx context.Context, db *sql.DB, d Dialect) error { return migrateTo(ctx, db, d, 0) }
+
+// migrateTo applies the pending migrations up to version (0: all).
+func migrateTo(ctx context.Context, db *sql.DB, d Dialect, version int64) error {
 	fsys, err := fs.Sub(migrationFiles, "migrations/"+d.String())
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
@@ -65,7 +68,11 @@ func migrate(ctx context.Context, db *sql.DB, d Dialect) error {
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	up := p.Up
+	if version > 0 {
+		up = func(ctx context.Context) ([]*goose.MigrationResult, error) { return p.UpTo(ctx, version) }
+	}
+	if _, err := up(ctx); err != nil {
 		return fmt.Errorf("store: migrate %s: %w", d, err)
 	}
 	return nil

@@ -177,7 +177,7 @@ func (tx *Tx) InsertReport(ctx context.Context, r *Report) error {
 		r.ContactMethod, sealed.ContactPhone, sealed.SafeTimes, r.Consent,
 		r.CommissionID, r.RouteRule, r.RouteReason, r.Referral, r.Deadline,
 		r.Status, r.CloseReason, assigned, timeArg(tx.store.dialect, at),
-		r.FirstMessageID, r.LastMessageID, k.CurrentID(), k.RespondentKey(r.RespondentName)).Scan(&id)
+		r.FirstMessageID, r.LastMessageID, k.CurrentID(), k.RespondentKey(r.RespondentName), k.IndexID()).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrDuplicate
 	}

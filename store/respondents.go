@@ -216,7 +216,7 @@ func (s *Store) keyRespondentBatch(ctx context.Context, after int64) (n int, las
 			if err != nil {
 				return err
 			}
-			if _, err := tx.exec(ctx, "SetRespondentKey", r.id, s.keys.RespondentKey(name)); err != nil {
+			if _, err := tx.exec(ctx, "SetRespondentKey", r.id, s.keys.RespondentKey(name), s.keys.IndexID()); err != nil {
 				return err
 			}
 			n, last = n+1, r.id

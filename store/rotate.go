@@ -67,12 +67,14 @@ var sealedTables = []sealedTable{
 	{name: "conversations", key: "contact_id", cols: []string{"state"}, blob: true},
 	{name: "messages", key: "id", cols: []string{"body"}},
 	{name: "outbox", key: "id", cols: []string{"address", "body"}},
-	{name: "reports", key: "id", cols: []string{"narrative", "respondent_name", "contact_phone", "safe_times"}},
+	{name: "reports", key: "id", cols: []string{"narrative", "respondent_name", "contact_phone", "safe_times"}, index: respondentIndexOf},
 	{name: "report_notes", key: "id", cols: []string{"body"}},
 	{name: "discord_guilds", key: "guild_id", cols: []string{"updated_by"}},
 	{name: "staff_totp", key: "staff_id", cols: []string{"secret"}, rowAAD: true},
 	{name: "suppressions", key: "id", cols: []string{"address"}, aadTable: "contacts", index: addressIndexOf},
 	{name: "audit_log", key: "id", cols: []string{"ip"}},
+	{name: "staff", key: "id", cols: []string{"email", "name"}, index: staffEmailIndexOf},
+	{name: "translation_edits", key: "id", cols: []string{"staff_name"}},
 }
 
 // sealedColumn returns the sealed column table.name. It panics (at
@@ -164,12 +166,42 @@ func (s *Store) RotateKeys(ctx context.Context, batch int, progress func(table s
 }
 
 // sealLegacyContacts seals the contacts written before encryption and
-// gives them their address index, so that lookups by address find them.
-// Open runs it; it costs one query when there are none.
+// gives them their address index, so that lookups by address find them;
+// likewise the staff written before their e-mail and name were sealed
+// (migration 00095: found by their e-mail until then) and the signatures
+// of translation edits. Open runs it; it costs one query a table when
+// there are none. Several instances starting at once are safe: on
+// Postgres each batch locks its rows and a row another instance sealed
+// meanwhile no longer matches.
 func (s *Store) sealLegacyContacts(ctx context.Context) error {
-	_, err := s.resealTable(ctx, sealedTables[0], "address_hash IS NULL AND (key_id <> $1 OR index_key_id <> $3)", RotateBatch, nil)
-	return err
+	for _, l := range []struct{ table, where string }{
+		{"contacts", "address_hash IS NULL AND (key_id <> $1 OR index_key_id <> $3)"},
+		{"staff", "email_hash IS NULL AND (key_id <> $1 OR index_key_id <> $3)"},
+		{"translation_edits", "key_id = '' AND key_id <> $1"},
+	} {
+		if _, err := s.resealTable(ctx, tableOf(l.table), l.where, RotateBatch, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// tableOf returns the sealedTables entry of name.
+func tableOf(name string) sealedTable {
+	for _, t := range sealedTables {
+		if t.name == name {
+			return t
+		}
+	}
+	panic("store: " + name + " is not in sealedTables")
+}
+
+// respondentIndexOf is reports.respondent_key, the keyed index of a
+// report's normalised respondent name (Keys.RespondentKey).
+var respondentIndexOf = &keyedIndex{col: "respondent_key",
+	digest: func(k *Keys, _ []string, opened map[string]string) string {
+		return k.RespondentKey(opened["respondent_name"])
+	}}
 
 // resealTable rewrites the rows of t matching where (with $1 bound to the
 // current key id, $3 to the current index key id), in batches ordered by

@@ -122,6 +122,10 @@ func fillEverySealedColumn(t *testing.T, s *store.Store) (contactID, staffID int
 		t.Fatal(err)
 	}
 	if err := s.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertTranslationEdit(ctx, &store.TranslationEdit{Lang: "am", MessageID: "common.help", Text: "ሀ", SourceHash: "h",
+			Status: store.TranslationDraft, StaffID: st.ID, StaffName: "Rotating Translator"}); err != nil {
+			return err
+		}
 		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: st.ID, Action: "login", IP: "198.51.100.23"})
 	}); err != nil {
 		t.Fatal(err)
@@ -188,10 +192,11 @@ func TestContractRotationCoversEverySealedColumn(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if done["messages"] != 5 || done["staff_totp"] != 1 || done["suppressions"] != 1 || done["contacts"] != 1 {
+			if done["messages"] != 5 || done["staff_totp"] != 1 || done["suppressions"] != 1 || done["contacts"] != 1 ||
+				done["staff"] != 1 || done["translation_edits"] != 1 || done["reports"] != 1 {
 				t.Fatalf("rotated %v", done)
 			}
-			if again, err := s2.RotateKeys(ctx, 2, nil); err != nil || again["messages"]+again["contacts"]+again["staff_totp"]+again["suppressions"] != 0 {
+			if again, err := s2.RotateKeys(ctx, 2, nil); err != nil || again["messages"]+again["contacts"]+again["staff_totp"]+again["suppressions"]+again["staff"]+again["reports"] != 0 {
 				t.Fatalf("second rotation %v %v", again, err)
 			}
 			indexed := store.IndexedColumns()
@@ -243,8 +248,20 @@ func TestContractRotationCoversEverySealedColumn(t *testing.T) {
 			if g, err := s3.DiscordGuild(ctx, "g1"); err != nil || g.UpdatedBy != "774411223366998800" {
 				t.Fatalf("guild after rotation: %+v %v", g, err)
 			}
-			if a, err := s3.AuditPage(ctx, 0, 0, 10); err != nil || len(a) == 0 || a[0].IP != "198.51.100.23" {
+			if a, err := s3.AuditPage(ctx, 0, 0, 10); err != nil || len(a) == 0 || a[0].IP != "198.51.100.23" || a[0].StaffEmail != "rotate@example.org" {
 				t.Fatalf("audit address after rotation: %+v %v", a, err)
+			}
+			// The staff e-mail index was re-indexed: sign-in finds the member.
+			if st, err := s3.StaffByEmail(ctx, " Rotate@Example.org "); err != nil || st.ID != staffID || st.Email != "rotate@example.org" || st.Name != "R" {
+				t.Fatalf("staff by e-mail after rotation: %+v %v", st, err)
+			}
+			if e, err := s3.CurrentTranslationEdits(ctx, "am"); err != nil || len(e) != 1 || e[0].StaffName != "Rotating Translator" {
+				t.Fatalf("translation edit after rotation: %+v %v", e, err)
+			}
+			// The respondent index was re-indexed: the queue finds the
+			// report by its respondent under the new index key alone.
+			if items, err := s3.ConsoleQueue(ctx, store.QueueFilter{Scope: "*", Status: "all", RespondentKey: s3.RespondentKey("rotated respondent, LLC")}); err != nil || len(items) != 1 || items[0].Reference != "RT-1" {
+				t.Fatalf("queue by respondent after rotation: %+v %v", items, err)
 			}
 			// The suppression was re-indexed: the number is still opted out.
 			err = s3.InTx(ctx, func(tx *store.Tx) error {

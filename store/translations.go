@@ -62,14 +62,18 @@ func (tx *Tx) InsertTranslationEdit(ctx context.Context, e *TranslationEdit) err
 	}
 	e.CreatedAt = tx.store.clock()
 	err := tx.queryRow(ctx, "InsertTranslationEdit", e.Lang, e.MessageID, e.Text, e.SourceHash, e.Status,
-		consoleNullInt(e.StaffID), e.StaffName, tx.time(e.CreatedAt)).Scan(&e.ID)
+		consoleNullInt(e.StaffID), tx.store.keys.sealString(colEditSigner, e.StaffName), tx.time(e.CreatedAt), tx.store.keys.CurrentID()).Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("store: insert translation edit: %w", err)
 	}
 	return nil
 }
 
-func scanEdits(rows *sql.Rows, err error) ([]TranslationEdit, error) {
+// colEditSigner is the name a translator signed an edit with: a staff
+// member's name, sealed like the staff table's.
+var colEditSigner = sealedColumn("translation_edits", "staff_name")
+
+func (s *Store) scanEdits(rows *sql.Rows, err error) ([]TranslationEdit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: translation edits: %w", err)
 	}
@@ -82,6 +86,9 @@ func scanEdits(rows *sql.Rows, err error) ([]TranslationEdit, error) {
 			return nil, fmt.Errorf("store: translation edits: %w", err)
 		}
 		e.StaffID = staff.Int64
+		if e.StaffName, err = s.keys.openString(colEditSigner, e.StaffName); err != nil {
+			return nil, fmt.Errorf("store: translation edits: %w", err)
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -90,13 +97,13 @@ func scanEdits(rows *sql.Rows, err error) ([]TranslationEdit, error) {
 // CurrentTranslationEdits returns the latest edit of every message of
 // lang ("" for every language), ordered by language and message.
 func (s *Store) CurrentTranslationEdits(ctx context.Context, lang string) ([]TranslationEdit, error) {
-	return scanEdits(s.queryRows(ctx, "CurrentTranslationEdits", lang))
+	return s.scanEdits(s.queryRows(ctx, "CurrentTranslationEdits", lang))
 }
 
 // TranslationEditHistory returns up to limit edits of one message, newest
 // first.
 func (s *Store) TranslationEditHistory(ctx context.Context, lang, messageID string, limit int) ([]TranslationEdit, error) {
-	return scanEdits(s.queryRows(ctx, "TranslationEditHistory", lang, messageID, limit))
+	return s.scanEdits(s.queryRows(ctx, "TranslationEditHistory", lang, messageID, limit))
 }
 
 // TranslationEditsVersion is the id of the newest edit (0 if none): it

@@ -28,11 +28,7 @@ func TestStaffAddPrintsOneTimePassword(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no password printed:\n%s", out.String())
 	}
-	st, err := store.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openWithKeyFile(t, dbURL)
 	who, err := st.StaffByEmail(context.Background(), "ana@example.org")
 	if err != nil || who.CommissionID != "dc-ohr" || !who.MustChangePassword || bcrypt.CompareHashAndPassword([]byte(who.PasswordHash), []byte(m[1])) != nil {
 		t.Fatalf("stored account = %+v, %v", who, err)
@@ -79,11 +75,7 @@ func TestServeSeedsDemoAdminOnceOnNewSQLite(t *testing.T) {
 	if again := serveOnce(t, dbURL, false); again != "" {
 		t.Fatalf("second start printed:\n%s", again)
 	}
-	st, err := store.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openWithKeyFile(t, dbURL)
 	comms, err := st.Commissions(context.Background())
 	if err != nil || len(comms) == 0 {
 		t.Fatalf("commissions not seeded: %v %v", comms, err)
@@ -97,4 +89,21 @@ func TestServeNeverSeedsAdminInProduction(t *testing.T) {
 	if out := serveOnce(t, "sqlite:"+filepath.Join(t.TempDir(), "prod.db"), true); out != "" {
 		t.Fatalf("production start printed:\n%s", out)
 	}
+}
+
+// openWithKeyFile opens an embedded SQLite database with the key file
+// beside it (as the commands do, creating it if missing): staff e-mails
+// and names are sealed with it. The store closes with the test.
+func openWithKeyFile(t *testing.T, dbURL string) *store.Store {
+	t.Helper()
+	k, err := loadKeys(config{DatabaseURL: dbURL}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(t.Context(), dbURL, store.WithKeys(k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -22,11 +22,7 @@ func TestStaffAddTranslator(t *testing.T) {
 	if err != nil || !strings.Contains(out.String(), "One-time password (shown only now): ") {
 		t.Fatalf("staff add translator: %v (%s%s)", err, out.String(), errOut.String())
 	}
-	st, err := store.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openWithKeyFile(t, dbURL)
 	who, err := st.StaffByEmail(context.Background(), "tigist@example.org")
 	if err != nil || !who.IsTranslator() || who.CommissionID != "" || !who.MustChangePassword {
 		t.Fatalf("stored account = %+v, %v", who, err)
@@ -55,7 +51,11 @@ func TestStaffAddTranslator(t *testing.T) {
 func TestStartupAppliesTranslationEdits(t *testing.T) {
 	ctx := context.Background()
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "edits.db")
-	st, err := store.Open(ctx, dbURL)
+	k, err := loadKeys(config{DatabaseURL: dbURL}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, dbURL, store.WithKeys(k))
 	if err != nil {
 		t.Fatal(err)
 	}

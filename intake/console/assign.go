@@ -29,7 +29,7 @@ func (c *Console) assign(w http.ResponseWriter, r *http.Request, s *session) err
 			if err != nil || !who.Active || (!who.IsAdmin() && (rep.CommissionID == "" || who.CommissionID != rep.CommissionID)) {
 				return errorf(EINVALID, "That person cannot be assigned this report.")
 			}
-			detail = "to " + who.Email
+			detail = "to " + store.StaffRef(who.ID)
 		}
 		if err := tx.AssignReport(ctx, rep.ID, to); err != nil {
 			return err

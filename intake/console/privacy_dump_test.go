@@ -3,6 +3,9 @@ package console
 import (
 	"bytes"
 	"database/sql"
+	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,6 +86,12 @@ var personal = []string{
 	"after six on weekdays", // the safe times
 	"Marisol Vantongeren",   // the resident's own name, in a staff note
 	"203.0.113.77",          // a client address in the audit log
+	// Staff: the accounts the console test set-up makes, one an admin adds
+	// (whose e-mail the audit log, an assignment event and a password
+	// reset name), a translator's signature.
+	"admin@example.org", "dc@example.org", "Test admin", "Test dc",
+	"perpetua.vandersloot@example.org", "Perpetua", "Vandersloot",
+	"Tigist Alemayehu",
 }
 
 // TestNoPersonalDataInClear runs a conversation, a Discord conversation, a
@@ -135,6 +144,7 @@ func TestNoPersonalDataInClear(t *testing.T) {
 			if err := st.SaveDiscordGuild(ctx, &store.DiscordGuild{GuildID: "1234", Jurisdiction: "dc", Lang: "en", UpdatedBy: "774411223366998800"}); err != nil {
 				t.Fatal(err)
 			}
+			staffUseConsole(t, setupOn(t, st, nil))
 			// The store still reads it all back.
 			if got, err := st.ReportByReference(ctx, "PGH-TEST-0001"); err != nil || got.SafeTimes != "after six on weekdays" || got.ContactPhone != "+14125550166" {
 				t.Fatalf("sealed report does not read back: %+v %v", got, err)
@@ -178,5 +188,50 @@ func TestNoPersonalDataInClear(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// staffUseConsole signs in by e-mail and does, through the console, what
+// writes staff e-mails and names: an admin adds a member, resets their
+// password, assigns them a report, writes a note; a translator signs an
+// edit. It checks the pages still name the member by e-mail.
+func staffUseConsole(t *testing.T, b *bundle) {
+	t.Helper()
+	ctx := t.Context()
+	admin := b.login("admin")
+	status, _, body := admin.post(Path+"/staff", url.Values{"email": {" Perpetua.Vandersloot@Example.org"}, "name": {"Perpetua Vandersloot"}, "role": {"staff"}, "commission": {"dc-ohr"}})
+	if status != http.StatusOK {
+		t.Fatalf("add staff: %d %s", status, body)
+	}
+	who, err := b.store.StaffByEmail(ctx, "perpetua.vandersloot@example.org")
+	if err != nil || who.Name != "Perpetua Vandersloot" {
+		t.Fatalf("new member by e-mail: %+v %v", who, err)
+	}
+	if status, _, _ := admin.post(fmt.Sprintf("%s/staff/%d/password", Path, who.ID), nil); status != http.StatusOK {
+		t.Fatalf("reset password: %d", status)
+	}
+	rep := b.reports["dc"]
+	if status, _, _ := admin.post(fmt.Sprintf("%s/reports/%d/assign", Path, rep.ID), url.Values{"staff": {fmt.Sprint(who.ID)}}); status != http.StatusSeeOther {
+		t.Fatalf("assign: %d", status)
+	}
+	if status, _, _ := admin.post(fmt.Sprintf("%s/reports/%d/notes", Path, rep.ID), url.Values{"body": {"called back"}}); status != http.StatusSeeOther {
+		t.Fatalf("note: %d", status)
+	}
+	if err := b.store.InTx(ctx, func(tx *store.Tx) error {
+		return tx.InsertTranslationEdit(ctx, &store.TranslationEdit{Lang: "am", MessageID: "common.help", Text: "እገዛ", SourceHash: "h",
+			Status: store.TranslationDraft, StaffID: who.ID, StaffName: "Tigist Alemayehu"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Read back opened: the report page names the assignee and the note's
+	// author, the audit log the member added and reset.
+	if _, page := admin.get(fmt.Sprintf("%s/reports/%d", Path, rep.ID)); !strings.Contains(page, "to perpetua.vandersloot@example.org") || !strings.Contains(page, "Test admin") {
+		t.Errorf("the report page does not name the assignee and the note's author")
+	}
+	if _, page := admin.get(Path + "/audit"); !strings.Contains(page, "perpetua.vandersloot@example.org (staff dc-ohr)") || !strings.Contains(page, "admin@example.org") {
+		t.Errorf("the audit log does not name the member added")
+	}
+	if _, page := admin.get(Path + "/staff"); !strings.Contains(page, "Perpetua Vandersloot") || strings.Index(page, "admin@example.org") > strings.Index(page, "perpetua.vandersloot@example.org") {
+		t.Errorf("the staff list does not show the members in e-mail order")
 	}
 }

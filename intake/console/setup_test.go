@@ -66,8 +66,14 @@ func setup(t *testing.T, backend string) *bundle {
 // bundle's store).
 func setupWith(t *testing.T, backend string, cfg func(*bundle, *Config)) *bundle {
 	t.Helper()
+	return setupOn(t, storetest.Open(t, backend), cfg)
+}
+
+// setupOn is setupWith on a store the test opened.
+func setupOn(t *testing.T, st *store.Store, cfg func(*bundle, *Config)) *bundle {
+	t.Helper()
 	ctx := t.Context()
-	b := &bundle{t: t, store: storetest.Open(t, backend), clock: time.Now().UTC(),
+	b := &bundle{t: t, store: st, clock: time.Now().UTC(),
 		reports: map[string]store.Report{}, staff: map[string]store.Staff{}}
 	conf := Config{
 		Store: b.store,

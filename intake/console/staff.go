@@ -81,7 +81,7 @@ func addAccount(ctx context.Context, st *store.Store, who store.Staff, password 
 			}
 		}
 		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: actorID, Action: "staff.add",
-			Detail: who.Email + " (" + strings.TrimSpace(who.Role+" "+who.CommissionID) + ")", IP: ip})
+			Detail: store.StaffRef(who.ID) + " (" + strings.TrimSpace(who.Role+" "+who.CommissionID) + ")", IP: ip})
 	})
 	switch {
 	case errors.Is(err, store.ErrDuplicate):
@@ -147,7 +147,7 @@ func (c *Console) setStaffActive(w http.ResponseWriter, r *http.Request, s *sess
 		if active {
 			action = "staff.enable"
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, Detail: "staff " + strconv.FormatInt(id, 10), IP: c.clientIP(r)})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: action, Detail: store.StaffRef(id), IP: c.clientIP(r)})
 	})
 	if err != nil {
 		return err
@@ -194,7 +194,7 @@ func (c *Console) resetStaffTOTP(w http.ResponseWriter, r *http.Request, s *sess
 			return err
 		}
 		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "staff.totp_reset",
-			Detail: "staff " + strconv.FormatInt(id, 10) + ": " + reason, IP: c.clientIP(r)})
+			Detail: store.StaffRef(id) + ": " + reason, IP: c.clientIP(r)})
 	})
 	if err != nil {
 		return err
@@ -225,7 +225,7 @@ func (c *Console) resetStaffPassword(w http.ResponseWriter, r *http.Request, s *
 		if err := tx.SetStaffPassword(ctx, id, hash, true); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "staff.password_reset", Detail: who.Email, IP: c.clientIP(r)})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "staff.password_reset", Detail: store.StaffRef(who.ID), IP: c.clientIP(r)})
 	})
 	if err != nil {
 		return err

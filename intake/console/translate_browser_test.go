@@ -128,8 +128,12 @@ func TestBrowserTranslatorReviewsAmharic(t *testing.T) {
 		t.Errorf("the service sends %q, want the reviewer's fix", got)
 	}
 	var edits, audits int
-	if err := st.DB().QueryRowContext(ctx, "SELECT count(*) FROM translation_edits WHERE lang = 'am' AND message_id = $1 AND status = 'reviewed' AND staff_name = 'Tigist'", id).Scan(&edits); err != nil || edits != 1 {
+	// The signature is sealed (a staff member's name) and reads back.
+	if err := st.DB().QueryRowContext(ctx, "SELECT count(*) FROM translation_edits WHERE lang = 'am' AND message_id = $1 AND status = 'reviewed' AND staff_name LIKE 'rl1.%'", id).Scan(&edits); err != nil || edits != 1 {
 		t.Errorf("stored edits = %d, %v", edits, err)
+	}
+	if h, err := st.TranslationEditHistory(ctx, "am", id, 1); err != nil || len(h) != 1 || h[0].StaffName != "Tigist" {
+		t.Errorf("edit history = %+v, %v", h, err)
 	}
 	if err := st.DB().QueryRowContext(ctx, "SELECT count(*) FROM audit_log WHERE action = 'translation.review'").Scan(&audits); err != nil || audits != 1 {
 		t.Errorf("audit rows = %d, %v", audits, err)

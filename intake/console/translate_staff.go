@@ -27,7 +27,7 @@ func AddTranslator(ctx context.Context, st *store.Store, who store.Staff, langs 
 		if err := tx.SetStaffLangs(ctx, id, codes); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: actorID, Action: "staff.langs", Detail: who.Email + ": " + strings.Join(codes, ","), IP: ip})
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: actorID, Action: "staff.langs", Detail: store.StaffRef(id) + ": " + strings.Join(codes, ","), IP: ip})
 	})
 }
 

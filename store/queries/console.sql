@@ -4,14 +4,29 @@
 -- console.postgres.sql.
 
 -- name: InsertStaff
-INSERT INTO staff (email, name, password_hash, role, commission_id, active, created_at, must_change_password)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO staff (email, name, password_hash, role, commission_id, active, created_at, must_change_password,
+                   key_id, email_hash, index_key_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 RETURNING id;
+
+-- name: StaffEmailTaken
+-- A member with this e-mail under an older index key's digest ($1), or
+-- written before sealing (email_hash NULL, e-mail $2 in clear).
+SELECT count(*) FROM staff WHERE email_hash = $1 OR (email_hash IS NULL AND email = $2);
+
+-- name: StaffByLegacyEmail
+-- A member written before sealing, until the store seals them at start.
+SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password, time_zone, lang
+FROM staff
+WHERE email_hash IS NULL AND email = $1;
+
+-- name: StaffLabels
+SELECT id, email FROM staff;
 
 -- name: StaffByEmail
 SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password, time_zone, lang
 FROM staff
-WHERE email = $1;
+WHERE email_hash = $1;
 
 -- name: StaffByID
 SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password, time_zone, lang
@@ -20,14 +35,12 @@ WHERE id = $1;
 
 -- name: ListStaff
 SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password, time_zone, lang
-FROM staff
-ORDER BY email;
+FROM staff;
 
 -- name: StaffOfCommission
 SELECT id, email, name, password_hash, role, commission_id, active, failed_logins, locked_until, created_at, must_change_password, time_zone, lang
 FROM staff
-WHERE active AND (commission_id = $1 OR role = 'admin')
-ORDER BY name, email;
+WHERE active AND (commission_id = $1 OR role = 'admin');
 
 -- name: CountStaff
 SELECT count(*) FROM staff;

@@ -15,7 +15,7 @@ INSERT INTO reports (
     contact_method, contact_phone, safe_times, consent,
     commission_id, route_rule, route_reason, referral, deadline,
     status, close_reason, assigned_to, created_at, updated_at,
-    first_message_id, last_message_id, key_id, respondent_key)
+    first_message_id, last_message_id, key_id, respondent_key, index_key_id)
 VALUES (
     $1, $2, $3, $4, $5, $6,
     NULLIF($7, ''), $8, $9, $10,
@@ -23,7 +23,7 @@ VALUES (
     $14, $15, $16, $17,
     NULLIF($18, ''), $19, $20, $21, NULLIF($22, ''),
     $23, $24, $25, $26, $26,
-    NULLIF($27, 0), NULLIF($28, 0), $29, $30)
+    NULLIF($27, 0), NULLIF($28, 0), $29, $30, $31)
 ON CONFLICT (reference) DO NOTHING
 RETURNING id;
 

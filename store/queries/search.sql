@@ -20,7 +20,7 @@ ORDER BY id
 LIMIT $2;
 
 -- name: SetRespondentKey
-UPDATE reports SET respondent_key = $2 WHERE id = $1;
+UPDATE reports SET respondent_key = $2, index_key_id = $3 WHERE id = $1;
 
 -- name: ReportByCompactReference
 -- $1 is the reference without dashes, upper case; the expression is the

@@ -11,8 +11,8 @@ INSERT INTO staff_langs (staff_id, lang) VALUES ($1, $2);
 SELECT lang FROM staff_langs WHERE staff_id = $1 ORDER BY lang;
 
 -- name: InsertTranslationEdit
-INSERT INTO translation_edits (lang, message_id, text, source_hash, status, staff_id, staff_name, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO translation_edits (lang, message_id, text, source_hash, status, staff_id, staff_name, created_at, key_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 RETURNING id;
 
 -- name: CurrentTranslationEdits
