@@ -120,10 +120,11 @@ func (tx *Tx) ContactForUpdate(ctx context.Context, channel, address string) (Co
 	return c, nil
 }
 
-// SetContactLang records the contact's language. It returns ErrNotFound if
-// there is no such contact.
+// SetContactLang records the contact's language, and that of every contact
+// linked with it (link.go: a person shares one language). It returns
+// ErrNotFound if there is no such contact.
 func (tx *Tx) SetContactLang(ctx context.Context, contactID int64, lang string) error {
-	err := affectedOne(tx.exec(ctx, "SetContactLang", contactID, lang, tx.time(tx.store.clock())))
+	err := affectedOne(tx.exec(ctx, "SetPersonLang", contactID, lang, tx.time(tx.store.clock())))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: set contact language: %w", err)
 	}

@@ -16,10 +16,11 @@ const (
 	StatusRead = "read"
 )
 
-// SetContactDiscreet turns discreet mode on or off for a contact. Record
-// the choice in the ledger too ([Tx.RecordConsent], ConsentDiscreet).
+// SetContactDiscreet turns discreet mode on or off for a contact and every
+// contact linked with it (link.go). Record the choice in the ledger too
+// ([Tx.RecordConsent], ConsentDiscreet).
 func (tx *Tx) SetContactDiscreet(ctx context.Context, contactID int64, on bool) error {
-	if err := affectedOne(tx.exec(ctx, "SetContactDiscreet", contactID, on, tx.time(tx.store.clock()))); err != nil {
+	if err := affectedOne(tx.exec(ctx, "SetPersonDiscreet", contactID, on, tx.time(tx.store.clock()))); err != nil {
 		return fmt.Errorf("store: set contact discreet: %w", err)
 	}
 	return nil
@@ -40,8 +41,8 @@ func (tx *Tx) HoldMessage(ctx context.Context, contactID int64, channel, body st
 	return tx.InsertMessage(ctx, &Message{ContactID: contactID, Direction: DirectionOut, Channel: channel, Body: body, Status: StatusHeld})
 }
 
-// ReleaseHeldMessages returns the contact's held messages, oldest first,
-// and marks them read.
+// ReleaseHeldMessages returns the held messages of the contact and of
+// every contact linked with it, oldest first, and marks them read.
 func (tx *Tx) ReleaseHeldMessages(ctx context.Context, contactID int64) ([]Message, error) {
 	rows, err := tx.tx.QueryContext(ctx, query(tx.store.dialect, "HeldMessages"), contactID)
 	if err != nil {

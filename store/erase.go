@@ -47,13 +47,14 @@ const CloseReasonWithdrawn = "withdrawn by the resident"
 // ErasedChannel is the channel of the contact erased reports belong to.
 const ErasedChannel = "erased"
 
-// ErasePerson erases the contact in the transaction (see the rule above).
+// eraseContact erases one contact in the transaction (see the rule above);
+// [Tx.ErasePerson] (link.go) calls it for each of a person's contacts.
 // keepMessageID is the message being handled when the resident asked from
 // their phone: it is kept with its text blanked, and the contact row too,
 // with a random address, so this step's reply can be stored; the person
 // writing again is a new contact. 0 (an admin's erasure) deletes every
 // message and the contact row.
-func (tx *Tx) ErasePerson(ctx context.Context, contactID, keepMessageID int64) (ErasureResult, error) {
+func (tx *Tx) eraseContact(ctx context.Context, contactID, keepMessageID int64) (ErasureResult, error) {
 	var res ErasureResult
 	fail := func(err error) (ErasureResult, error) {
 		return ErasureResult{}, fmt.Errorf("store: erase person: %w", err)

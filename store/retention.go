@@ -147,6 +147,10 @@ func (s *Store) Purge(ctx context.Context, r Retention, now time.Time) (PurgeRes
 				return err
 			}
 		}
+		// Expired link codes and persons left alone, whatever the schedule.
+		if err := tx.purgeLinks(ctx, normTime(now)); err != nil {
+			return err
+		}
 		if res == (PurgeResult{}) {
 			return nil
 		}

@@ -34,9 +34,6 @@ ON CONFLICT (channel, address_hash) DO NOTHING;
 -- current one ($3 is its id).
 UPDATE contacts SET address_hash = $2, index_key_id = $3 WHERE id = $1;
 
--- name: SetContactLang
-UPDATE contacts SET lang = $2, updated_at = $3 WHERE id = $1;
-
 -- name: SetContactOptedOut
 UPDATE contacts SET opted_out = $2, updated_at = $3 WHERE id = $1;
 
