@@ -130,6 +130,24 @@ type Verdict struct {
 	// Status is stored on the inbound message ("rate_limited"); "" means
 	// "received".
 	Status string
+	// Redact lists secrets (a one-time link code) replaced by their mask
+	// in what is stored of the inbound message and of Replies; the
+	// channel still sends Replies as they are. A repeated delivery is
+	// answered with the masked replies.
+	Redact []Redaction
+}
+
+// Redaction is a secret and what is stored in its place.
+type Redaction struct{ Secret, Mask string }
+
+// redact masks v's secrets in text.
+func (v Verdict) redact(text string) string {
+	for _, r := range v.Redact {
+		if r.Secret != "" {
+			text = strings.ReplaceAll(text, r.Secret, r.Mask)
+		}
+	}
+	return text
 }
 
 // Interceptor answers a message before the conversation engine sees it:
@@ -297,7 +315,7 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 		case status == "":
 			status = "received"
 		}
-		inMsg := store.Message{ContactID: c.ID, Direction: store.DirectionIn, Channel: in.Channel, Body: r.describe(in, lang), ExternalID: in.ExternalID, Status: status}
+		inMsg := store.Message{ContactID: c.ID, Direction: store.DirectionIn, Channel: in.Channel, Body: v.redact(r.describe(in, lang)), ExternalID: in.ExternalID, Status: status}
 		// The usual step: the engine is pure, so it runs before any
 		// write, and a step that raises no events (menus, answers)
 		// writes the message, the state and the replies together: one
@@ -338,7 +356,14 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 				return err
 			}
 			out.Replies, out.Lang, out.Intercepted = v.Replies, lang, true
-			return r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, v.Replies)
+			stored := v.Replies
+			if len(v.Redact) > 0 {
+				stored = make([]flows.Reply, len(v.Replies))
+				for i, rep := range v.Replies {
+					stored[i] = flows.Reply{ID: rep.ID, Text: v.redact(rep.Text)}
+				}
+			}
+			return r.storeReplies(ctx, tx, c.ID, inMsg, in.Channel, stored)
 		}
 		if stale {
 			rep, err := turn.Reply(ch.Stale, nil)
@@ -481,6 +506,12 @@ func (r *Runtime) decode(c store.Contact, state []byte, in Inbound) flows.Conver
 		// A state we cannot read must not lock the person out: start again.
 		r.log().Warn("unreadable conversation state; starting again", "contact", c.ID, "err", err)
 		conv = flows.Conversation{Lang: locales.Lang(c.Lang)}
+	}
+	// The contact's recorded language follows every switch the
+	// conversation makes; it differs only when a linked contact switched
+	// (store: a person shares one language), and then it wins.
+	if l, ok := r.Engine.Catalog().ParseLang(c.Lang); ok && conv.Lang != l {
+		conv.Lang = l
 	}
 	return conv
 }

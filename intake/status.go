@@ -18,8 +18,9 @@ const maxStatusListed = 3
 
 // StatusReply answers "STATUS <reference>" (or the word in the resident's
 // language) with the report's status, in lang. It answers only about the
-// contact's own reports: an unknown reference and another person's get the
-// same "not found" reply. A bare STATUS lists the contact's latest reports.
+// person's own reports (the contact's and those of the contacts linked with
+// it, link.go): an unknown reference and another person's get the same
+// "not found" reply. A bare STATUS lists the person's latest reports.
 // handled is false when text is not a STATUS request (the runtime then
 // steps the engine as usual), so a narrative that starts with "status" but
 // holds no reference is not swallowed.
@@ -41,7 +42,8 @@ func (s *Service) StatusReplyTx(ctx context.Context, tx *store.Tx, contact store
 // reportReader is what STATUS reads: a *store.Store or a *store.Tx.
 type reportReader interface {
 	ReportByReference(ctx context.Context, reference string) (store.Report, error)
-	ReportsByContact(ctx context.Context, contactID int64, limit int) ([]store.Report, error)
+	ReportsByPerson(ctx context.Context, contactID int64, limit int) ([]store.Report, error)
+	SamePerson(ctx context.Context, a, b int64) (bool, error)
 }
 
 func (s *Service) statusReply(ctx context.Context, db reportReader, contact store.Contact, lang locales.Lang, text string) (reply string, handled bool, err error) {
@@ -75,7 +77,14 @@ func (s *Service) statusOf(ctx context.Context, db reportReader, contact store.C
 		return reply, err == nil, err
 	}
 	r, err := db.ReportByReference(ctx, parsed)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && r.ContactID != contact.ID) {
+	mine := err == nil && r.ContactID == contact.ID
+	if err == nil && !mine {
+		// A report filed on a channel linked with this one is theirs too.
+		if mine, err = db.SamePerson(ctx, r.ContactID, contact.ID); err != nil {
+			return "", false, err
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !mine) {
 		reply, err := s.cat.Text(lang, "intake.status.not_found", nil)
 		return reply, err == nil, err
 	}
@@ -87,7 +96,7 @@ func (s *Service) statusOf(ctx context.Context, db reportReader, contact store.C
 }
 
 func (s *Service) listStatus(ctx context.Context, db reportReader, contact store.Contact, lang locales.Lang) (string, error) {
-	rs, err := db.ReportsByContact(ctx, contact.ID, maxStatusListed)
+	rs, err := db.ReportsByPerson(ctx, contact.ID, maxStatusListed)
 	if err != nil {
 		return "", err
 	}

@@ -295,21 +295,37 @@ func (tx *Tx) SamePerson(ctx context.Context, a, b int64) (bool, error) {
 	}
 	pa, err := tx.personOf(ctx, a)
 	if err != nil || pa == 0 {
+		if errors.Is(err, ErrNotFound) {
+			err = nil
+		}
 		return false, err
 	}
 	pb, err := tx.personOf(ctx, b)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
 	return err == nil && pa == pb, err
 }
 
 // SamePerson is [Tx.SamePerson] outside a transaction.
 func (s *Store) SamePerson(ctx context.Context, a, b int64) (bool, error) {
-	var same bool
-	err := s.InTx(ctx, func(tx *Tx) error {
-		var err error
-		same, err = tx.SamePerson(ctx, a, b)
-		return err
-	})
-	return same, err
+	if a == b {
+		return true, nil
+	}
+	var pa, pb int64
+	if err := s.queryRow(ctx, "ContactPerson", a).Scan(&pa); err != nil || pa == 0 {
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
+		return false, err
+	}
+	if err := s.queryRow(ctx, "ContactPerson", b).Scan(&pb); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
+		return false, err
+	}
+	return pa == pb, nil
 }
 
 // ReportsByPerson returns up to limit reports filed by the contact or any

@@ -44,6 +44,10 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	now := time.Now()
 	samples := intake.LintSamples(now)
 	problems := flows.LintWith(eng, flows.LintOptions{Samples: samples, Now: now})
+	// What linking says in any state is held to the menu budget, as the
+	// engine's own messages are.
+	problems = append(problems, cat.LintBudget(intake.LinkMessages, locales.BudgetMenu)...)
+	locales.SortProblems(problems)
 	if *segmentsTable {
 		sent, _ := eng.SentMessages(samples, now)
 		writeSegmentTable(stdout, cat, sent)
