@@ -216,6 +216,9 @@ type Engine struct {
 	offer  func(string) []locales.Lang
 	dates  *dateReader
 	index  *matchIndex
+	// examples are the understanding data's example phrases, for lint's
+	// topic-first samples (sent.go).
+	examples map[locales.Lang]*locales.Examples
 }
 
 // LoadFlows parses the embedded flow files.
@@ -268,6 +271,7 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e.dates = newDateReader(u, cat)
+	e.examples = u.Examples
 	return e, nil
 }
 

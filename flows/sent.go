@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,15 @@ func JoinReplies(rs []Reply) string {
 // service's name), the information-not-advice notice and the menu, in one
 // SMS: 3 segments in GSM-7, 5 in UCS-2.
 var BudgetFirst = locales.Budget{Name: "first contact", GSM: 3, UCS2: 5}
+
+// BudgetTopicFirst is the budget of a first message that is itself a
+// topic: the one-line notice (MsgFirstNotice, which lint keeps within one
+// segment alone) and what the message led to, an answer within its own
+// budget (4 segments GSM-7, 6 UCS-2) or a flow's first question: the
+// answer budget and the notice's one segment, 5 and 7. It is what the
+// resident would have paid for the welcome and then the answer, less the
+// welcome and the menu and the round trip of asking again.
+var BudgetTopicFirst = locales.Budget{Name: "topic first", GSM: 5, UCS2: 7}
 
 // Sent is one SMS the flows can send: the joined replies of one step, as
 // the runtime sends them.
@@ -62,6 +72,8 @@ type Sample struct {
 
 // SentMessages lists, for every language, every SMS the flows send: a
 // first contact (the language noticed, the welcome, the notice, the menu);
+// a first message that is itself a topic (every answer, and every topic's
+// first example phrase, sent first: the one-line notice and the answer);
 // the same after the language menu; every state as entered (its messages,
 // its choice list as rendered, and every state it passes through by
 // itself, as one SMS); HELP, "not understood" and an invalid answer at
@@ -76,7 +88,8 @@ type Sample struct {
 // question and its list) are a menu (2 segments GSM-7, 3 UCS-2); a first
 // contact BudgetFirst (3 and 5); anything else (an answer, a confirmation
 // followed by the menu, HELP and the question asked again) the answer
-// budget (4 and 6).
+// budget (4 and 6). A first message that is a topic is a first contact:
+// BudgetFirst too.
 func (e *Engine) SentMessages(samples []Sample, now time.Time) ([]Sent, []error) {
 	if len(samples) == 0 {
 		samples = []Sample{{}}
@@ -129,6 +142,12 @@ func (e *Engine) SentMessages(samples []Sample, now time.Time) ([]Sent, []error)
 			}
 		}
 		first := func(*stepper) locales.Budget { return BudgetFirst }
+		topicFirst := func(s *stepper) locales.Budget {
+			if slices.Contains(s.trace, StateMenu) && !s.saidAny(MsgFirstNotice) {
+				return BudgetFirst // it showed the menu: a first contact
+			}
+			return BudgetTopicFirst
+		}
 		// A first contact: the language noticed (the worst case: a
 		// channel that knows the language says nothing of it), then the
 		// welcome chain.
@@ -138,6 +157,41 @@ func (e *Engine) SentMessages(samples []Sample, now time.Time) ([]Sent, []error)
 			}
 			return s.enter(StateWelcome)
 		}, first)
+		// A first message that is itself a topic: every answer as the
+		// reply to a first message (the language noticed, then what
+		// answerAfterWelcome sends: the one-line notice and the answer),
+		// and the example phrases of every topic (locales/examples) sent
+		// as a first message, through the runtime's own first contact.
+		for _, name := range e.c.names {
+			if e.c.states[name].Kind != "answer" {
+				continue
+			}
+			run("topic first: "+name, name, false, func(s *stepper) error {
+				if err := s.say(MsgLangDetected); err != nil {
+					return err
+				}
+				if err := s.enter(StateWelcome); err != nil {
+					return err
+				}
+				return s.answerAfterWelcome(0, func() error { return s.enter(name) })
+			}, topicFirst)
+		}
+		for _, ph := range e.topicFirstSamples(l) {
+			run("topic first: \""+ph+"\"", StateWelcome, false, func(s *stepper) error {
+				// The language is set as a channel that knows it does; one
+				// detected says so first, and gives that line way to the
+				// notice too (or keeps it with the menu: "first contact").
+				return s.firstContact(Input{Text: ph})
+			}, topicFirst)
+			// The same first message held while the language menu asked,
+			// answered once the language is chosen.
+			if _, ok := e.c.states[StateLanguage]; ok {
+				run("topic first after the language menu: \""+ph+"\"", StateLanguage, false, func(s *stepper) error {
+					s.conv.State, s.conv.Held = StateLanguage, ph
+					return s.input(Input{Text: strconv.Itoa(slices.Index(e.cat.Langs(), l) + 1)})
+				}, topicFirst)
+			}
+		}
 		// A language chosen on the language menu of a first contact:
 		// where its first choice leads.
 		if lang, ok := e.c.states[StateLanguage]; ok && len(lang.Choices) > 0 {
@@ -219,6 +273,25 @@ func (e *Engine) SentMessages(samples []Sample, now time.Time) ([]Sent, []error)
 	return out, errs
 }
 
+// saidAny reports whether the step said the message id.
+func (s *stepper) saidAny(id string) bool {
+	return slices.ContainsFunc(s.replies, func(r Reply) bool { return r.ID == id })
+}
+
+// topicFirstSamples are the first example phrase of every topic in l
+// (locales/examples/<l>.toml): first messages that are themselves topics.
+func (e *Engine) topicFirstSamples(l locales.Lang) []string {
+	var out []string
+	if ex := e.examples[l]; ex != nil {
+		for _, t := range ex.Topics {
+			if len(t.Tuned) > 0 {
+				out = append(out, t.Tuned[0])
+			}
+		}
+	}
+	return out
+}
+
 // waits reports whether a state stops and waits for the person.
 func waits(st *State) bool {
 	return len(st.Choices) > 0 || st.Collect != nil || st.ChoicesFrom != ""
@@ -292,6 +365,16 @@ const CheckSent = "sent-budget"
 func (e *Engine) LintSent(samples []Sample, now time.Time) []locales.Problem {
 	sent, errs := e.SentMessages(samples, now)
 	var ps []locales.Problem
+	// The notice line a topic-first answer starts with is budgeted one
+	// segment alone (BudgetTopicFirst counts on it).
+	for _, l := range e.cat.Langs() {
+		if t, err := e.cat.Text(l, MsgFirstNotice, nil); err == nil {
+			if info := locales.MeasureSMS(t); info.Segments > 1 {
+				ps = append(ps, locales.Problem{Lang: l, ID: MsgFirstNotice, File: "flows", Check: CheckSent,
+					Msg: fmt.Sprintf("the notice line of a topic-first answer is %d segments (%s, %d); keep it to one", info.Segments, info.Encoding, info.Units)})
+			}
+		}
+	}
 	for _, err := range errs {
 		ps = append(ps, locales.Problem{File: "flows", Check: CheckSent, Msg: "cannot render: " + err.Error()})
 	}

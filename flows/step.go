@@ -30,10 +30,15 @@ const (
 	MsgDateCalendar   = "common.date_calendar"
 	MsgDraftExpired   = "common.draft_expired"
 	MsgListMore       = "common.list_more"
+	// MsgFirstNotice is the service's name and the information-not-advice
+	// notice in one line: what a first message that is itself a topic gets
+	// before its answer, instead of the welcome, the notice and the menu
+	// (the answer ends with how to reach the menu).
+	MsgFirstNotice = "common.first_notice"
 )
 
 // EngineMessages lists the message IDs the engine sends itself.
-var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine, MsgDidYouMean, MsgDateFuture, MsgDateCalendar, MsgDraftExpired, MsgListMore}
+var EngineMessages = []string{MsgNotUnderstood, MsgIdleRestart, MsgHelp, MsgDisclaimer, MsgNoSource, MsgNoMore, MsgAnswerReprompt, MsgAppendAck, MsgTooLong, MsgLangDetected, MsgSourceLine, MsgDidYouMean, MsgDateFuture, MsgDateCalendar, MsgDraftExpired, MsgListMore, MsgFirstNotice}
 
 // Global word keyword lists, matched in every state and every language.
 const (
@@ -63,6 +68,9 @@ type stepper struct {
 	replies []Reply
 	events  []Event
 	quiet   bool // the first message after a restart: no "not understood"
+	// welcomeAt is 1 + the index in replies where this step began the
+	// welcome chain (0: not in this step), for answerAfterWelcome.
+	welcomeAt int
 	// trace, when not nil, records every state entered (lint's budget
 	// of what is sent, sent.go).
 	trace []string
@@ -160,6 +168,7 @@ func (s *stepper) resume() error {
 // input handles one message in the current state; then a first message
 // held while the language was asked is answered at the menu.
 func (s *stepper) input(in Input) error {
+	start := len(s.replies)
 	if !isLanguageQuestion(s.conv.State) {
 		// Only the language menu returns to a question or answers a
 		// held message; anything else forgets them.
@@ -173,8 +182,7 @@ func (s *stepper) input(in Input) error {
 		// A global word (a lone "?" is HELP) needs no answer: the menu
 		// was just shown.
 		if _, global := s.e.index.global[locales.Fold(held)]; !global && s.conv.State == StateMenu {
-			s.quiet = true
-			return s.handle(held)
+			return s.answerAfterWelcome(start, func() error { return s.handle(held) })
 		}
 	}
 	return nil
@@ -205,6 +213,7 @@ func (s *stepper) inputOnce(in Input) error {
 // once.
 func (s *stepper) firstContact(in Input) error {
 	text := in.Text
+	start := len(s.replies)
 	if s.conv.Lang == "" {
 		l, ok := s.e.detect(text)
 		if !ok {
@@ -234,8 +243,36 @@ func (s *stepper) firstContact(in Input) error {
 	if text == "" || s.e.index.isGreeting(text) {
 		return nil
 	}
+	return s.answerAfterWelcome(start, func() error { return s.handle(text) })
+}
+
+// answerAfterWelcome reads a first message at the menu the welcome chain
+// just showed (fn: the message handled), and keeps the one SMS a resident
+// pays for short: when the message leads somewhere (an answer, "my
+// landlord changed the locks"; a flow, "I want to file a report"; a
+// topic's menu; "did you mean"), everything this step said from reply
+// from on (the language noticed, the welcome, the notice, the menu) gives
+// way to one line with the service's name and the information-not-advice
+// notice (MsgFirstNotice), followed by what the message led to, which
+// says how to reach the menu. A message that says nothing there keeps the
+// welcome and the menu. Lint budgets both (sent.go: BudgetTopicFirst).
+func (s *stepper) answerAfterWelcome(from int, fn func() error) error {
+	said := len(s.replies)
+	welcomeAt := s.welcomeAt
 	s.quiet = true
-	return s.handle(text)
+	if err := fn(); err != nil {
+		return err
+	}
+	if len(s.replies) == said || welcomeAt == 0 || from > welcomeAt-1 {
+		return nil
+	}
+	follow := slices.Clone(s.replies[said:])
+	s.replies = s.replies[:from]
+	if err := s.say(MsgFirstNotice); err != nil {
+		return err
+	}
+	s.replies = append(s.replies, follow...)
+	return nil
 }
 
 // languageQuestion is the state that asks the language of a first message
@@ -658,6 +695,7 @@ func (s *stepper) enter(name string) error {
 		}
 		if name == StateWelcome {
 			s.conv.Welcomed = true
+			s.welcomeAt = len(s.replies) + 1
 		}
 		if st.SkipIf != nil && st.SkipIf.holds(s.conv.Vars) {
 			var err error

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rightsline/rightsline/flows"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
@@ -153,11 +154,21 @@ func TestRetriedMessageSid(t *testing.T) {
 }
 
 // TestFirstMessageGetsWelcome: a signed "hello" from a new number gets the
-// welcome, and the stored reply is the one sent.
+// welcome, and the stored reply is the one sent; a first message that is
+// itself a topic gets the one-line notice and the answer, in one SMS
+// within its budget.
 func TestFirstMessageGetsWelcome(t *testing.T) {
 	t.Parallel()
 	f := sqliteFixture(t, nil)
-	rec := f.signed(InboundPath, inbound("+12025550113", "hola, necesito ayuda", newSid()))
+	rec := f.signed(InboundPath, inbound("+12025550114", "me cambiaron la cerradura", newSid()))
+	if msgs := twimlMessages(t, rec.Body.String()); len(msgs) != 1 ||
+		!strings.HasPrefix(msgs[0], text(t, locales.Spanish, "common.first_notice")+"\n\n") ||
+		!strings.Contains(msgs[0], text(t, locales.Spanish, "housing.eviction")) ||
+		strings.Contains(msgs[0], text(t, locales.Spanish, "main.menu")) ||
+		locales.MeasureSMS(msgs[0]).Segments > flows.BudgetTopicFirst.UCS2 {
+		t.Fatalf("topic-first replies %q", msgs)
+	}
+	rec = f.signed(InboundPath, inbound("+12025550113", "hola", newSid()))
 	msgs := twimlMessages(t, rec.Body.String())
 	if len(msgs) != 1 || !strings.Contains(msgs[0], "Rightsline") {
 		t.Fatalf("replies %q", msgs)

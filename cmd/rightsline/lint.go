@@ -22,7 +22,7 @@ import (
 func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	segmentsTable := fs.Bool("segments", false, "also print, per language, the segments of the SMS actually sent: first contact, longest menu, longest answer")
+	segmentsTable := fs.Bool("segments", false, "also print, per language, the segments of the SMS actually sent: first contact, topic first, longest menu, longest answer")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: rightsline lint [-segments]\n\nChecks the flows in flows/*.yaml and the catalog in locales/*.toml:\nreachable states, a way back to the menu, every message in every language,\ntemplate variables, SMS segment budgets of every message and of every SMS\nactually sent (a step's replies joined, choice lists as rendered, for every\nplace and category), stray characters, accents, stale translations.")
 		fs.PrintDefaults()
@@ -78,8 +78,10 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 }
 
 // writeSegmentTable prints, per language, what the SMS actually sent
-// cost: the first contact, the longest menu and the longest of anything
-// else (an answer, a confirmation), each with its budget and what it is.
+// cost: the first contact, the longest first message that is itself a
+// topic (the notice line and its answer), the longest menu and the longest
+// of anything else (an answer, a confirmation), each with its budget and
+// what it is.
 func writeSegmentTable(w io.Writer, cat *locales.Catalog, sent []flows.Sent) {
 	type cell struct {
 		s  flows.Sent
@@ -104,16 +106,17 @@ func writeSegmentTable(w io.Writer, cat *locales.Catalog, sent []flows.Sent) {
 		return fmt.Sprintf("%d/%d %s (%d)", c.s.Info.Segments, c.s.Budget.For(c.s.Info.Encoding), c.s.Info.Encoding, c.s.Info.Units)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "lang\tfirst contact\tlongest menu\tlongest answer\tSMS\tlongest menu is\tlongest answer is")
+	fmt.Fprintln(tw, "lang\tfirst contact\ttopic first\tlongest menu\tlongest answer\tSMS\ttopic first is\tlongest menu is\tlongest answer is")
 	for _, l := range cat.Langs() {
 		first, menu, answer := longest(l, flows.BudgetFirst.Name), longest(l, locales.BudgetMenu.Name), longest(l, locales.BudgetAnswer.Name)
+		topic := longest(l, flows.BudgetTopicFirst.Name)
 		n := 0
 		for _, s := range sent {
 			if s.Lang == l {
 				n++
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", l, show(first), show(menu), show(answer), n, menu.s.What, answer.s.What)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", l, show(first), show(topic), show(menu), show(answer), n, topic.s.What, menu.s.What, answer.s.What)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "segments/budget encoding (characters or septets); SMS: distinct texts budgeted")

@@ -1,0 +1,69 @@
+package flows_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rightsline/rightsline/flows"
+	"github.com/rightsline/rightsline/locales"
+)
+
+// TestTopicFirstSMSIsBudgeted: in every language, a first message that is
+// itself a topic (the first example phrase of housing.eviction) gets one
+// SMS: the one-line notice (the service's name, information not advice)
+// and the answer, without the welcome and the menu; lint lists exactly
+// that SMS (what the engine sends) under the topic-first budget, and it
+// fits; the first contact of a greeting still has the welcome and the
+// menu within the first-contact budget.
+func TestTopicFirstSMSIsBudgeted(t *testing.T) {
+	e, cat := contentEngine(t)
+	u, err := locales.LoadUnderstanding()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	sent, errs := e.SentMessages(nil, now)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, l := range cat.Langs() {
+		var phrase string
+		for _, tp := range u.Examples[l].Topics {
+			if tp.State == "housing.eviction" && len(tp.Tuned) > 0 {
+				phrase = tp.Tuned[0]
+			}
+		}
+		if phrase == "" {
+			t.Fatalf("%s: no example phrase for housing.eviction", l)
+		}
+		res, err := e.Step(flows.Conversation{Lang: l}, flows.Input{Text: phrase, At: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Replies) != 2 || res.Replies[0].ID != flows.MsgFirstNotice || res.Replies[1].ID != "housing.eviction" {
+			t.Errorf("%s %q: replies %v, want the notice line and the answer", l, phrase, res.Replies)
+			continue
+		}
+		notice, _ := cat.Text(l, flows.MsgFirstNotice, nil)
+		if !strings.HasPrefix(notice, "Rightsline") || !strings.Contains(notice, "911") {
+			t.Errorf("%s: the notice line %q must name the service and say 911", l, notice)
+		}
+		want := flows.JoinReplies(res.Replies)
+		found := false
+		for _, s := range sent {
+			if s.Lang == l && s.What == `topic first: "`+phrase+`"` {
+				found = true
+				if s.Text != want || s.Budget != flows.BudgetTopicFirst || s.Over() {
+					t.Errorf("%s: lint budgets %q (%s, %d segments), the engine sends %q", l, s.Text, s.Budget.Name, s.Info.Segments, want)
+				}
+			}
+			if s.Lang == l && s.What == "first contact" && (s.Budget != flows.BudgetFirst || s.Over() || !strings.Contains(s.Text, "\n\n")) {
+				t.Errorf("%s: first contact %q (%d segments, %s)", l, s.Text, s.Info.Segments, s.Budget.Name)
+			}
+		}
+		if !found {
+			t.Errorf("%s: lint does not budget the topic-first SMS of %q", l, phrase)
+		}
+	}
+}
