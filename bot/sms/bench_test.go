@@ -2,6 +2,7 @@ package sms
 
 import (
 	"fmt"
+	"github.com/rightsline/rightsline/bot/twilio"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -31,7 +32,7 @@ func BenchmarkInbound(b *testing.B) {
 					i++
 					req := httptest.NewRequest(http.MethodPost, InboundPath, strings.NewReader(form.Encode()))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					req.Header.Set("X-Twilio-Signature", Sign(testToken, testBase+InboundPath, form))
+					req.Header.Set("X-Twilio-Signature", twilio.Sign(testToken, testBase+InboundPath, form))
 					rec := httptest.NewRecorder()
 					f.mux.ServeHTTP(rec, req)
 					if rec.Code != 200 {

@@ -1,14 +1,10 @@
 package sms
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -115,44 +111,4 @@ func (c Config) rateLimit() int {
 		return DefaultRateLimitPerMinute
 	}
 	return c.RateLimitPerMinute
-}
-
-// publicURL is the URL Twilio calls for path, as it signs it.
-func (c Config) publicURL(path string) string {
-	return strings.TrimRight(c.PublicBaseURL, "/") + path
-}
-
-// outboxParam is the status callback's query parameter naming the outbox
-// row of a REST send: "<row id>.<tag>". Twilio signs the callback URL,
-// query included, so the id cannot be forged without the auth token; the
-// tag (an HMAC of the id under the auth token) also refuses ids that were
-// never ours, such as a URL copied from another deployment.
-const outboxParam = "ob"
-
-// outboxCallbackURL is the status callback URL for outbox row id.
-func (c Config) outboxCallbackURL(id int64) string {
-	if id <= 0 {
-		return c.publicURL(StatusPath)
-	}
-	return c.publicURL(StatusPath) + "?" + outboxParam + "=" + strconv.FormatInt(id, 10) + "." + c.outboxTag(id)
-}
-
-func (c Config) outboxTag(id int64) string {
-	m := hmac.New(sha256.New, []byte(c.AuthToken))
-	fmt.Fprintf(m, "rightsline outbox row %d", id)
-	return hex.EncodeToString(m.Sum(nil)[:8])
-}
-
-// outboxRow reads the row id of a callback's ob parameter; false when
-// absent or not ours.
-func (c Config) outboxRow(v string) (int64, bool) {
-	idText, tag, ok := strings.Cut(v, ".")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != idText {
-		return 0, false
-	}
-	return id, hmac.Equal([]byte(tag), []byte(c.outboxTag(id)))
 }

@@ -1,6 +1,8 @@
 package sms
 
 import (
+	"github.com/rightsline/rightsline/bot/twilio"
+	"github.com/rightsline/rightsline/bot/twilio/twiliotest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,8 +23,8 @@ func TestStatusCallbackNamesTheOutboxRow(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, st, nil)
 		ctx := t.Context()
-		ft := newFakeTwilio(t)
-		s, err := NewSender(f.cfg, ft.client())
+		ft := twiliotest.New(t, testAccount, testToken)
+		s, err := NewSender(f.cfg, ft.Client())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,13 +50,13 @@ func TestStatusCallbackNamesTheOutboxRow(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The dispatcher "dies" here, before MarkOutboundSent.
-		cb, err := url.Parse(ft.messages()[0].Get("StatusCallback"))
-		if err != nil || cb.Path != StatusPath || !strings.HasPrefix(cb.Query().Get(outboxParam), strconv.FormatInt(row.ID, 10)+".") {
+		cb, err := url.Parse(ft.Messages()[0].Get("StatusCallback"))
+		if err != nil || cb.Path != StatusPath || !strings.HasPrefix(cb.Query().Get(twilio.OutboxParam), strconv.FormatInt(row.ID, 10)+".") {
 			t.Fatalf("StatusCallback = %v, %v; want the status path naming the row", cb, err)
 		}
 		path := cb.Path + "?" + cb.RawQuery
 
-		forged := StatusPath + "?" + outboxParam + "=" + url.QueryEscape(strings.Split(cb.Query().Get(outboxParam), ".")[0]+".0000000000000000")
+		forged := StatusPath + "?" + twilio.OutboxParam + "=" + url.QueryEscape(strings.Split(cb.Query().Get(twilio.OutboxParam), ".")[0]+".0000000000000000")
 		if rec := f.signed(forged, statusCallback(sid, "sent", "", row.Address)); rec.Code != 204 {
 			t.Fatalf("forged row tag: %d %s", rec.Code, rec.Body)
 		}
@@ -75,8 +77,8 @@ func TestStatusCallbackNamesTheOutboxRow(t *testing.T) {
 // body and direction, and never one already matched to another row.
 func TestLookupFindsWhatTwilioHas(t *testing.T) {
 	t.Parallel()
-	ft := newFakeTwilio(t)
-	s, err := NewSender(testConfig(), ft.client())
+	ft := twiliotest.New(t, testAccount, testToken)
+	s, err := NewSender(testConfig(), ft.Client())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/bot/twilio"
 )
 
 // inboundForm is the part of Twilio's inbound-message webhook we use.
@@ -24,15 +25,6 @@ type inboundForm struct {
 	// (see mediaURLOK): the media pipeline fetches them with the
 	// account's credentials, so an address anywhere else is refused here.
 	Media []bot.Media
-}
-
-// statusForm is the part of Twilio's status callback we use.
-type statusForm struct {
-	MessageSid    string
-	AccountSid    string
-	MessageStatus string
-	ErrorCode     string
-	To            string
 }
 
 var errBadForm = errors.New("sms: malformed webhook form")
@@ -119,57 +111,6 @@ func mediaURLOK(u, base, account string) bool {
 	return ok && validSid(msg, "SM", "MM") && validSid(media, "ME")
 }
 
-// parseStatus checks a status callback's shape.
-func parseStatus(v url.Values, accountSID string) (statusForm, error) {
-	f := statusForm{
-		MessageSid:    v.Get("MessageSid"),
-		AccountSid:    v.Get("AccountSid"),
-		MessageStatus: strings.ToLower(v.Get("MessageStatus")),
-		ErrorCode:     v.Get("ErrorCode"),
-		To:            strings.TrimSpace(v.Get("To")),
-	}
-	if f.MessageSid == "" {
-		f.MessageSid = v.Get("SmsSid")
-	}
-	if f.MessageStatus == "" {
-		f.MessageStatus = strings.ToLower(v.Get("SmsStatus"))
-	}
-	if !validSid(f.MessageSid, "SM", "MM") {
-		return f, fmt.Errorf("%w: MessageSid", errBadForm)
-	}
-	if f.AccountSid != "" && f.AccountSid != accountSID {
-		return f, fmt.Errorf("%w: AccountSid of another account", errBadForm)
-	}
-	if _, ok := statusRank[f.MessageStatus]; !ok {
-		return f, fmt.Errorf("%w: MessageStatus", errBadForm)
-	}
-	if f.ErrorCode != "" {
-		if _, err := strconv.Atoi(f.ErrorCode); err != nil {
-			return f, fmt.Errorf("%w: ErrorCode", errBadForm)
-		}
-	}
-	return f, nil
-}
-
 // validSid reports whether s looks like a Twilio SID with one of the
-// prefixes: two letters and 32 hex digits.
-func validSid(s string, prefixes ...string) bool {
-	if len(s) != 34 {
-		return false
-	}
-	ok := false
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			ok = true
-		}
-	}
-	if !ok {
-		return false
-	}
-	for _, r := range s[2:] {
-		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
-			return false
-		}
-	}
-	return true
-}
+// prefixes.
+var validSid = twilio.ValidSid

@@ -2,6 +2,7 @@ package sms
 
 import (
 	"encoding/xml"
+	"github.com/rightsline/rightsline/bot/twilio"
 	"net/http"
 	"net/url"
 	"strings"
@@ -54,8 +55,8 @@ func FuzzParseForms(f *testing.F) {
 				t.Fatalf("parseInbound(%q) accepted another account", raw)
 			}
 		}
-		if st, err := parseStatus(v, testAccount); err == nil {
-			if _, ok := statusRank[st.MessageStatus]; !ok || !validSid(st.MessageSid, "SM", "MM") {
+		if st, err := twilio.ParseStatus(v, testAccount); err == nil {
+			if !twilio.KnownStatus(st.MessageStatus) || !validSid(st.MessageSid, "SM", "MM") {
 				t.Fatalf("parseStatus(%q) accepted %+v", raw, st)
 			}
 		}
@@ -81,9 +82,9 @@ func FuzzSignature(f *testing.F) {
 			}
 			params[k] = vs[0]
 		}
-		sig := Sign(testToken, u, v)
+		sig := twilio.Sign(testToken, u, v)
 		if !validator.Validate(u, params, sig) {
-			t.Fatalf("twilio-go refuses Sign(%q, %q)", u, raw)
+			t.Fatalf("twilio-go refuses twilio.Sign(%q, %q)", u, raw)
 		}
 		if validator.Validate(u+"x", params, sig) {
 			t.Fatalf("a signature for %q also validates %q", u, u+"x")
@@ -107,7 +108,7 @@ func FuzzInboundWebhook(f *testing.F) {
 		for _, path := range []string{InboundPath, StatusPath} {
 			sig := "bad"
 			if v, err := url.ParseQuery(raw); err == nil {
-				sig = Sign(testToken, testBase+path, v)
+				sig = twilio.Sign(testToken, testBase+path, v)
 			}
 			rec := fx.postRaw(path, raw, sig)
 			switch {

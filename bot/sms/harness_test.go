@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/rightsline/rightsline/bot/twilio"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -101,7 +102,7 @@ func (f *fixture) post(path string, form url.Values, sig string) *httptest.Respo
 // signed posts form to path, correctly signed.
 func (f *fixture) signed(path string, form url.Values) *httptest.ResponseRecorder {
 	f.t.Helper()
-	return f.post(path, form, Sign(testToken, testBase+path, form))
+	return f.post(path, form, twilio.Sign(testToken, testBase+path, form))
 }
 
 var sidSeq atomic.Int64

@@ -1,6 +1,7 @@
 package sms
 
 import (
+	"github.com/rightsline/rightsline/bot/twilio"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,22 +28,22 @@ func TestInboundChecks(t *testing.T) {
 		stored int
 	}{
 		{name: "signed", form: inbound(phone, "hello", newSid()),
-			sig: func(f url.Values) string { return Sign(testToken, testBase+InboundPath, f) }, want: 200, stored: 1},
+			sig: func(f url.Values) string { return twilio.Sign(testToken, testBase+InboundPath, f) }, want: 200, stored: 1},
 		{name: "no signature", form: inbound(phone, "hello", newSid()),
 			sig: func(url.Values) string { return "" }, want: 403},
 		{name: "signed with another token", form: inbound(phone, "hello", newSid()),
-			sig: func(f url.Values) string { return Sign("another-token", testBase+InboundPath, f) }, want: 403},
+			sig: func(f url.Values) string { return twilio.Sign("another-token", testBase+InboundPath, f) }, want: 403},
 		{name: "signed for http, not https", form: inbound(phone, "hello", newSid()),
 			sig: func(f url.Values) string {
-				return Sign(testToken, "http://rightsline.example.org"+InboundPath, f)
+				return twilio.Sign(testToken, "http://rightsline.example.org"+InboundPath, f)
 			}, want: 403},
 		{name: "signed for another host", form: inbound(phone, "hello", newSid()),
-			sig: func(f url.Values) string { return Sign(testToken, "https://evil.example"+InboundPath, f) }, want: 403},
+			sig: func(f url.Values) string { return twilio.Sign(testToken, "https://evil.example"+InboundPath, f) }, want: 403},
 		{name: "signed with a trailing slash", form: inbound(phone, "hello", newSid()),
-			sig: func(f url.Values) string { return Sign(testToken, testBase+InboundPath+"/", f) }, want: 403},
+			sig: func(f url.Values) string { return twilio.Sign(testToken, testBase+InboundPath+"/", f) }, want: 403},
 		{name: "signed with the default port", form: inbound(phone, "hello", newSid()),
 			sig: func(f url.Values) string {
-				return Sign(testToken, "https://rightsline.example.org:443"+InboundPath, f)
+				return twilio.Sign(testToken, "https://rightsline.example.org:443"+InboundPath, f)
 			}, want: 200, stored: 1},
 		{name: "body changed after signing", form: inbound(phone, "hello", newSid()),
 			sig: func(f url.Values) string {
@@ -51,32 +52,32 @@ func TestInboundChecks(t *testing.T) {
 					g[k] = v
 				}
 				g.Set("Body", "helLo")
-				return Sign(testToken, testBase+InboundPath, g)
+				return twilio.Sign(testToken, testBase+InboundPath, g)
 			}, want: 403},
 		{name: "field repeated", form: func() url.Values {
 			f := inbound(phone, "hello", newSid())
 			f.Add("Body", "again")
 			return f
-		}(), sig: func(f url.Values) string { return Sign(testToken, testBase+InboundPath, f) }, want: 403},
+		}(), sig: func(f url.Values) string { return twilio.Sign(testToken, testBase+InboundPath, f) }, want: 403},
 		{name: "signed but no MessageSid", form: func() url.Values {
 			f := inbound(phone, "hello", "")
 			f.Del("MessageSid")
 			f.Del("SmsSid")
 			f.Del("SmsMessageSid")
 			return f
-		}(), sig: func(f url.Values) string { return Sign(testToken, testBase+InboundPath, f) }, want: 400},
+		}(), sig: func(f url.Values) string { return twilio.Sign(testToken, testBase+InboundPath, f) }, want: 400},
 		{name: "signed but malformed MessageSid", form: inbound(phone, "hello", "SM'; DROP TABLE messages;--"),
-			sig: func(f url.Values) string { return Sign(testToken, testBase+InboundPath, f) }, want: 400},
+			sig: func(f url.Values) string { return twilio.Sign(testToken, testBase+InboundPath, f) }, want: 400},
 		{name: "signed but another account", form: func() url.Values {
 			f := inbound(phone, "hello", newSid())
 			f.Set("AccountSid", "ACffffffffffffffffffffffffffffffff")
 			return f
-		}(), sig: func(f url.Values) string { return Sign(testToken, testBase+InboundPath, f) }, want: 400},
+		}(), sig: func(f url.Values) string { return twilio.Sign(testToken, testBase+InboundPath, f) }, want: 400},
 		{name: "signed but no From", form: inbound("", "hello", newSid()),
-			sig: func(f url.Values) string { return Sign(testToken, testBase+InboundPath, f) }, want: 400},
+			sig: func(f url.Values) string { return twilio.Sign(testToken, testBase+InboundPath, f) }, want: 400},
 		{name: "oversized, unsigned", raw: "Body=" + strings.Repeat("a", 70<<10), want: 413},
 		{name: "oversized, signed", form: inbound(phone, strings.Repeat("a", 70<<10), newSid()),
-			sig: func(f url.Values) string { return Sign(testToken, testBase+InboundPath, f) }, want: 413},
+			sig: func(f url.Values) string { return twilio.Sign(testToken, testBase+InboundPath, f) }, want: 413},
 		{name: "not a form", raw: "%zz=%%", sig: func(url.Values) string { return "x" }, want: 400},
 	}
 	for _, tc := range cases {

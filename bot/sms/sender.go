@@ -7,26 +7,20 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/rightsline/rightsline/bot/outbox"
+	"github.com/rightsline/rightsline/bot/twilio"
 	"github.com/rightsline/rightsline/store"
 )
-
-// sendTimeout bounds one REST call; twilio-go takes no context, so the
-// HTTP client's timeout is what stops a hung call.
-const sendTimeout = 15 * time.Second
 
 // Sender sends outbox messages (staff updates, reminders) through
 // Twilio's REST API, api.CreateMessage. Register it with the outbox
 // dispatcher for Channel.
 type Sender struct {
-	cfg Config
-	// rest is the 2010 REST API's service alone: twilio-go's root
-	// RestClient links every Twilio product's API, close to half the
-	// binary, for the one call made here.
-	rest *api.ApiService
+	cfg   Config
+	hooks *twilio.Hooks
+	rest  *api.ApiService
 }
 
 var (
@@ -42,16 +36,7 @@ func NewSender(cfg Config, httpClient *http.Client) (*Sender, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	if httpClient == nil {
-		httpClient = &http.Client{
-			Timeout:       sendTimeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	}
-	c := &client.Client{Credentials: client.NewCredentials(cfg.AccountSID, cfg.AuthToken), HTTPClient: httpClient}
-	// Without it requests go to /2010-04-01/Accounts//Messages.json.
-	c.SetAccountSid(cfg.AccountSID)
-	return &Sender{cfg: cfg, rest: api.NewApiServiceWithClient(c)}, nil
+	return &Sender{cfg: cfg, hooks: twilio.NewHooks(cfg.AuthToken, cfg.PublicBaseURL), rest: twilio.NewAPI(cfg.AccountSID, cfg.AuthToken, httpClient)}, nil
 }
 
 // Send sends msg, split into several messages if it is longer than 1600
@@ -78,10 +63,10 @@ func (s *Sender) Send(ctx context.Context, msg store.Outbound) (string, error) {
 		}
 		// The callback names the row: a send Twilio took before this
 		// process could record it is then recognised, not sent again.
-		p.SetStatusCallback(s.cfg.outboxCallbackURL(msg.ID))
+		p.SetStatusCallback(s.hooks.OutboxCallbackURL(StatusPath, msg.ID))
 		m, err := s.rest.CreateMessage(p)
 		if err != nil {
-			return "", restError(err)
+			return "", twilio.RESTError(Channel, err)
 		}
 		if first == "" && m.Sid != nil {
 			first = *m.Sid
@@ -104,72 +89,9 @@ func (s *Sender) Lookup(ctx context.Context, msg store.Outbound, since time.Time
 	if len(first) == 0 {
 		return "", nil
 	}
-	p := &api.ListMessageParams{}
-	p.SetTo(msg.Address)
-	if s.cfg.MessagingServiceSID == "" {
-		p.SetFrom(s.cfg.From)
+	from := s.cfg.From
+	if s.cfg.MessagingServiceSID != "" {
+		from = ""
 	}
-	p.SetDateSentAfter(since.UTC())
-	p.SetPageSize(100)
-	p.SetLimit(500)
-	list, err := s.rest.ListMessage(p)
-	if err != nil {
-		return "", restError(err)
-	}
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	// Twilio lists newest first; the oldest match is the row's.
-	found := ""
-	for _, m := range list {
-		if m.Sid == nil || taken[*m.Sid] || m.Body == nil || *m.Body != first[0] {
-			continue
-		}
-		if m.Direction != nil && *m.Direction != "outbound-api" {
-			continue
-		}
-		found = *m.Sid
-	}
-	return found, nil
-}
-
-// twilioError is a refusal from Twilio's API, named by its HTTP status and
-// Twilio error code only: Twilio's message text quotes the phone number.
-type twilioError struct{ status, code int }
-
-// Refused reports that Twilio answered, so the message was not taken
-// (the outbox does not hold the attempt in doubt).
-func (e twilioError) Refused() bool { return true }
-
-func (e twilioError) Error() string {
-	return fmt.Sprintf("sms: twilio HTTP %d, error %d", e.status, e.code)
-}
-
-// ProviderCode names the error for metrics: "twilio_21610", or the HTTP
-// status when Twilio gave no code.
-func (e twilioError) ProviderCode() string {
-	if e.code != 0 {
-		return fmt.Sprintf("twilio_%d", e.code)
-	}
-	return fmt.Sprintf("http_%d", e.status)
-}
-
-func restError(err error) error {
-	var te *client.TwilioRestError
-	if !errors.As(err, &te) {
-		return fmt.Errorf("sms: twilio request: %w", err)
-	}
-	e := twilioError{status: te.Status, code: te.Code}
-	switch {
-	case te.Code == errUnsubscribedCode:
-		return fmt.Errorf("%w: %w", e, outbox.ErrOptedOut)
-	case te.Code == errInvalidTo, te.Code == errNotMobile, te.Code == errRegionNotAllowed:
-		return outbox.Permanent(e)
-	case te.Status == http.StatusTooManyRequests, te.Status >= 500, te.Status == http.StatusUnauthorized, te.Status == http.StatusForbidden:
-		// Busy, broken, or credentials being rotated: worth retrying.
-		return e
-	case te.Status >= 400:
-		return outbox.Permanent(e)
-	}
-	return e
+	return twilio.Lookup(ctx, Channel, s.rest, msg.Address, from, since, taken, func(body string) bool { return body == first[0] })
 }

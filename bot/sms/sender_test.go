@@ -2,15 +2,10 @@ package sms
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
+	"github.com/rightsline/rightsline/bot/twilio/twiliotest"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rightsline/rightsline/bot/outbox"
@@ -18,107 +13,18 @@ import (
 	"github.com/rightsline/rightsline/store/storetest"
 )
 
-// fakeTwilio is Twilio's Messages API on loopback. It records every
-// message it accepts and answers numbers in errs with a Twilio error.
-type fakeTwilio struct {
-	srv  *httptest.Server
-	mu   sync.Mutex
-	sent []url.Values
-	errs map[string]twilioErr // To → error
-}
-
-type twilioErr struct {
-	status, code int
-}
-
-func newFakeTwilio(t *testing.T) *fakeTwilio {
-	ft := &fakeTwilio{errs: map[string]twilioErr{}}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /2010-04-01/Accounts/{account}/Messages.json", func(w http.ResponseWriter, r *http.Request) {
-		user, pass, ok := r.BasicAuth()
-		if !ok || user != testAccount || pass != testToken || r.PathValue("account") != testAccount {
-			w.WriteHeader(http.StatusUnauthorized)
-			json.NewEncoder(w).Encode(map[string]any{"code": 20003, "message": "Authenticate", "status": 401})
-			return
-		}
-		if err := r.ParseForm(); err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		if e, ok := ft.errs[r.PostForm.Get("To")]; ok {
-			w.WriteHeader(e.status)
-			// Twilio's message quotes the number: it must not reach our errors.
-			json.NewEncoder(w).Encode(map[string]any{"code": e.code, "message": "The 'To' number " + r.PostForm.Get("To") + " is not valid", "status": e.status})
-			return
-		}
-		ft.mu.Lock()
-		ft.sent = append(ft.sent, r.PostForm)
-		n := len(ft.sent)
-		ft.mu.Unlock()
-		w.WriteHeader(http.StatusCreated)
-		json.NewEncoder(w).Encode(map[string]any{"sid": fmt.Sprintf("SM%032d", n), "status": "queued", "account_sid": testAccount})
-	})
-	// The list, as Lookup reads it: filtered by To and From, newest first.
-	mux.HandleFunc("GET /2010-04-01/Accounts/{account}/Messages.json", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		var out []map[string]any
-		ft.mu.Lock()
-		for i := len(ft.sent) - 1; i >= 0; i-- {
-			m := ft.sent[i]
-			if q.Get("To") != "" && m.Get("To") != q.Get("To") || q.Get("From") != "" && m.Get("From") != q.Get("From") {
-				continue
-			}
-			out = append(out, map[string]any{"sid": fmt.Sprintf("SM%032d", i+1), "to": m.Get("To"), "from": m.Get("From"),
-				"body": m.Get("Body"), "direction": "outbound-api", "status": "sent"})
-		}
-		ft.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"messages": out, "page": 0, "page_size": 100, "next_page_uri": nil})
-	})
-	ft.srv = httptest.NewServer(mux)
-	t.Cleanup(ft.srv.Close)
-	return ft
-}
-
-// client reaches the fake through twilio-go, whose base URL is fixed at
-// https://api.twilio.com: the transport sends that host to the fake and
-// refuses every other.
-func (ft *fakeTwilio) client() *http.Client {
-	target, _ := url.Parse(ft.srv.URL)
-	base := ft.srv.Client().Transport
-	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		if r.URL.Host != "api.twilio.com" {
-			return nil, fmt.Errorf("test: refusing a request to %s", r.URL.Host)
-		}
-		r = r.Clone(r.Context())
-		r.URL.Scheme, r.URL.Host = target.Scheme, target.Host
-		return base.RoundTrip(r)
-	})}
-}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-func (ft *fakeTwilio) messages() []url.Values {
-	ft.mu.Lock()
-	defer ft.mu.Unlock()
-	return append([]url.Values(nil), ft.sent...)
-}
-
 func testConfig() Config {
 	return Config{AccountSID: testAccount, AuthToken: testToken, From: testFrom, PublicBaseURL: testBase}
 }
 
 func TestSender(t *testing.T) {
 	t.Parallel()
-	ft := newFakeTwilio(t)
-	ft.errs["+12025550401"] = twilioErr{400, 21610}
-	ft.errs["+12025550402"] = twilioErr{400, 21211}
-	ft.errs["+12025550403"] = twilioErr{503, 20500}
-	ft.errs["+12025550404"] = twilioErr{429, 20429}
-	s, err := NewSender(testConfig(), ft.client())
+	ft := twiliotest.New(t, testAccount, testToken)
+	ft.Fail("+12025550401", 400, 21610)
+	ft.Fail("+12025550402", 400, 21211)
+	ft.Fail("+12025550403", 503, 20500)
+	ft.Fail("+12025550404", 429, 20429)
+	s, err := NewSender(testConfig(), ft.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +44,7 @@ func TestSender(t *testing.T) {
 		{to: "+12025550404", body: "x", wantErr: true, code: "twilio_20429"},
 	}
 	for _, tc := range cases {
-		before := len(ft.messages())
+		before := len(ft.Messages())
 		sid, err := s.Send(ctx, store.Outbound{Channel: Channel, ContactID: 1, Address: tc.to, Body: tc.body})
 		if (err != nil) != tc.wantErr {
 			t.Fatalf("%s: err %v", tc.to, err)
@@ -159,7 +65,7 @@ func TestSender(t *testing.T) {
 		if !strings.HasPrefix(sid, "SM") {
 			t.Fatalf("sid %q", sid)
 		}
-		got := ft.messages()[before:]
+		got := ft.Messages()[before:]
 		if len(got) != tc.wantParts {
 			t.Fatalf("%s: %d messages; want %d", tc.to, len(got), tc.wantParts)
 		}
@@ -181,17 +87,17 @@ func TestSender(t *testing.T) {
 
 func TestSenderMessagingService(t *testing.T) {
 	t.Parallel()
-	ft := newFakeTwilio(t)
+	ft := twiliotest.New(t, testAccount, testToken)
 	cfg := testConfig()
 	cfg.From, cfg.MessagingServiceSID = "", "MG0123456789abcdef0123456789abcdef"
-	s, err := NewSender(cfg, ft.client())
+	s, err := NewSender(cfg, ft.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Send(t.Context(), store.Outbound{Channel: Channel, Address: "+12025550410", Body: "hi"}); err != nil {
 		t.Fatal(err)
 	}
-	m := ft.messages()[0]
+	m := ft.Messages()[0]
 	if m.Get("MessagingServiceSid") != cfg.MessagingServiceSID || m.Has("From") {
 		t.Fatalf("sent %v", m)
 	}
@@ -204,10 +110,10 @@ func TestOutboxThroughTwilio(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		t.Parallel()
-		ft := newFakeTwilio(t)
-		ft.errs["+12025550421"] = twilioErr{400, 21610}
+		ft := twiliotest.New(t, testAccount, testToken)
+		ft.Fail("+12025550421", 400, 21610)
 		f := newFixture(t, st, nil)
-		sender, err := NewSender(testConfig(), ft.client())
+		sender, err := NewSender(testConfig(), ft.Client())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -233,8 +139,8 @@ func TestOutboxThroughTwilio(t *testing.T) {
 		if ok.Status != store.OutboxSent || ok.ProviderID == "" {
 			t.Fatalf("row %+v", ok)
 		}
-		if len(ft.messages()) != 1 || ft.messages()[0].Get("Body") != "Staff answered your report." {
-			t.Fatalf("twilio got %v", ft.messages())
+		if len(ft.Messages()) != 1 || ft.Messages()[0].Get("Body") != "Staff answered your report." {
+			t.Fatalf("twilio got %v", ft.Messages())
 		}
 		if code := f.signed(StatusPath, statusCallback(ok.ProviderID, "delivered", "", "+12025550420")).Code; code != 204 {
 			t.Fatal(code)

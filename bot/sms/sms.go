@@ -15,10 +15,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/bot/spool"
+	"github.com/rightsline/rightsline/bot/twilio"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
@@ -33,9 +35,8 @@ const (
 	StatusPath  = "/twilio/status"
 )
 
-// MaxBody is the largest webhook body accepted. Twilio's inbound form is a
-// few kilobytes even with 1600 characters of text and ten media URLs.
-const MaxBody = 64 << 10
+// MaxBody is the largest webhook body accepted (twilio.MaxBody).
+const MaxBody = twilio.MaxBody
 
 // Handler serves the Twilio webhooks. It is safe for concurrent use.
 type Handler struct {
@@ -44,7 +45,8 @@ type Handler struct {
 	st     *store.Store
 	cat    *locales.Catalog
 	log    *slog.Logger
-	signer *signer
+	hooks  *twilio.Hooks
+	status *twilio.StatusHandler
 	now    func() time.Time
 
 	// Spool, if set, keeps the inbound messages the database cannot take
@@ -71,14 +73,15 @@ func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*
 		log = slog.Default()
 	}
 	h := &Handler{
-		cfg:    cfg,
-		rt:     rt,
-		st:     rt.Store,
-		cat:    cat,
-		log:    log.With("channel", Channel),
-		signer: newSigner(cfg.AuthToken),
-		now:    time.Now,
+		cfg:   cfg,
+		rt:    rt,
+		st:    rt.Store,
+		cat:   cat,
+		log:   log.With("channel", Channel),
+		hooks: twilio.NewHooks(cfg.AuthToken, cfg.PublicBaseURL),
+		now:   time.Now,
 	}
+	h.status = &twilio.StatusHandler{Channel: Channel, AccountSID: cfg.AccountSID, Hooks: h.hooks, Store: h.st, Log: h.log}
 	rt.Register(h.channel())
 	return h, nil
 }
@@ -86,5 +89,20 @@ func New(cfg Config, rt *bot.Runtime, cat *locales.Catalog, log *slog.Logger) (*
 // Register mounts the inbound and status webhooks on mux.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+InboundPath, h.serveInbound)
-	mux.HandleFunc("POST "+StatusPath, h.serveStatus)
+	mux.Handle("POST "+StatusPath, h.status)
 }
+
+// verified checks a webhook's size and signature (twilio.Hooks.Verified).
+func (h *Handler) verified(w http.ResponseWriter, r *http.Request) (url.Values, int) {
+	return h.hooks.Verified(w, r)
+}
+
+// writeTwiML answers the webhook with the replies, split at Twilio's 1600
+// characters, their statuses reported to the status callback.
+func (h *Handler) writeTwiML(w http.ResponseWriter, replies []string) {
+	twilio.WriteTwiML(w, h.hooks.URL(StatusPath), replies, parts)
+}
+
+// Sign is twilio.Sign: the X-Twilio-Signature Twilio would send, for
+// clients that stand in for Twilio (the load tool, tests).
+var Sign = twilio.Sign

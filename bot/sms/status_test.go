@@ -2,6 +2,7 @@ package sms
 
 import (
 	"errors"
+	"github.com/rightsline/rightsline/bot/twilio"
 	"net/url"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestStatusCallbacks(t *testing.T) {
 		for _, st := range steps {
 			var code int
 			if st.forge {
-				code = f.post(StatusPath, st.form, Sign("wrong", testBase+StatusPath, st.form)).Code
+				code = f.post(StatusPath, st.form, twilio.Sign("wrong", testBase+StatusPath, st.form)).Code
 			} else {
 				code = f.signed(StatusPath, st.form).Code
 			}

@@ -1,4 +1,4 @@
-package sms
+package twilio
 
 import (
 	"bytes"
@@ -6,11 +6,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 )
-
-// errForged is a request whose signature does not match.
-var errForged = errors.New("sms: missing or invalid X-Twilio-Signature")
 
 // formContentType is the only body Twilio's webhooks carry.
 const formContentType = "application/x-www-form-urlencoded"
@@ -18,12 +16,37 @@ const formContentType = "application/x-www-form-urlencoded"
 // bodyBufs holds the buffers webhook bodies are read into.
 var bodyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// verified reads the webhook's form and checks its signature, in that
+// MaxBody is the largest webhook body accepted. Twilio's inbound form is a
+// few kilobytes even with 1600 characters of text and ten media URLs.
+const MaxBody = 64 << 10
+
+// Hooks are the webhooks of one Twilio account served at one public base
+// URL: it checks their signatures and names the status callback URLs the
+// REST sends ask for. It is safe for concurrent use.
+type Hooks struct {
+	base   string
+	signer *signer
+}
+
+// NewHooks returns the Hooks of the account whose auth token is authToken,
+// served at publicBaseURL (scheme and host, e.g.
+// https://rightsline.example.org). Proxy headers (X-Forwarded-*) are never
+// consulted: the URL Twilio signs is the one configured in the Twilio
+// console, which is publicBaseURL plus the path, whatever proxies sit
+// between.
+func NewHooks(authToken, publicBaseURL string) *Hooks {
+	return &Hooks{base: strings.TrimRight(publicBaseURL, "/"), signer: newSigner(authToken)}
+}
+
+// URL is the URL Twilio calls for path, as it signs it.
+func (h *Hooks) URL(path string) string { return h.base + path }
+
+// Verified reads the webhook's form and checks its signature, in that
 // order: the size limit first, so nothing larger than MaxBody is read;
 // then the signature over the public URL and every form field. It returns
 // the HTTP status to answer with when the request is refused (413, 400 or
 // 403), and then processes nothing.
-func (h *Handler) verified(w http.ResponseWriter, r *http.Request) (url.Values, int) {
+func (h *Hooks) Verified(w http.ResponseWriter, r *http.Request) (url.Values, int) {
 	if r.ContentLength > MaxBody {
 		return nil, http.StatusRequestEntityTooLarge
 	}
@@ -42,7 +65,7 @@ func (h *Handler) verified(w http.ResponseWriter, r *http.Request) (url.Values, 
 	// Twilio signs the URL it was configured with. The query string, if
 	// the console URL has one, is part of it; the body fields are signed
 	// separately, sorted by name.
-	signedURL := h.cfg.publicURL(r.URL.EscapedPath())
+	signedURL := h.URL(r.URL.EscapedPath())
 	if r.URL.RawQuery != "" {
 		signedURL += "?" + r.URL.RawQuery
 	}

@@ -1,4 +1,4 @@
-package sms
+package twilio
 
 import (
 	"bytes"
@@ -10,7 +10,21 @@ import (
 	"testing"
 
 	"github.com/twilio/twilio-go/client"
+
+	"github.com/rightsline/rightsline/locales"
 )
+
+// Test account. The token is made up.
+const (
+	testToken   = "12345678901234567890123456789012"
+	testBase    = "https://rightsline.example.org"
+	InboundPath = "/twilio/sms"
+)
+
+// parts splits like the SMS channel: at 1600 UTF-16 code units.
+func parts(text string) []string {
+	return locales.Split(locales.Clean(text), 1600, locales.UTF16)
+}
 
 // signedURLs are URLs in the forms Twilio may sign: with and without a
 // port, with a query, with escapes, http and https.
@@ -98,7 +112,7 @@ func TestSignerRefusesRepeatedFields(t *testing.T) {
 // FuzzSigner compares the signer with twilio-go's validator on arbitrary
 // URLs, fields and signatures (the signature either computed or given).
 //
-//	go test ./bot/sms -run '^$' -fuzz FuzzSigner -fuzztime 1m
+//	go test ./bot/twilio -run '^$' -fuzz FuzzSigner -fuzztime 1m
 func FuzzSigner(f *testing.F) {
 	f.Add(testBase+InboundPath, "Body", "hello", "From", "+12025550123", "", true)
 	f.Add("http://h:80/x?y=1", "a", "", "b", "é", "", true)
@@ -133,7 +147,7 @@ func TestTwiMLEscaping(t *testing.T) {
 	}
 	action := `https://rightsline.example.org/twilio/status?a=1&b="2"`
 	var b bytes.Buffer
-	appendTwiML(&b, action, bodies)
+	appendTwiML(&b, action, bodies, parts)
 	var doc struct {
 		XMLName  xml.Name `xml:"Response"`
 		Messages []struct {
@@ -160,7 +174,7 @@ func TestTwiMLEscaping(t *testing.T) {
 		}
 	}
 	b.Reset()
-	appendTwiML(&b, action, nil)
+	appendTwiML(&b, action, nil, parts)
 	if got := b.String(); got != `<?xml version="1.0" encoding="UTF-8"?><Response/>` {
 		t.Errorf("no replies: %q", got)
 	}
@@ -182,7 +196,7 @@ func xmlSafe(s string) string {
 
 // FuzzEscapeXML holds escapeXML to encoding/xml.EscapeText, byte for byte.
 //
-//	go test ./bot/sms -run '^$' -fuzz FuzzEscapeXML -fuzztime 1m
+//	go test ./bot/twilio -run '^$' -fuzz FuzzEscapeXML -fuzztime 1m
 func FuzzEscapeXML(f *testing.F) {
 	for _, s := range []string{"", "a&b", "<\"'>", "\t\n\r", "\x00\xff", "\uFFFD", "\uFFFE", "😀"} {
 		f.Add(s)

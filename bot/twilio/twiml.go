@@ -1,4 +1,4 @@
-package sms
+package twilio
 
 import (
 	"bytes"
@@ -11,8 +11,10 @@ import (
 // twimlBufs holds the buffers TwiML answers are written into.
 var twimlBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// writeTwiML answers the webhook with the replies as one message each,
-// split further where one is longer than Twilio's 1600 characters. No
+// WriteTwiML answers a messaging webhook with the replies as one message
+// each, split further by split (a channel's length limit). Twilio posts
+// each reply's delivery statuses (and a 21610 if the number is
+// unsubscribed) to action; the method is left at its default, POST. No
 // replies is an empty <Response/>: Twilio then sends nothing.
 //
 // The document is written directly rather than built as a tree with
@@ -20,7 +22,7 @@ var twimlBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // webhook's allocations): it is one fixed shape, and every text in it
 // goes through encoding/xml's escaping, which also replaces characters
 // XML cannot carry.
-func (h *Handler) writeTwiML(w http.ResponseWriter, replies []string) {
+func WriteTwiML(w http.ResponseWriter, action string, replies []string, split func(string) []string) {
 	b := twimlBufs.Get().(*bytes.Buffer)
 	defer func() {
 		if b.Cap() <= 2*MaxBody {
@@ -29,10 +31,7 @@ func (h *Handler) writeTwiML(w http.ResponseWriter, replies []string) {
 		}
 	}()
 	b.Reset()
-	// Twilio posts each reply's delivery statuses (and a 21610 if the
-	// number is unsubscribed) to action; the method is left at its
-	// default, POST.
-	appendTwiML(b, h.cfg.publicURL(StatusPath), replies)
+	appendTwiML(b, action, replies, split)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
 	w.WriteHeader(http.StatusOK)
@@ -40,11 +39,11 @@ func (h *Handler) writeTwiML(w http.ResponseWriter, replies []string) {
 }
 
 // appendTwiML writes the messaging TwiML for replies to b.
-func appendTwiML(b *bytes.Buffer, action string, replies []string) {
+func appendTwiML(b *bytes.Buffer, action string, replies []string, split func(string) []string) {
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>`)
 	n := 0
 	for _, rep := range replies {
-		for _, part := range parts(rep) {
+		for _, part := range split(rep) {
 			if n == 0 {
 				b.WriteString("<Response>")
 			}
