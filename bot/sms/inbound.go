@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/bot/twilio"
 )
 
 // serveInbound is POST /twilio/sms: size, signature, form, then the
@@ -63,7 +64,7 @@ func (h *Handler) receive(ctx context.Context, f inboundForm) ([]string, error) 
 
 // repliesOf is what to send back for a handled message.
 func repliesOf(out bot.Outcome, body string) []string {
-	if out.Duplicate && out.Contact.OptedOut && classify(body) != kwStop {
+	if out.Duplicate && out.Contact.OptedOut && !twilio.IsStop(body) {
 		return nil
 	}
 	if len(out.Replies) == 0 {

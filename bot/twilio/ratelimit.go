@@ -1,33 +1,29 @@
-package sms
+package twilio
 
 import (
 	"context"
-	"time"
 
 	"github.com/rightsline/rightsline/bot"
-	"github.com/rightsline/rightsline/store"
 )
 
-// senderLimit names the per-sender limit in the store.
-const senderLimit = "sms-sender"
-
-const statusRateLimited = "rate_limited"
+// StatusRateLimited is stored on a message over the per-sender limit.
+const StatusRateLimited = "rate_limited"
 
 // rateLimit answers the first message over the per-sender limit with a
 // notice and later ones with nothing, storing them as rate_limited. The
 // count is kept in the store, inside the message's transaction, so every
 // instance shares it (a phone cannot get the limit through each instance
 // of a deployment) and a transaction run again on contention counts once.
-func (h *Handler) rateLimit(ctx context.Context, t *bot.Turn) (bot.Verdict, error) {
-	v, err := t.Tx.Allow(ctx, store.Limit{Name: senderLimit, Max: h.cfg.rateLimit(), Window: time.Minute}, t.In.Address)
+func (h Words) rateLimit(ctx context.Context, t *bot.Turn) (bot.Verdict, error) {
+	v, err := t.Tx.Allow(ctx, h.RateLimit, t.In.Address)
 	switch {
 	case err != nil:
 		return bot.Verdict{}, err
 	case v.Allowed:
 		return bot.Verdict{}, nil
 	case v.FirstRefusal && !t.Contact.OptedOut:
-		return reply(t, "sms.rate_limited", statusRateLimited)
+		return reply(t, "sms.rate_limited", StatusRateLimited)
 	default:
-		return bot.Verdict{Handled: true, Status: statusRateLimited}, nil
+		return bot.Verdict{Handled: true, Status: StatusRateLimited}, nil
 	}
 }

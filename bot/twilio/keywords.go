@@ -1,4 +1,4 @@
-package sms
+package twilio
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/flows"
-	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
 
@@ -36,6 +35,10 @@ var keywords = map[string]keyword{
 	"help": kwHelp, "info": kwHelp,
 }
 
+// IsStop reports whether text is an opt-out keyword (STOP and its
+// synonyms).
+func IsStop(text string) bool { return classify(text) == kwStop }
+
 // classify returns the keyword a message is, if it is one word and that
 // word (in any case, with surrounding spaces or trailing punctuation such
 // as "Stop." or "STOP!") is a keyword.
@@ -48,29 +51,38 @@ func classify(text string) keyword {
 	return keywords[strings.ToLower(w)]
 }
 
-// channel is what SMS registers with the runtime: Twilio's length counter
-// and cap, and the channel words, in the order that matters. The opt-out
+// Words are the channel words of a Twilio messaging channel (SMS,
+// WhatsApp): the opt-out keywords, HELP, the per-sender rate limit, the
+// answer to an empty or media-only message, and the opted-out gate.
+type Words struct {
+	// Channel names the channel in the consent ledger.
+	Channel string
+	// AdvancedOptOut, when true, leaves the replies to STOP, START and
+	// HELP to Twilio's Advanced Opt-Out (configured on the Messaging
+	// Service); the keywords are still recorded and honoured here.
+	AdvancedOptOut bool
+	// RateLimit is the per-sender limit, counted in the store and shared
+	// by every instance (Name, Max and Window).
+	RateLimit store.Limit
+}
+
+// Interceptors are the words in the order that matters. The opt-out
 // keywords always work, even for a sender over the rate limit; an
 // opted-out contact gets nothing but the answer to START; only then does
 // the conversation engine run. All of them run inside the runtime's one
 // transaction, under its lock on the contact, so a STOP committed a moment
 // earlier is always seen.
-func (h *Handler) channel() bot.Channel {
-	return bot.Channel{
-		Name:    Channel,
-		MaxText: MaxMessage,
-		Count:   locales.UTF16,
-		Interceptors: []bot.Interceptor{
-			bot.InterceptorFunc(h.keyword),
-			bot.InterceptorFunc(h.rateLimit),
-			bot.InterceptorFunc(empty),
-			bot.InterceptorFunc(optedOut),
-		},
+func (h Words) Interceptors() []bot.Interceptor {
+	return []bot.Interceptor{
+		bot.InterceptorFunc(h.keyword),
+		bot.InterceptorFunc(h.rateLimit),
+		bot.InterceptorFunc(empty),
+		bot.InterceptorFunc(optedOut),
 	}
 }
 
 // keyword answers STOP, START, YES (for a contact who opted out) and HELP.
-func (h *Handler) keyword(ctx context.Context, t *bot.Turn) (bot.Verdict, error) {
+func (h Words) keyword(ctx context.Context, t *bot.Turn) (bot.Verdict, error) {
 	c := t.Contact
 	switch classify(t.In.Text) {
 	case kwStop:
@@ -101,7 +113,7 @@ func (h *Handler) keyword(ctx context.Context, t *bot.Turn) (bot.Verdict, error)
 // change in the consent ledger with the exact confirmation text, and
 // answers it. Under Twilio's Advanced Opt-Out Twilio sends the
 // confirmation, so the ledger names Twilio's text instead of ours.
-func (h *Handler) setOptedOut(ctx context.Context, t *bot.Turn, out bool, id string) (bot.Verdict, error) {
+func (h Words) setOptedOut(ctx context.Context, t *bot.Turn, out bool, id string) (bot.Verdict, error) {
 	if err := t.Tx.SetContactOptedOut(ctx, t.Contact.ID, out); err != nil {
 		return bot.Verdict{}, err
 	}
@@ -110,14 +122,14 @@ func (h *Handler) setOptedOut(ctx context.Context, t *bot.Turn, out bool, id str
 		return bot.Verdict{}, err
 	}
 	shown, version := id, store.TextVersion(rep.Text)
-	if h.cfg.AdvancedOptOut {
+	if h.AdvancedOptOut {
 		shown, version = "twilio.advanced_opt_out", "twilio"
 	}
 	if err := t.Tx.RecordConsent(ctx, &store.Consent{ContactID: t.Contact.ID, Kind: store.ConsentTexts, Granted: !out,
-		Channel: Channel, TextID: shown, TextLang: string(t.Lang), TextVersion: version}); err != nil {
+		Channel: h.Channel, TextID: shown, TextLang: string(t.Lang), TextVersion: version}); err != nil {
 		return bot.Verdict{}, err
 	}
-	if h.cfg.AdvancedOptOut {
+	if h.AdvancedOptOut {
 		return bot.Verdict{Handled: true}, nil
 	}
 	return bot.Verdict{Handled: true, Replies: []flows.Reply{rep}}, nil
@@ -125,8 +137,8 @@ func (h *Handler) setOptedOut(ctx context.Context, t *bot.Turn, out bool, id str
 
 // keywordReply answers id unless Twilio's Advanced Opt-Out answers the
 // keywords itself.
-func (h *Handler) keywordReply(t *bot.Turn, id string) (bot.Verdict, error) {
-	if h.cfg.AdvancedOptOut {
+func (h Words) keywordReply(t *bot.Turn, id string) (bot.Verdict, error) {
+	if h.AdvancedOptOut {
 		return bot.Verdict{Handled: true}, nil
 	}
 	return reply(t, id, "")
