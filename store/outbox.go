@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -63,6 +64,11 @@ type Outbound struct {
 	// send timed out. The dispatcher asks the provider before sending it
 	// again.
 	InDoubt bool
+	// Template, if set, is the message Body renders: a channel that may
+	// not send free text (WhatsApp outside its 24-hour window) sends the
+	// approved template configured for it instead. Stored sealed; not
+	// read back with the row (OutboundTemplate reads it).
+	Template *OutboundTemplate
 	// DedupeKey, if set, makes EnqueueOutbound idempotent: a second row
 	// with the same key is not stored (ErrDuplicate). Not read back.
 	DedupeKey string
@@ -114,12 +120,20 @@ func (tx *Tx) EnqueueOutbound(ctx context.Context, m *Outbound) (int64, error) {
 	due = normTime(due)
 	var id int64
 	k := tx.store.keys
+	tmpl := ""
+	if m.Template != nil {
+		b, err := json.Marshal(m.Template)
+		if err != nil {
+			return 0, fmt.Errorf("store: EnqueueOutbound: template: %w", err)
+		}
+		tmpl = string(b)
+	}
 	var key sql.NullString
 	if m.DedupeKey != "" {
 		key = sql.NullString{String: m.DedupeKey, Valid: true}
 	}
 	err := tx.queryRow(ctx, "EnqueueOutbound", m.Channel, m.ContactID, k.sealString(aadOutboxAddress, m.Address),
-		k.sealString(aadOutboxBody, m.Body), tx.time(due), tx.time(now), k.CurrentID(), m.ReportID, key).Scan(&id)
+		k.sealString(aadOutboxBody, m.Body), tx.time(due), tx.time(now), k.CurrentID(), m.ReportID, key, k.sealString(aadOutboxTemplate, tmpl)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrDuplicate
 	}
@@ -323,9 +337,66 @@ func scanOutbound(k *Keys, row interface{ Scan(...any) error }) (Outbound, error
 
 // Additional data of the outbox's sealed columns.
 var (
-	aadOutboxAddress = sealedColumn("outbox", "address")
-	aadOutboxBody    = sealedColumn("outbox", "body")
+	aadOutboxAddress  = sealedColumn("outbox", "address")
+	aadOutboxBody     = sealedColumn("outbox", "body")
+	aadOutboxTemplate = sealedColumn("outbox", "template")
 )
+
+// OutboundTemplate is the catalog message an outbox body renders: its id,
+// language and variables (the report's reference …). Personal data: it
+// is sealed with the row.
+type OutboundTemplate struct {
+	ID   string            `json:"id"`
+	Lang string            `json:"lang"`
+	Vars map[string]string `json:"vars,omitempty"`
+}
+
+// OutboundTemplate returns the template outbox row id was queued with;
+// ErrNotFound when the row does not exist or has none.
+func (s *Store) OutboundTemplate(ctx context.Context, id int64) (OutboundTemplate, error) {
+	var sealed string
+	err := s.queryRow(ctx, "OutboundTemplate", id).Scan(&sealed)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && sealed == "" {
+		return OutboundTemplate{}, ErrNotFound
+	}
+	if err != nil {
+		return OutboundTemplate{}, fmt.Errorf("store: outbound template: %w", err)
+	}
+	plain, err := s.keys.openString(aadOutboxTemplate, sealed)
+	if err != nil {
+		return OutboundTemplate{}, fmt.Errorf("store: outbound template: %w", err)
+	}
+	var t OutboundTemplate
+	if err := json.Unmarshal([]byte(plain), &t); err != nil {
+		return OutboundTemplate{}, fmt.Errorf("store: outbound template: %w", err)
+	}
+	return t, nil
+}
+
+// LastInbound returns when the contact last wrote (its newest stored
+// inbound message); ErrNotFound when none is stored (never, or purged by
+// retention).
+func (s *Store) LastInbound(ctx context.Context, contactID int64) (time.Time, error) {
+	return lastInbound(s.queryRow(ctx, "LastInbound", contactID))
+}
+
+// LastInbound is Store.LastInbound inside the transaction (the console's
+// note on how an update will be sent).
+func (tx *Tx) LastInbound(ctx context.Context, contactID int64) (time.Time, error) {
+	return lastInbound(tx.queryRow(ctx, "LastInbound", contactID))
+}
+
+func lastInbound(row *sql.Row) (time.Time, error) {
+	var at time.Time
+	err := row.Scan(timeDest{&at})
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, ErrNotFound
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: last inbound: %w", err)
+	}
+	return at, nil
+}
 
 // outboxTime scans a nullable time column; NULL leaves the zero time.
 type outboxTime struct{ t time.Time }

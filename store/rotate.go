@@ -66,7 +66,7 @@ var sealedTables = []sealedTable{
 	{name: "contacts", key: "id", cols: []string{"address"}, index: addressIndexOf},
 	{name: "conversations", key: "contact_id", cols: []string{"state"}, blob: true},
 	{name: "messages", key: "id", cols: []string{"body"}},
-	{name: "outbox", key: "id", cols: []string{"address", "body"}},
+	{name: "outbox", key: "id", cols: []string{"address", "body", "template"}},
 	{name: "reports", key: "id", cols: []string{"narrative", "respondent_name", "contact_phone", "safe_times"}, index: respondentIndexOf},
 	{name: "report_notes", key: "id", cols: []string{"body"}},
 	{name: "discord_guilds", key: "guild_id", cols: []string{"updated_by"}},

@@ -97,7 +97,8 @@ func fillEverySealedColumn(t *testing.T, s *store.Store) (contactID, staffID int
 		if err := tx.SaveConversation(ctx, c.ID, []byte(`{"vars":{"narrative":"x"}}`), c.CreatedAt); err != nil {
 			return err
 		}
-		if _, err := tx.EnqueueOutbound(ctx, &store.Outbound{Channel: "sms", ContactID: c.ID, Address: "+15550042", Body: "queued secret"}); err != nil {
+		if _, err := tx.EnqueueOutbound(ctx, &store.Outbound{Channel: "sms", ContactID: c.ID, Address: "+15550042", Body: "queued secret",
+			Template: &store.OutboundTemplate{ID: "update.general", Lang: "en", Vars: map[string]string{"ref": "DC-SECRET"}}}); err != nil {
 			return err
 		}
 		r := store.Report{Reference: "RT-1", ContactID: c.ID, Channel: "sms", Lang: "en", Category: "housing",

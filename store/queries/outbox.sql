@@ -6,8 +6,8 @@
 -- name: EnqueueOutbound
 -- A repeated dedupe_key (a replayed webhook's replies) inserts nothing
 -- and returns no row.
-INSERT INTO outbox (channel, contact_id, address, body, status, attempts, next_attempt_at, created_at, key_id, report_id, dedupe_key)
-VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7, NULLIF($8, 0), $9)
+INSERT INTO outbox (channel, contact_id, address, body, status, attempts, next_attempt_at, created_at, key_id, report_id, dedupe_key, template)
+VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7, NULLIF($8, 0), $9, $10)
 ON CONFLICT (dedupe_key) DO NOTHING
 RETURNING id;
 
@@ -103,3 +103,11 @@ SELECT provider_id FROM outbox WHERE contact_id = $1 AND channel = $2 AND provid
 
 -- name: SetOutboundDeliveryStatus
 UPDATE outbox SET delivery_status = $3 WHERE channel = $1 AND provider_id = $2;
+
+-- name: OutboundTemplate
+SELECT template FROM outbox WHERE id = $1;
+
+-- name: LastInbound
+-- The newest inbound message of a contact, walking its messages newest
+-- first (messages_contact_id_idx).
+SELECT created_at FROM messages WHERE contact_id = $1 AND direction = 'in' ORDER BY id DESC LIMIT 1;
