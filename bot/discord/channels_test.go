@@ -17,7 +17,9 @@ import (
 
 	"github.com/rightsline/rightsline/bot/sms"
 	"github.com/rightsline/rightsline/bot/terminal"
+	"github.com/rightsline/rightsline/bot/twilio"
 	"github.com/rightsline/rightsline/bot/web"
+	"github.com/rightsline/rightsline/bot/whatsapp"
 	"github.com/rightsline/rightsline/store/storetest"
 )
 
@@ -28,7 +30,8 @@ import (
 // renders them (one SMS or Discord message per reply, split at the
 // channel's size; the simulator's list; the terminal's blank lines).
 // Channel-level words (SMS's STOP and HELP) are each channel's own and
-// are left out.
+// are left out. WhatsApp is a signed Twilio webhook too, with
+// "whatsapp:" addresses, into the same runtime.
 func TestSameConversationOnEveryChannel(t *testing.T) {
 	conversations := [][]string{
 		{"hola", "1", "menu", "3", "back", "language", "4"},
@@ -36,6 +39,9 @@ func TestSameConversationOnEveryChannel(t *testing.T) {
 		{"你好", "2", "source", "more"},
 		{"hel\x00lo", "2", "🏠", "caf\xe9", "menu"},
 		{"bonjour", "REPORT", "1", "Mon propriétaire a changé les serrures.", "done"},
+		// The Done-when of issue 15: a signed WhatsApp webhook in Korean
+		// gets the same answers as SMS.
+		{"안녕하세요", "1", "menu", "2", "source", "REPORT", "1", "집주인이 자물쇠를 바꿨어요.", "done"},
 	}
 	for _, backend := range storetest.Backends {
 		t.Run(backend, func(t *testing.T) {
@@ -46,8 +52,13 @@ func TestSameConversationOnEveryChannel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			waH, err := whatsapp.New(whatsapp.Config{AccountSID: "AC0123456789abcdef0123456789abcdef", AuthToken: token, From: "whatsapp:+12025550199", PublicBaseURL: base, RateLimitPerMinute: 1000}, h.rt, log)
+			if err != nil {
+				t.Fatal(err)
+			}
 			mux := http.NewServeMux()
 			smsH.Register(mux)
+			waH.Register(mux)
 			web.New(h.rt, h.store, h.cat, log).Register(mux)
 			srv := httptest.NewServer(mux)
 			defer srv.Close()
@@ -75,6 +86,21 @@ func TestSameConversationOnEveryChannel(t *testing.T) {
 						t.Fatalf("SMS %q: %d %v %s", text, w.Code, err, w.Body)
 					}
 					got["sms"] = strings.Join(doc.Messages, "\n\n")
+
+					form.Set("From", "whatsapp:"+phone)
+					form.Set("To", "whatsapp:+12025550199")
+					form.Set("ProfileName", "Resident")
+					form.Set("WaId", strings.TrimPrefix(phone, "+"))
+					req = httptest.NewRequest(http.MethodPost, base+whatsapp.InboundPath, strings.NewReader(form.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("X-Twilio-Signature", twilio.Sign(token, base+whatsapp.InboundPath, form))
+					w = httptest.NewRecorder()
+					mux.ServeHTTP(w, req)
+					doc.Messages = nil
+					if err := xml.Unmarshal(w.Body.Bytes(), &doc); w.Code != 200 || err != nil {
+						t.Fatalf("WhatsApp %q: %d %v %s", text, w.Code, err, w.Body)
+					}
+					got["whatsapp"] = strings.Join(doc.Messages, "\n\n")
 
 					body, _ := json.Marshal(map[string]string{"text": text})
 					resp, err := try.Post(srv.URL+"/try/messages", "application/json", bytes.NewReader(body))
@@ -104,7 +130,7 @@ func TestSameConversationOnEveryChannel(t *testing.T) {
 					if got["sms"] == "" {
 						t.Fatalf("conversation %d, message %d (%q): no SMS reply", n, i, text)
 					}
-					for _, ch := range []string{"/try", "discord", "terminal"} {
+					for _, ch := range []string{"whatsapp", "/try", "discord", "terminal"} {
 						if got[ch] != got["sms"] {
 							t.Errorf("conversation %d, message %d (%q):\n%-8s %q\nsms      %q", n, i, text, ch, got[ch], got["sms"])
 						}

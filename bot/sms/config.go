@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/rightsline/rightsline/bot/twilio"
 )
 
 // DefaultRateLimitPerMinute is how many messages one sender may send in a
@@ -60,22 +62,9 @@ func (c Config) Enabled() bool {
 
 // Check reports what is missing or malformed, naming the variables.
 func (c Config) Check() error {
-	var errs []error
-	if c.AccountSID == "" {
-		errs = append(errs, errors.New("TWILIO_ACCOUNT_SID is not set"))
-	} else if !strings.HasPrefix(c.AccountSID, "AC") {
-		errs = append(errs, errors.New("TWILIO_ACCOUNT_SID must start with AC"))
-	}
-	if c.AuthToken == "" {
-		errs = append(errs, errors.New("TWILIO_AUTH_TOKEN (or TWILIO_AUTH_TOKEN_FILE) is not set"))
-	}
+	errs := twilio.CheckAccount(c.AccountSID, c.AuthToken, c.PublicBaseURL)
 	if c.From == "" && c.MessagingServiceSID == "" {
 		errs = append(errs, errors.New("set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID"))
-	}
-	if c.PublicBaseURL == "" {
-		errs = append(errs, errors.New("PUBLIC_BASE_URL is not set: Twilio signatures are checked over it"))
-	} else if u, err := url.Parse(c.PublicBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		errs = append(errs, fmt.Errorf("PUBLIC_BASE_URL must be a scheme and host such as https://rightsline.example.org"))
 	}
 	if c.MediaBaseURL != "" && !MediaBaseOK(c.MediaBaseURL) {
 		errs = append(errs, errors.New("TWILIO_MEDIA_BASE_URL must be an https scheme and host (or http on loopback, for tests)"))

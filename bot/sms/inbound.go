@@ -56,19 +56,8 @@ func (h *Handler) receive(ctx context.Context, f inboundForm) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	// A retry of anything but the STOP itself gets nothing once the
-	// contact has opted out; a retried STOP gets its confirmation again,
-	// since Twilio may never have received the first answer.
 	return repliesOf(out, f.Body), nil
 }
 
-// repliesOf is what to send back for a handled message.
-func repliesOf(out bot.Outcome, body string) []string {
-	if out.Duplicate && out.Contact.OptedOut && !twilio.IsStop(body) {
-		return nil
-	}
-	if len(out.Replies) == 0 {
-		return nil
-	}
-	return []string{bot.JoinReplies(out.Replies)}
-}
+// repliesOf is what to send back for a handled message (twilio.Replies).
+var repliesOf = twilio.Replies

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/rightsline/rightsline/bot"
 )
 
 // twimlBufs holds the buffers TwiML answers are written into.
@@ -111,4 +113,20 @@ func xmlChar(r rune) bool {
 		r >= 0x20 && r <= 0xD7FF ||
 		r >= 0xE000 && r <= 0xFFFD ||
 		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// Replies is what a messaging channel sends back for a handled message
+// whose text was body: the replies joined into one message, as the
+// runtime stored them. A retry of anything but the STOP itself gets
+// nothing once the contact has opted out; a retried STOP gets its
+// confirmation again, since Twilio may never have received the first
+// answer.
+func Replies(out bot.Outcome, body string) []string {
+	if out.Duplicate && out.Contact.OptedOut && !IsStop(body) {
+		return nil
+	}
+	if len(out.Replies) == 0 {
+		return nil
+	}
+	return []string{bot.JoinReplies(out.Replies)}
 }

@@ -114,3 +114,23 @@ func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	}
 	return url.ParseQuery(buf.String())
 }
+
+// CheckAccount reports what is missing or malformed in the account
+// settings every Twilio channel shares, naming the variables.
+func CheckAccount(accountSID, authToken, publicBaseURL string) []error {
+	var errs []error
+	if accountSID == "" {
+		errs = append(errs, errors.New("TWILIO_ACCOUNT_SID is not set"))
+	} else if !strings.HasPrefix(accountSID, "AC") {
+		errs = append(errs, errors.New("TWILIO_ACCOUNT_SID must start with AC"))
+	}
+	if authToken == "" {
+		errs = append(errs, errors.New("TWILIO_AUTH_TOKEN (or TWILIO_AUTH_TOKEN_FILE) is not set"))
+	}
+	if publicBaseURL == "" {
+		errs = append(errs, errors.New("PUBLIC_BASE_URL is not set: Twilio signatures are checked over it"))
+	} else if u, err := url.Parse(publicBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		errs = append(errs, errors.New("PUBLIC_BASE_URL must be a scheme and host such as https://rightsline.example.org"))
+	}
+	return errs
+}
