@@ -86,6 +86,8 @@ func channelName(ch string) string {
 		return "SMS"
 	case "discord":
 		return "Discord"
+	case "whatsapp":
+		return "WhatsApp"
 	}
 	return ch
 }
@@ -96,6 +98,8 @@ func channelSetting(ch string) string {
 		return "TWILIO_* are not set"
 	case "discord":
 		return "DISCORD_* are not set"
+	case "whatsapp":
+		return "TWILIO_WHATSAPP_FROM is not set"
 	}
 	return "no sender"
 }

@@ -22,7 +22,18 @@ type Service struct {
 	// "discord" …); updates for a channel that is off are refused
 	// (ErrUndeliverable) rather than left waiting. nil: every channel.
 	ChannelOn func(channel string) bool
+	// Planners say, by channel, how an update will go on a channel that
+	// restricts what may be sent (WhatsApp outside its 24-hour window
+	// takes only approved templates); channels without one send the text
+	// as is.
+	Planners map[string]SendPlanner
 }
+
+// SendPlanner says how an update rendering t goes to contact `to` now,
+// inside tx: a note for staff ("" when it goes as written), or an
+// *UndeliverableError saying why it cannot be sent (nothing is then
+// queued).
+type SendPlanner func(ctx context.Context, tx *store.Tx, to store.Contact, t store.OutboundTemplate) (note string, err error)
 
 // NewService returns a Service over st that renders with cat and routes
 // with the embedded routing data.

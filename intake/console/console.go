@@ -75,6 +75,10 @@ type PreviewFunc func(r store.Report, l locales.Lang, templateID string) (string
 // intake.Service.Deliverable is one.
 type DeliverableFunc func(ctx context.Context, tx *store.Tx, r store.Report) string
 
+// SendNoteFunc says, inside tx and without queueing anything, how update
+// templateID about r would go (note) or why it cannot (refusal).
+type SendNoteFunc func(ctx context.Context, tx *store.Tx, r store.Report, templateID string) (note, refusal string)
+
 // Config is what the console needs. Store, Notify and Preview are required.
 type Config struct {
 	Store *store.Store
@@ -85,6 +89,12 @@ type Config struct {
 	// reason, before they are queued; nil checks only the resident's
 	// contact choice.
 	Deliverable DeliverableFunc
+	// SendNote says how an update would go now when its channel sends it
+	// other than as written (a WhatsApp template outside the 24-hour
+	// window), or why it cannot go; the report page shows it by each
+	// update, and an update it refuses is not queued.
+	// intake.Service.SendNote is one; nil: every update goes as written.
+	SendNote SendNoteFunc
 	// UpdateTemplates lists the template IDs staff may send by hand, in
 	// the order shown (e.g. "update.request_info", "update.general").
 	// Status changes send "update.status.<status>" by themselves.

@@ -251,7 +251,7 @@ var funcs = template.FuncMap{
 }
 
 // channelLabels name the channels a report can come by.
-var channelLabels = map[string]string{"sms": "SMS", "discord": "Discord", SimulatorChannel: "the /try simulator", "terminal": "the terminal chat"}
+var channelLabels = map[string]string{"sms": "SMS", "whatsapp": "WhatsApp", "discord": "Discord", SimulatorChannel: "the /try simulator", "terminal": "the terminal chat"}
 
 // channelLabel names a channel for staff.
 func channelLabel(ch string) string {

@@ -52,12 +52,16 @@ type reportPage struct {
 }
 
 // residentText is an update as the resident reads it, and in English.
-type residentText struct{ English, Resident string }
+// Note says how it goes when its channel sends it other than as written
+// (a WhatsApp template); Refused why it cannot go now.
+type residentText struct{ English, Resident, Note, Refused string }
 
 // updateOption is one resident update staff may send.
 type updateOption struct {
 	ID      string
 	English string
+	// Note and Refused: as residentText's.
+	Note, Refused string
 	// Error is set when the template cannot be rendered for this report
 	// (it is then not offered).
 	Error string
@@ -164,6 +168,21 @@ func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) err
 			continue
 		}
 		page.Updates = append(page.Updates, updateOption{ID: id, English: text})
+	}
+	if c.cfg.SendNote != nil && page.Blocked == "" {
+		err = c.store.InTx(ctx, func(tx *store.Tx) error {
+			for to, t := range page.StatusUpdateText {
+				t.Note, t.Refused = c.cfg.SendNote(ctx, tx, rep, statusTemplate(to))
+				page.StatusUpdateText[to] = t
+			}
+			for i, u := range page.Updates {
+				page.Updates[i].Note, page.Updates[i].Refused = c.cfg.SendNote(ctx, tx, rep, u.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 	}
 	c.render(w, r, s, http.StatusOK, "report", page)
 	return nil

@@ -99,6 +99,9 @@ func (c *Console) setStatus(w http.ResponseWriter, r *http.Request, s *session) 
 		if why := c.undeliverable(r, tx, rep); why != "" {
 			return errorf(EINVALID, "The status was not changed: the update to the resident cannot be delivered (%s). Untick “tell the resident” to change it without an update.", why)
 		}
+		if why := c.refusal(ctx, tx, rep, statusTemplate(to)); why != "" {
+			return errorf(EINVALID, "The status was not changed: %s. Untick “tell the resident” to change it without an update.", why)
+		}
 		return c.notify(ctx, tx, r, s, rep, statusTemplate(to))
 	})
 	if err != nil {

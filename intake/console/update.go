@@ -26,6 +26,9 @@ func (c *Console) sendUpdate(w http.ResponseWriter, r *http.Request, s *session)
 		if why := c.undeliverable(r, tx, rep); why != "" {
 			return errorf(EINVALID, "No update was queued: it cannot be delivered (%s).", why)
 		}
+		if why := c.refusal(ctx, tx, rep, id); why != "" {
+			return errorf(EINVALID, "No update was queued: %s.", why)
+		}
 		return c.notify(ctx, tx, r, s, rep, id)
 	})
 	if err != nil {
@@ -46,4 +49,14 @@ func (c *Console) notify(ctx context.Context, tx *store.Tx, r *http.Request, s *
 		return err
 	}
 	return auditReport(ctx, tx, r, s, "report.update", rep.ID, detail)
+}
+
+// refusal is why update templateID about rep cannot go now on its
+// channel ("" when it can): SendNote's refusal.
+func (c *Console) refusal(ctx context.Context, tx *store.Tx, rep store.Report, templateID string) string {
+	if c.cfg.SendNote == nil {
+		return ""
+	}
+	_, why := c.cfg.SendNote(ctx, tx, rep, templateID)
+	return why
 }
