@@ -73,6 +73,11 @@ type config struct {
 	// TwilioMediaBaseURL is the host inbound MediaUrl<i> must be on;
 	// "" means https://api.twilio.com. Tests point it at a fake Twilio.
 	TwilioMediaBaseURL string
+	// WhatsApp through Twilio (the account above): on when
+	// TWILIO_WHATSAPP_FROM is set.
+	WhatsAppFrom               string
+	WhatsAppTemplatesFile      string
+	WhatsAppRateLimitPerMinute int
 
 	DiscordAppID     string
 	DiscordPublicKey string
@@ -276,13 +281,16 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 			Lease:               r.duration("OUTBOX_LEASE", outbox.DefaultLease),
 		},
 
-		TwilioAccountSID:          r.str("TWILIO_ACCOUNT_SID", ""),
-		TwilioAuthToken:           r.secret("TWILIO_AUTH_TOKEN"),
-		TwilioFrom:                r.str("TWILIO_FROM", ""),
-		TwilioMessagingServiceSID: r.str("TWILIO_MESSAGING_SERVICE_SID", ""),
-		TwilioAdvancedOptOut:      r.boolean("TWILIO_ADVANCED_OPT_OUT", false),
-		SMSRateLimitPerMinute:     r.integer("SMS_RATE_LIMIT_PER_MINUTE", 20),
-		TwilioMediaBaseURL:        r.str("TWILIO_MEDIA_BASE_URL", ""),
+		TwilioAccountSID:           r.str("TWILIO_ACCOUNT_SID", ""),
+		TwilioAuthToken:            r.secret("TWILIO_AUTH_TOKEN"),
+		TwilioFrom:                 r.str("TWILIO_FROM", ""),
+		TwilioMessagingServiceSID:  r.str("TWILIO_MESSAGING_SERVICE_SID", ""),
+		TwilioAdvancedOptOut:       r.boolean("TWILIO_ADVANCED_OPT_OUT", false),
+		SMSRateLimitPerMinute:      r.integer("SMS_RATE_LIMIT_PER_MINUTE", 20),
+		WhatsAppFrom:               r.str("TWILIO_WHATSAPP_FROM", ""),
+		WhatsAppTemplatesFile:      r.str("WHATSAPP_TEMPLATES_FILE", ""),
+		WhatsAppRateLimitPerMinute: r.integer("WHATSAPP_RATE_LIMIT_PER_MINUTE", 20),
+		TwilioMediaBaseURL:         r.str("TWILIO_MEDIA_BASE_URL", ""),
 
 		DiscordAppID:     r.str("DISCORD_APP_ID", ""),
 		DiscordPublicKey: r.str("DISCORD_PUBLIC_KEY", ""),

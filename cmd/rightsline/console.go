@@ -12,6 +12,7 @@ import (
 
 	"github.com/rightsline/rightsline/bot/discord"
 	"github.com/rightsline/rightsline/bot/sms"
+	"github.com/rightsline/rightsline/bot/whatsapp"
 	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/intake/console"
 	"github.com/rightsline/rightsline/intake/publicstats"
@@ -36,10 +37,14 @@ func mountConsole(mux *http.ServeMux, a *app) error {
 	}
 	svc := intake.NewService(a.store, a.catalog)
 	svc.ChannelOn = channelOn(a)
+	if p := whatsappPlanner(a); p != nil {
+		svc.Planners = map[string]intake.SendPlanner{whatsapp.Channel: p}
+	}
 	c, err := console.New(console.Config{
 		Store:           a.store,
 		Notify:          svc.NotifyResident,
 		Deliverable:     svc.DeliverableReason,
+		SendNote:        svc.SendNote,
 		Preview:         updatePreview(a.catalog),
 		UpdateTemplates: []string{intake.UpdateRequestInfo, intake.UpdateGeneral},
 		Categories:      intake.Categories,
@@ -75,10 +80,16 @@ func channelOn(a *app) func(string) bool {
 		smsOn = false
 	}
 	discordOn := discordConfig(a.cfg).Enabled()
+	_, whatsappOn, err := whatsappEnabled(a.cfg)
+	if err != nil {
+		whatsappOn = false
+	}
 	return func(ch string) bool {
 		switch ch {
 		case sms.Channel:
 			return smsOn
+		case whatsapp.Channel:
+			return whatsappOn
 		case discord.Channel:
 			return discordOn
 		}

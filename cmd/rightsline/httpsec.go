@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/bot/sms"
+	"github.com/rightsline/rightsline/bot/whatsapp"
 	"github.com/rightsline/rightsline/store"
 )
 
@@ -20,7 +21,7 @@ import (
 var limitPostIP = store.Limit{Name: "post-ip", Max: 120, Window: time.Minute}
 
 // signedWebhooks are the paths whose requests carry a provider signature.
-var signedWebhooks = []string{sms.InboundPath, sms.StatusPath, "/discord/interactions"}
+var signedWebhooks = []string{sms.InboundPath, sms.StatusPath, whatsapp.InboundPath, whatsapp.StatusPath, "/discord/interactions"}
 
 // clientIPFunc returns how the service names a request's client: the
 // connection's peer, unless that peer is one of the trusted proxies, in

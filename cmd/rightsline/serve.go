@@ -25,6 +25,7 @@ var mounts = []mountFunc{
 	mountDiscord,
 	mountConsole,
 	mountSMS,
+	mountWhatsApp,
 }
 
 // background lists long-running workers started with serve (the outbox

@@ -28,10 +28,11 @@ func smsConfig(cfg config) sms.Config {
 }
 
 // smsEnabled reports whether SMS is configured; a partial configuration
-// is an error that stops start-up, naming what is missing.
+// is an error that stops start-up, naming what is missing. The account
+// alone with a WhatsApp sender and no SMS number is WhatsApp only.
 func smsEnabled(cfg config) (bool, error) {
 	c := smsConfig(cfg)
-	if !c.Enabled() {
+	if !c.Enabled() || cfg.WhatsAppFrom != "" && c.From == "" && c.MessagingServiceSID == "" {
 		return false, nil
 	}
 	if err := c.Check(); err != nil {
@@ -86,6 +87,9 @@ func runOutbox(ctx context.Context, a *app) error {
 			return err
 		}
 		d.register(sms.Channel, s)
+	}
+	if err := registerWhatsAppSender(a, d); err != nil {
+		return err
 	}
 	if err := registerDiscordSender(a, d); err != nil {
 		return err
