@@ -3,8 +3,6 @@ package sms
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 
 	"github.com/rightsline/rightsline/bot/twilio"
@@ -78,22 +76,9 @@ func (c Config) Check() error {
 	return nil
 }
 
-// MediaBaseOK reports whether base can be a media host: https and a
-// host, or plain http only on a loopback address (a test's fake Twilio).
-func MediaBaseOK(base string) bool {
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
-		return false
-	}
-	switch u.Scheme {
-	case "https":
-		return true
-	case "http":
-		ip := net.ParseIP(u.Hostname())
-		return u.Hostname() == "localhost" || ip != nil && ip.IsLoopback()
-	}
-	return false
-}
+// MediaBaseOK reports whether base can be a media host
+// (twilio.MediaBaseOK).
+var MediaBaseOK = twilio.MediaBaseOK
 
 func (c Config) rateLimit() int {
 	if c.RateLimitPerMinute <= 0 {

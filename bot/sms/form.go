@@ -60,56 +60,21 @@ func parseInbound(v url.Values, cfg Config) (inboundForm, error) {
 		}
 		f.NumMedia = k
 	}
-	for i := range f.NumMedia {
-		u := strings.TrimSpace(v.Get("MediaUrl" + strconv.Itoa(i)))
-		ct := strings.ToLower(strings.TrimSpace(v.Get("MediaContentType" + strconv.Itoa(i))))
-		if !mediaURLOK(u, cfg.mediaBase(), accountSID) {
-			return f, fmt.Errorf("%w: MediaUrl%d is not this account's media on Twilio", errBadForm, i)
-		}
-		if len(ct) > 128 || strings.ContainsFunc(ct, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
-			return f, fmt.Errorf("%w: MediaContentType%d", errBadForm, i)
-		}
-		f.Media = append(f.Media, bot.Media{URL: u, ContentType: ct})
+	media, err := twilio.ParseMedia(v, f.NumMedia, cfg.mediaBase(), accountSID)
+	if err != nil {
+		return f, fmt.Errorf("%w: %w", errBadForm, err)
 	}
-	if v.Get("MediaUrl"+strconv.Itoa(f.NumMedia)) != "" {
-		return f, fmt.Errorf("%w: more MediaUrl than NumMedia", errBadForm)
-	}
+	f.Media = media
 	return f, nil
 }
 
-// DefaultMediaBaseURL is where Twilio serves the media of a message:
-// MediaUrl<i> is <base>/2010-04-01/Accounts/<AccountSid>/Messages/<sid>/Media/<MediaSid>.
-const DefaultMediaBaseURL = "https://api.twilio.com"
-
-// maxMediaURL bounds a media URL's length; Twilio's are about 150 bytes.
-const maxMediaURL = 512
+// DefaultMediaBaseURL is where Twilio serves the media of a message
+// (twilio.DefaultMediaBaseURL).
+const DefaultMediaBaseURL = twilio.DefaultMediaBaseURL
 
 // mediaURLOK reports whether u is a media resource of account on the
-// Twilio API at base: the scheme and host exactly base's, the path under
-// /2010-04-01/Accounts/<account>/Messages/ and ending in /Media/<ME sid>,
-// no user, query or fragment. Nothing else is ever fetched with the
-// account's credentials (server-side request forgery: a webhook signed
-// with a leaked token still cannot point the fetcher anywhere else).
-func mediaURLOK(u, base, account string) bool {
-	if u == "" || len(u) > maxMediaURL {
-		return false
-	}
-	p, err := url.Parse(u)
-	if err != nil || p.User != nil || p.RawQuery != "" || p.Fragment != "" || p.Opaque != "" || p.ForceQuery {
-		return false
-	}
-	b, err := url.Parse(base)
-	if err != nil || p.Scheme != b.Scheme || !strings.EqualFold(p.Host, b.Host) {
-		return false
-	}
-	prefix := "/2010-04-01/Accounts/" + account + "/Messages/"
-	rest, ok := strings.CutPrefix(p.Path, prefix)
-	if !ok || p.RawPath != "" && p.RawPath != p.Path {
-		return false
-	}
-	msg, media, ok := strings.Cut(rest, "/Media/")
-	return ok && validSid(msg, "SM", "MM") && validSid(media, "ME")
-}
+// Twilio API at base (twilio.MediaURLOK).
+var mediaURLOK = twilio.MediaURLOK
 
 // validSid reports whether s looks like a Twilio SID with one of the
 // prefixes.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/rightsline/rightsline/bot/twilio"
 )
@@ -31,6 +32,10 @@ type Config struct {
 	Templates *Templates
 	// RateLimitPerMinute is per sender; 0 means DefaultRateLimitPerMinute.
 	RateLimitPerMinute int
+	// MediaBaseURL is the scheme and host an inbound MediaUrl must have
+	// (TWILIO_MEDIA_BASE_URL, shared with SMS); "" means
+	// twilio.DefaultMediaBaseURL. Only tests change it.
+	MediaBaseURL string
 }
 
 // e164 is a phone number: +, country code, 8 to 15 digits in all.
@@ -46,6 +51,9 @@ func (c Config) Check() error {
 	if !e164.MatchString(c.from()) {
 		errs = append(errs, errors.New("TWILIO_WHATSAPP_FROM must be the WhatsApp sender's number, such as +12025550100 or whatsapp:+12025550100"))
 	}
+	if c.MediaBaseURL != "" && !twilio.MediaBaseOK(c.MediaBaseURL) {
+		errs = append(errs, errors.New("TWILIO_MEDIA_BASE_URL must be an https scheme and host (or http on loopback, for tests)"))
+	}
 	if c.RateLimitPerMinute < 0 {
 		errs = append(errs, errors.New("WHATSAPP_RATE_LIMIT_PER_MINUTE must be positive"))
 	}
@@ -57,6 +65,14 @@ func (c Config) Check() error {
 
 // from is the sender's number without "whatsapp:".
 func (c Config) from() string { return Address(c.From) }
+
+// mediaBase is the media host inbound media URLs must be on.
+func (c Config) mediaBase() string {
+	if c.MediaBaseURL == "" {
+		return twilio.DefaultMediaBaseURL
+	}
+	return strings.TrimRight(c.MediaBaseURL, "/")
+}
 
 func (c Config) rateLimit() int {
 	if c.RateLimitPerMinute <= 0 {

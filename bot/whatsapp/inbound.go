@@ -20,7 +20,9 @@ type inboundForm struct {
 	MessageSid string
 	From       string // the contact address: E.164 without "whatsapp:"
 	Body       string
-	NumMedia   int
+	// Media are the attachments (MediaUrl<i>, MediaContentType<i>), each
+	// URL one of this account's media on Twilio (twilio.ParseMedia).
+	Media []bot.Media
 }
 
 var errBadForm = errors.New("whatsapp: malformed webhook form")
@@ -29,7 +31,8 @@ var errBadForm = errors.New("whatsapp: malformed webhook form")
 // signed requests, so a failure here is Twilio changing something, or a
 // webhook configured on the wrong URL (an SMS number pointed here: its
 // From has no "whatsapp:").
-func parseInbound(v url.Values, accountSID string) (inboundForm, error) {
+func parseInbound(v url.Values, cfg Config) (inboundForm, error) {
+	accountSID := cfg.AccountSID
 	f := inboundForm{MessageSid: v.Get("MessageSid"), Body: v.Get("Body")}
 	if !twilio.ValidSid(f.MessageSid, "SM", "MM") {
 		return f, fmt.Errorf("%w: MessageSid", errBadForm)
@@ -42,13 +45,18 @@ func parseInbound(v url.Values, accountSID string) (inboundForm, error) {
 		return f, fmt.Errorf("%w: From is not a WhatsApp number", errBadForm)
 	}
 	f.From = Address(from)
+	k := 0
 	if n := v.Get("NumMedia"); n != "" {
-		k, err := strconv.Atoi(n)
-		if err != nil || k < 0 || k > 100 {
+		var err error
+		if k, err = strconv.Atoi(n); err != nil || k < 0 || k > bot.MaxMedia {
 			return f, fmt.Errorf("%w: NumMedia", errBadForm)
 		}
-		f.NumMedia = k
 	}
+	media, err := twilio.ParseMedia(v, k, cfg.mediaBase(), accountSID)
+	if err != nil {
+		return f, fmt.Errorf("%w: %w", errBadForm, err)
+	}
+	f.Media = media
 	return f, nil
 }
 
@@ -62,7 +70,7 @@ func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	form, err := parseInbound(values, h.cfg.AccountSID)
+	form, err := parseInbound(values, h.cfg)
 	if err != nil {
 		h.log.Warn("whatsapp: inbound webhook malformed", "err", err)
 		http.Error(w, "malformed webhook form", http.StatusBadRequest)
@@ -85,7 +93,7 @@ func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
 // choices are already in the text ("1 Housing …"), which every WhatsApp
 // client shows and the person answers by typing the number.
 func (h *Handler) receive(ctx context.Context, f inboundForm) ([]string, error) {
-	out, err := h.rt.Handle(ctx, bot.Inbound{Channel: Channel, Address: f.From, Text: f.Body, Media: f.NumMedia, ExternalID: f.MessageSid})
+	out, err := h.rt.Handle(ctx, bot.Inbound{Channel: Channel, Address: f.From, Text: f.Body, Media: f.Media, ExternalID: f.MessageSid})
 	if err != nil {
 		return nil, err
 	}

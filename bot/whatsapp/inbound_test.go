@@ -57,6 +57,25 @@ func TestInboundChecks(t *testing.T) {
 				v.Set("From", "whatsapp:<script>")
 				return v
 			}(), sig: sign, want: 400},
+			{name: "a photo", phone: "+12025550121", form: func() url.Values {
+				v := inbound("+12025550121", "my tent", newSid())
+				v.Set("NumMedia", "1")
+				v.Set("MediaUrl0", twilio.DefaultMediaBaseURL+"/2010-04-01/Accounts/"+testAccount+"/Messages/"+newSid()+"/Media/ME0123456789abcdef0123456789abcdef")
+				v.Set("MediaContentType0", "image/jpeg")
+				return v
+			}(), sig: sign, want: 200, stored: 1},
+			{name: "media elsewhere than Twilio", phone: "+12025550122", form: func() url.Values {
+				v := inbound("+12025550122", "", newSid())
+				v.Set("NumMedia", "1")
+				v.Set("MediaUrl0", "http://169.254.169.254/latest/meta-data")
+				v.Set("MediaContentType0", "image/jpeg")
+				return v
+			}(), sig: sign, want: 400},
+			{name: "more media than NumMedia", phone: "+12025550123", form: func() url.Values {
+				v := inbound("+12025550123", "", newSid())
+				v.Set("MediaUrl0", twilio.DefaultMediaBaseURL+"/2010-04-01/Accounts/"+testAccount+"/Messages/"+newSid()+"/Media/ME0123456789abcdef0123456789abcdef")
+				return v
+			}(), sig: sign, want: 400},
 			{name: "too big", phone: "+12025550120", form: func() url.Values {
 				return inbound("+12025550120", strings.Repeat("x", twilio.MaxBody), newSid())
 			}(), sig: sign, want: 413},

@@ -22,6 +22,7 @@ func whatsappConfig(cfg config) (whatsapp.Config, error) {
 		From:               cfg.WhatsAppFrom,
 		PublicBaseURL:      cfg.PublicBaseURL,
 		RateLimitPerMinute: cfg.WhatsAppRateLimitPerMinute,
+		MediaBaseURL:       cfg.TwilioMediaBaseURL,
 	}
 	if cfg.WhatsAppTemplatesFile != "" {
 		t, err := whatsapp.LoadTemplates(cfg.WhatsAppTemplatesFile)
