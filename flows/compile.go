@@ -23,8 +23,8 @@ const (
 // Optional states that ask the language of a first message in one short
 // question, when detection points to languages without deciding.
 const (
-	StateLanguageChinese = "main.lang_zh"     // Simplified or Traditional?
-	StateLanguageOffer   = "main.lang_offer_" // + language code: that language?
+	StateLanguageVariants = "main.lang_variants_" // + a variant_of group: which script? (languages.go)
+	StateLanguageOffer    = "main.lang_offer_"    // + language code: that language?
 )
 
 // event names in the compiled state machine.

@@ -17,8 +17,8 @@ func TestFirstMessageLanguageQuestion(t *testing.T) {
 		first, state, reply string
 		lang                locales.Lang
 	}{
-		{"您好", flows.StateLanguageChinese, "2", locales.ChineseTraditional},
-		{"你好", flows.StateLanguageChinese, "1", locales.ChineseSimplified},
+		{"您好", flows.StateLanguageVariants + "zh", "2", locales.ChineseTraditional},
+		{"你好", flows.StateLanguageVariants + "zh", "1", locales.ChineseSimplified},
 		{"selam", flows.StateLanguageOffer + "am", "1", locales.Amharic},
 		{"annyeonghaseyo", flows.StateLanguageOffer + "ko", "1", locales.Korean},
 		{"si", flows.StateLanguage, "2", locales.Spanish},

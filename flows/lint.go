@@ -207,7 +207,7 @@ func (e *Engine) lintGraph() []locales.Problem {
 	push(StateDraft) // the engine offers a kept draft after an idle restart
 	for _, name := range e.c.names {
 		// The engine enters the first-message language questions itself.
-		if name == StateLanguageChinese || strings.HasPrefix(name, StateLanguageOffer) {
+		if strings.HasPrefix(name, StateLanguageVariants) || strings.HasPrefix(name, StateLanguageOffer) {
 			push(name)
 		}
 		if e.c.states[name].Topic != "" {

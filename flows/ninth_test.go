@@ -23,8 +23,15 @@ const ninth = locales.Lang("ru")
 // says translated ones.
 func ninthCatalog(t *testing.T) *locales.Catalog {
 	t.Helper()
+	return catalogWith(t, "testdata/ninth", ninth)
+}
+
+// catalogWith is the catalog on disk plus the languages langs of the data
+// in dir, as ninthCatalog.
+func catalogWith(t *testing.T, dir string, langs ...locales.Lang) *locales.Catalog {
+	t.Helper()
 	fsys := fstest.MapFS{}
-	for _, dir := range []string{"../locales", "testdata/ninth"} {
+	for _, dir := range []string{"../locales", dir} {
 		for _, sub := range []string{"", locales.DetectDir} {
 			names, err := os.ReadDir(path.Join(dir, sub))
 			if err != nil {
@@ -50,28 +57,118 @@ func ninthCatalog(t *testing.T) *locales.Catalog {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fill []*locales.Message
-	for _, id := range cat.IDs() {
-		if _, ok := cat.Lookup(ninth, id); !ok {
-			en, _ := cat.Lookup(locales.English, id)
-			fill = append(fill, &locales.Message{ID: id, Text: en.Text})
+	for _, l := range langs {
+		var fill []*locales.Message
+		for _, id := range cat.IDs() {
+			if _, ok := cat.Lookup(l, id); !ok {
+				en, _ := cat.Lookup(locales.English, id)
+				fill = append(fill, &locales.Message{ID: id, Text: en.Text})
+			}
 		}
+		buf, err := locales.EncodeTOML(fill)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys["fill."+string(l)+".toml"] = &fstest.MapFile{Data: buf}
 	}
-	buf, err := locales.EncodeTOML(fill)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys["fill."+string(ninth)+".toml"] = &fstest.MapFile{Data: buf}
 	cat, problems, err := locales.LoadFS(fsys, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range problems {
-		if strings.HasPrefix(p, string(ninth)+":") {
-			t.Fatal(p)
+		for _, l := range langs {
+			if strings.HasPrefix(p, string(l)+":") {
+				t.Fatal(p)
+			}
 		}
 	}
 	return cat
+}
+
+// TestTwoScriptLanguageFromData: a language written in two scripts
+// (Serbian in Cyrillic and in Latin letters, testdata/twoscript) is added
+// from data alone, with its own script question made from its
+// languages.toml entries: a greeting in Latin letters ("zdravo") is asked
+// which script, both named in themselves; the answer by number or by name
+// sets it and the conversation goes on in it, with the
+// welcome and the menu; Cyrillic decides alone; the Chinese question
+// still works beside it.
+func TestTwoScriptLanguageFromData(t *testing.T) {
+	cyr, lat := locales.Lang("sr-Cyrl"), locales.Lang("sr-Latn")
+	cat := catalogWith(t, "testdata/twoscript", cyr, lat)
+	if got := cat.Langs(); len(got) != len(locales.All)+2 || got[len(got)-2] != cyr || got[len(got)-1] != lat {
+		t.Fatalf("languages %v: want the embedded ones and then %s, %s", got, cyr, lat)
+	}
+	if g := cat.VariantGroups(); !slices.Equal(g, []string{"zh", "sr"}) {
+		t.Fatalf("variant groups %v", g)
+	}
+	e := contentEngineOf(t, cat, nil, nil)
+	if _, ok := e.State(flows.StateLanguageVariants + "sr"); !ok {
+		t.Fatalf("no %ssr state made from the data", flows.StateLanguageVariants)
+	}
+	at := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	start := func(text string) (flows.Conversation, flows.Result) {
+		t.Helper()
+		res, err := e.Step(flows.Conversation{}, flows.Input{Text: text, At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Conv, res
+	}
+	step := func(conv flows.Conversation, text string) (flows.Conversation, flows.Result) {
+		t.Helper()
+		at = at.Add(time.Minute)
+		res, err := e.Step(conv, flows.Input{Text: text, At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Conv, res
+	}
+	ids := func(res flows.Result) []string {
+		var out []string
+		for _, r := range res.Replies {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+
+	// A greeting in Latin letters: which script?
+	conv, res := start("Zdravo!")
+	if conv.State != flows.StateLanguageVariants+"sr" || len(res.Replies) != 1 ||
+		res.Replies[0].Text != "Ћирилица или latinica?\n1 Српски (ћирилица)\n2 Srpski (latinica)" {
+		t.Fatalf("zdravo: state %s, replies %q", conv.State, res.Replies)
+	}
+	if n := len(res.Prompt.Choices); n != 2 || res.Prompt.Choices[1].Label != "Srpski (latinica)" {
+		t.Errorf("the question offers %v", res.Prompt.Choices)
+	}
+	// By number: Latin letters, then the welcome and the menu.
+	conv, res = step(conv, "2")
+	if conv.Lang != lat || res.Replies[0].Text != "Dobro, odgovaraću na srpskom, latinicom." || !slices.Contains(ids(res), "main.menu") {
+		t.Fatalf("2: language %s, replies %v", conv.Lang, ids(res))
+	}
+	// Its LANGUAGE word (languages.toml) opens the menu, which lists both.
+	conv, res = step(conv, "jezik")
+	if conv.State != flows.StateLanguage || !strings.HasSuffix(res.Replies[len(res.Replies)-1].Text, "9 Српски (ћирилица)\n10 Srpski (latinica)") {
+		t.Fatalf("jezik: state %s, %q", conv.State, res.Replies)
+	}
+	if conv, _ = step(conv, "ћирилица"); conv.Lang != cyr {
+		t.Errorf("ћирилица on the language menu: %s", conv.Lang)
+	}
+	// By name on the question.
+	conv, _ = start("pozdrav")
+	if conv, _ = step(conv, "latinica"); conv.Lang != lat {
+		t.Errorf("latinica on the script question: %s", conv.Lang)
+	}
+	// Cyrillic decides alone; Chinese still asks its own question.
+	if conv, _ = start("Здраво, треба ми помоћ"); conv.Lang != cyr {
+		t.Errorf("Cyrillic first message: language %q", conv.Lang)
+	}
+	if conv, res = start("您好"); conv.State != flows.StateLanguageVariants+"zh" || !strings.HasPrefix(res.Replies[0].Text, "简体还是繁體？\n1 简体中文\n2 繁體中文") {
+		t.Errorf("您好: state %s, %q", conv.State, res.Replies)
+	}
+	if got := cat.Keywords(lat, "kw.intake.status"); !slices.Equal(got, []string{"stanje"}) {
+		t.Errorf("STATUS in Serbian (Latin): %q", got)
+	}
 }
 
 // A ninth language is added from data alone (testdata/ninth: no Go

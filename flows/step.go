@@ -277,13 +277,27 @@ func (s *stepper) answerAfterWelcome(from int, fn func() error) error {
 
 // languageQuestion is the state that asks the language of a first message
 // detection was not sure of: one short question for the languages the text
-// points to ("您好": Simplified or Traditional; "selam": Amharic?), when the
+// points to ("您好": Simplified or Traditional, the variants of one
+// languages.toml variant_of; "selam": Amharic?), when the
 // flows have it, else the language menu.
 func (s *stepper) languageQuestion(text string) string {
 	var name string
-	switch offer := s.e.offer(text); {
-	case len(offer) == 2 && offer[0] == locales.ChineseSimplified && offer[1] == locales.ChineseTraditional:
-		name = StateLanguageChinese
+	offer := s.e.offer(text)
+	group := ""
+	if len(offer) > 0 {
+		group = s.e.cat.VariantGroupOf(offer[0])
+		for _, l := range offer[1:] {
+			if s.e.cat.VariantGroupOf(l) != group {
+				group = ""
+			}
+		}
+	}
+	switch {
+	case group != "":
+		// The text points to a language written in more than one
+		// script (its variants, or one of them greeted in Latin
+		// letters): which script?
+		name = StateLanguageVariants + group
 	case len(offer) == 1:
 		name = StateLanguageOffer + string(offer[0])
 	}
@@ -296,7 +310,7 @@ func (s *stepper) languageQuestion(text string) string {
 // isLanguageQuestion reports whether state asks for a language: the
 // language menu or one of the short offers made before it.
 func isLanguageQuestion(state string) bool {
-	return state == StateLanguage || state == StateLanguageChinese || strings.HasPrefix(state, StateLanguageOffer)
+	return state == StateLanguage || strings.HasPrefix(state, StateLanguageVariants) || strings.HasPrefix(state, StateLanguageOffer)
 }
 
 // startFlow enters flow at its start, unless the conversation is already

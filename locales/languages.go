@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -50,6 +51,16 @@ type Language struct {
 	// Words are its command words: keyword lists by ID (kw.global.language,
 	// kw.intake.status), given here rather than in the message files.
 	Words map[string]string `toml:"words"`
+	// VariantOf names the language this one is a written form of, when it
+	// is written in more than one script or standard ("zh" for Simplified
+	// and Traditional Chinese): the languages with the same VariantOf are
+	// offered with one short question when a first message does not tell
+	// which (LangVariantsID).
+	VariantOf string `toml:"variant_of"`
+	// VariantsQuestion, on the first language of a VariantOf group and
+	// only there, is that question, written so every variant's reader
+	// understands it ("简体还是繁體？"); the numbered names follow it.
+	VariantsQuestion string `toml:"variants_question"`
 
 	script     *unicode.RangeTable
 	tag        language.Tag
@@ -85,7 +96,49 @@ const (
 	// LangMenuID is the numbered list of languages, each named in itself,
 	// that the language menu sends after its question.
 	LangMenuID = "lang.menu"
+	// langVariantsPrefix + a VariantOf group: the group's question and
+	// its numbered variants, the same text in every language.
+	langVariantsPrefix = "lang.variants."
 )
+
+// LangVariantsID is the message asking which variant of group (a
+// VariantOf) a person reads: VariantsQuestion, then "1 <name>" … .
+func LangVariantsID(group string) string { return langVariantsPrefix + group }
+
+// VariantGroups lists the catalog's VariantOf groups of two or more
+// languages, in menu order of their first language.
+func (c *Catalog) VariantGroups() []string { return variantGroups(c.langs) }
+
+// Variants lists the languages of group (a VariantOf), in menu order.
+func (c *Catalog) Variants(group string) []Lang { return variantsOf(c.langs, group) }
+
+// VariantGroupOf is l's VariantOf group, "" when it has none.
+func (c *Catalog) VariantGroupOf(l Lang) string {
+	if info, ok := find(c.langs, l); ok && len(variantsOf(c.langs, info.VariantOf)) > 1 {
+		return info.VariantOf
+	}
+	return ""
+}
+
+func variantGroups(ls []*Language) []string {
+	var out []string
+	for _, l := range ls {
+		if l.VariantOf != "" && !slices.Contains(out, l.VariantOf) && len(variantsOf(ls, l.VariantOf)) > 1 {
+			out = append(out, l.VariantOf)
+		}
+	}
+	return out
+}
+
+func variantsOf(ls []*Language, group string) []Lang {
+	var out []Lang
+	for _, l := range ls {
+		if group != "" && l.VariantOf == group {
+			out = append(out, l.Code)
+		}
+	}
+	return out
+}
 
 // LangNameID is the message naming language l in itself.
 func LangNameID(l Lang) string { return langNamePrefix + string(l) }
@@ -173,7 +226,40 @@ func readLanguages(buf []byte) ([]*Language, error) {
 			return nil, fail("words: has lists English does not")
 		}
 	}
+	asked := map[string]bool{}
+	for i, l := range doc.Language {
+		fail := func(format string, args ...any) error {
+			return fmt.Errorf("locales: %s: language %d (%q): %s", LanguagesFile, i+1, l.Code, fmt.Sprintf(format, args...))
+		}
+		switch g := l.VariantOf; {
+		case g == "" && l.VariantsQuestion != "":
+			return nil, fail("variants_question without variant_of")
+		case g == "":
+		case !validGroup(g):
+			return nil, fail("variant_of %q: want 2-8 lower-case letters (the language's own code, e.g. zh)", g)
+		case len(variantsOf(doc.Language, g)) < 2:
+			return nil, fail("variant_of %q: no other language is a variant of it", g)
+		case !asked[g] && strings.TrimSpace(l.VariantsQuestion) == "":
+			return nil, fail("variants_question is required on the first language of variant_of %q", g)
+		case asked[g] && l.VariantsQuestion != "":
+			return nil, fail("variants_question belongs on the first language of variant_of %q only", g)
+		default:
+			asked[g] = true
+		}
+	}
 	return doc.Language, nil
+}
+
+func validGroup(g string) bool {
+	if len(g) < 2 || len(g) > 8 {
+		return false
+	}
+	for _, r := range g {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // embedded is the languages of the embedded catalog.
@@ -286,6 +372,17 @@ func dataMessages(ls []*Language) map[Lang]map[string]*Message {
 			fmt.Fprintf(&menu, "%d %s", i+1, l.Name)
 		}
 		add(LangMenuID, menu.String())
+		for _, g := range variantGroups(ls) {
+			var q strings.Builder
+			for i, v := range variantsOf(ls, g) {
+				l, _ := find(ls, v)
+				if i == 0 {
+					q.WriteString(strings.TrimSpace(l.VariantsQuestion))
+				}
+				fmt.Fprintf(&q, "\n%d %s", i+1, l.Name)
+			}
+			add(LangVariantsID(g), q.String())
+		}
 		for id, text := range in.Words {
 			add(id, text)
 		}
