@@ -64,7 +64,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, s *session) 
 		{"Reports by category", c.cfg.Categories, func(d store.DashboardCount) string { return d.Category }, func(s string) string { return lab.label("category", s) }},
 		{"Reports by status", []string{store.ReportNew, store.ReportInReview, store.ReportAccepted, store.ReportReferred, store.ReportClosed},
 			func(d store.DashboardCount) string { return d.Status }, statusLabel},
-		{"Reports by language", langOrder(), func(d store.DashboardCount) string { return d.Lang }, langLabel},
+		{"Reports by language", c.langOrder(), func(d store.DashboardCount) string { return d.Lang }, c.langLabel},
 	}
 	page := dashboardPage{Weeks: dashboardWeeks, Commission: param}
 	for _, d := range counts {

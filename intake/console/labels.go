@@ -38,7 +38,7 @@ func (c *Console) labelerFor(st *store.Staff) labeler {
 	if st == nil {
 		return l
 	}
-	if lang, ok := locales.ParseLang(st.Lang); ok && st.Lang != "" {
+	if lang, ok := c.labels.ParseLang(st.Lang); ok && st.Lang != "" {
 		l.lang = lang
 	}
 	if st.TimeZone != "" {
@@ -97,6 +97,8 @@ func (l labeler) funcs() template.FuncMap {
 		"traitLabel": func(code string) string { return l.label("trait", code) },
 		"placeLabel": func(code string) string { return l.label("place", code) },
 		"whoLabel":   func(code string) string { return l.label("who", code) },
+		"langLabel":  func(code string) string { return langLabelIn(l.cat, code) },
+		"langName":   func(lang locales.Lang) string { return langLabelIn(l.cat, string(lang)) },
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
 
@@ -164,8 +163,8 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) erro
 		page.Categories = append(page.Categories, option{cat, lab.label("category", cat)})
 	}
 	page.Langs = []option{{"", "All languages"}}
-	for _, l := range langOrder() {
-		page.Langs = append(page.Langs, option{l, langLabel(l)})
+	for _, l := range c.langOrder() {
+		page.Langs = append(page.Langs, option{l, c.langLabel(l)})
 	}
 	if s.Staff.IsAdmin() {
 		page.Commissions, err = c.commissionOptions(r)
@@ -188,14 +187,18 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) erro
 }
 
 // langOrder is the order languages are offered in filters: the language
-// menu's (locales/languages.toml).
-func langOrder() []string {
-	out := make([]string, len(locales.All))
-	for i, l := range locales.All {
-		out[i] = string(l)
+// menu's, from the same language data as the runtime (the catalog's
+// locales/languages.toml, a language added there included).
+func (c *Console) langOrder() []string {
+	out := make([]string, 0, len(c.labels.Langs()))
+	for _, l := range c.labels.Langs() {
+		out = append(out, string(l))
 	}
 	return out
 }
+
+// langLabel is langLabel from the console's catalog.
+func (c *Console) langLabel(s string) string { return langLabelIn(c.labels, s) }
 
 // staffNames maps staff ids to a short display name, for "assigned to".
 func (c *Console) staffNames(r *http.Request) (map[int64]string, error) {

@@ -155,9 +155,17 @@ func statusLabel(s string) string {
 }
 
 // langLabel names a stored language for staff: its English name and its
-// name in itself, from locales/languages.toml ("Spanish (Español)").
-func langLabel(s string) string {
-	if l, ok := locales.Info(locales.Lang(s)); ok {
+// name in itself, from the embedded locales/languages.toml ("Spanish
+// (Español)"); the console uses Console.langLabel, its catalog's.
+func langLabel(s string) string { return langLabelIn(nil, s) }
+
+// langLabelIn is langLabel from cat's languages (nil: the embedded ones).
+func langLabelIn(cat *locales.Catalog, s string) string {
+	info := locales.Info
+	if cat != nil {
+		info = cat.Language
+	}
+	if l, ok := info(locales.Lang(s)); ok {
 		if l.English == l.Name {
 			return l.English
 		}

@@ -77,7 +77,7 @@ func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) err
 	if err != nil {
 		return err
 	}
-	page := reportPage{R: rep, SendLang: langLabel(rep.Lang), CanNotify: canNotify(rep), StatusUpdateText: map[string]residentText{},
+	page := reportPage{R: rep, SendLang: c.langLabel(rep.Lang), CanNotify: canNotify(rep), StatusUpdateText: map[string]residentText{},
 		CloseLabel: closeLabel(rep.CloseCode)}
 	err = c.store.InTx(ctx, func(tx *store.Tx) error {
 		page.Blocked = c.undeliverable(r, tx, rep)

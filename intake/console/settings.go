@@ -29,9 +29,9 @@ func (c *Console) settings(w http.ResponseWriter, r *http.Request, s *session) e
 		page.TimeZones = append([]option{{s.Staff.TimeZone, s.Staff.TimeZone}}, timeZones...)
 	}
 	page.Langs = []option{{"", "English (default)"}}
-	for _, l := range langOrder() {
+	for _, l := range c.langOrder() {
 		if l != string(locales.English) {
-			page.Langs = append(page.Langs, option{l, langLabel(l)})
+			page.Langs = append(page.Langs, option{l, c.langLabel(l)})
 		}
 	}
 	c.render(w, r, s, http.StatusOK, "settings", page)
@@ -52,7 +52,7 @@ func (c *Console) saveSettings(w http.ResponseWriter, r *http.Request, s *sessio
 		}
 	}
 	if lang != "" {
-		if _, ok := locales.Info(locales.Lang(lang)); !ok {
+		if _, ok := c.labels.Language(locales.Lang(lang)); !ok {
 			return errorf(EINVALID, "Unknown language.")
 		}
 	}

@@ -69,7 +69,7 @@ var errNoCatalog = errorf(ENOTFOUND, "Translations are not available on this con
 func (c *Console) translatorLangs(ctx context.Context, st store.Staff) ([]locales.Lang, error) {
 	switch {
 	case st.IsAdmin():
-		return locales.All[1:], nil
+		return c.labels.Langs()[1:], nil
 	case st.IsTranslator():
 		codes, err := c.store.StaffLangs(ctx, st.ID)
 		if err != nil {
@@ -77,7 +77,7 @@ func (c *Console) translatorLangs(ctx context.Context, st store.Staff) ([]locale
 		}
 		var out []locales.Lang
 		for _, code := range codes {
-			if l, ok := locales.ParseLang(code); ok && l != locales.Source {
+			if l, ok := c.labels.ParseLang(code); ok && l != locales.Source {
 				out = append(out, l)
 			}
 		}
@@ -146,7 +146,7 @@ func (c *Console) translateHome(w http.ResponseWriter, r *http.Request, s *sessi
 		if err != nil {
 			return err
 		}
-		rw := row{Lang: string(l), Label: langLabel(string(l)), Total: len(msgs)}
+		rw := row{Lang: string(l), Label: c.langLabel(string(l)), Total: len(msgs)}
 		for _, m := range msgs {
 			if m.Stale {
 				rw.Stale++
@@ -269,7 +269,7 @@ func (c *Console) translateList(w http.ResponseWriter, r *http.Request, s *sessi
 	if err != nil {
 		return err
 	}
-	page := translateListPage{Lang: string(l), Label: langLabel(string(l)), Show: show, Q: search, Shows: translateShows, Total: len(msgs)}
+	page := translateListPage{Lang: string(l), Label: c.langLabel(string(l)), Show: show, Q: search, Shows: translateShows, Total: len(msgs)}
 	for _, m := range msgs {
 		if m.Stale {
 			page.Stale++
@@ -324,7 +324,7 @@ func (c *Console) messagePage(ctx context.Context, l locales.Lang, id string) (t
 	if err != nil {
 		return translateMessagePage{}, err
 	}
-	page := translateMessagePage{Lang: string(l), Label: langLabel(string(l))}
+	page := translateMessagePage{Lang: string(l), Label: c.langLabel(string(l))}
 	found := false
 	for _, m := range msgs {
 		if m.ID == id {
@@ -458,7 +458,7 @@ func ApplyTranslationEdits(ctx context.Context, st *store.Store, cat *locales.Ca
 	}
 	var list []locales.Edit
 	for _, e := range edits {
-		l, ok := locales.ParseLang(e.Lang)
+		l, ok := cat.ParseLang(e.Lang)
 		if !ok {
 			continue
 		}

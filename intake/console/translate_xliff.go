@@ -121,7 +121,7 @@ func (c *Console) importXLIFF(w http.ResponseWriter, r *http.Request, s *session
 		return err
 	}
 	if fileLang != l {
-		return errorf(EINVALID, "The file was not imported: it is for %s, and this page is %s. Import it on the %s page.", langLabel(string(fileLang)), langLabel(string(l)), langLabel(string(fileLang)))
+		return errorf(EINVALID, "The file was not imported: it is for %s, and this page is %s. Import it on the %s page.", c.langLabel(string(fileLang)), c.langLabel(string(l)), c.langLabel(string(fileLang)))
 	}
 	msgs, err := c.translationMessages(ctx, l)
 	if err != nil {
@@ -132,7 +132,7 @@ func (c *Console) importXLIFF(w http.ResponseWriter, r *http.Request, s *session
 		byID[m.ID] = m
 	}
 	cat := c.cfg.Catalog
-	res := importResult{Lang: string(l), Label: langLabel(string(l))}
+	res := importResult{Lang: string(l), Label: c.langLabel(string(l))}
 	var edits []store.TranslationEdit
 	var refused []string
 	for _, u := range units {
