@@ -201,6 +201,9 @@ func (in *smsInstance) start(ft *faultTwilio) {
 	in.t.Helper()
 	cmd := exec.Command(os.Args[0], "serve")
 	cmd.Env = in.env
+	// The instance dies with this test process even when the test is cut
+	// short (a timeout panic, kill -9) and its cleanups never run.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -730,9 +733,31 @@ func startCluster(t *testing.T) *cluster {
 		os.Chown(c.dir, uid, gid)
 	}
 	c.run(t, "initdb", "-D", c.dir, "-U", "postgres", "--auth=trust", "-N")
+	c.watchdog(t) // before start: a kill between the two would leave it running
 	c.start(t)
 	t.Cleanup(func() { c.run(t, "pg_ctl", "-D", c.dir, "-m", "immediate", "-w", "stop") })
 	return c
+}
+
+// watchdog stops the cluster when this test process is gone, for a run cut
+// short before its cleanups (a timeout panic, kill -9): pg_ctl daemonizes the
+// server, so it would otherwise outlive the test and keep its port, its
+// files and whatever descriptors the test inherited. It removes the
+// cluster's directory too.
+func (c *cluster) watchdog(t *testing.T) {
+	stop := []string{filepath.Join(c.bin, "pg_ctl"), "-D", c.dir, "-m", "immediate", "-w", "stop"}
+	if c.asUser != "" {
+		stop = append([]string{"runuser", "-u", c.asUser, "--"}, stop...)
+	}
+	script := fmt.Sprintf("while kill -0 %d 2>/dev/null; do sleep 1; done; if [ -f %q ]; then \"$@\"; fi; rm -rf %q",
+		os.Getpid(), filepath.Join(c.dir, "postmaster.pid"), filepath.Dir(c.dir))
+	w := exec.Command("sh", append([]string{"-c", script, "watchdog"}, stop...)...)
+	w.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := w.Start(); err != nil {
+		t.Logf("cluster watchdog not started: %v", err)
+		return
+	}
+	go w.Wait()
 }
 
 func (c *cluster) url() string {
