@@ -19,11 +19,16 @@ const (
 	cmdStatus   = "status"
 	cmdHelp     = "help"
 	cmdSetup    = "setup"
+	cmdLink     = "link"
+	cmdUnlink   = "unlink"
 
 	optReference    = "reference"
 	optPlace        = "place"
 	optLanguage     = "language"
+	optCode         = "code"
 	maxReferenceLen = 32
+	// maxCodeLen bounds /link's code: six digits, spaces or a dash allowed.
+	maxCodeLen = 12
 )
 
 // Commands returns the slash commands with names and descriptions in every
@@ -65,7 +70,14 @@ func Commands(cat *locales.Catalog) ([]*discordgo.ApplicationCommand, error) {
 	}
 	setup.Options = []*discordgo.ApplicationCommandOption{place, lang}
 
-	cmds := []*discordgo.ApplicationCommand{simple(cmdRights), simple(cmdReport), simple(cmdLanguage), status, simple(cmdHelp), setup}
+	// /link without a code asks for one; with the code from another
+	// channel it links this account with it (intake/link.go).
+	link := simple(cmdLink)
+	code := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, MaxLength: maxCodeLen}
+	loc.option(code, cmdLink, optCode)
+	link.Options = []*discordgo.ApplicationCommandOption{code}
+
+	cmds := []*discordgo.ApplicationCommand{simple(cmdRights), simple(cmdReport), simple(cmdLanguage), status, simple(cmdHelp), setup, link, simple(cmdUnlink)}
 	if loc.err != nil {
 		return nil, loc.err
 	}

@@ -60,7 +60,7 @@ func TestCommandsAreLocalizedAndValid(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{cmdRights, cmdReport, cmdLanguage, cmdStatus, cmdHelp, cmdSetup} {
+	for _, want := range []string{cmdRights, cmdReport, cmdLanguage, cmdStatus, cmdHelp, cmdSetup, cmdLink, cmdUnlink} {
 		if !names[want] {
 			t.Errorf("command /%s missing", want)
 		}
@@ -83,8 +83,8 @@ func TestRegisterPutsCommandsToDiscord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 6 {
-		t.Errorf("%d commands registered, want 6", len(got))
+	if len(got) != 8 {
+		t.Errorf("%d commands registered, want 8", len(got))
 	}
 	calls := h.discord.recorded()
 	if len(calls) != 1 {

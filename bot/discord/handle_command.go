@@ -35,6 +35,10 @@ func (b *Bot) command(w http.ResponseWriter, r *http.Request, c *call) {
 			data = b.notice(b.langOf(ctx, c), "discord.help", nil)
 		case cmdSetup:
 			data, err = b.setup(ctx, c)
+		case cmdLink:
+			data, err = b.link(ctx, c)
+		case cmdUnlink:
+			data, err = b.converse(ctx, c, bot.Inbound{Command: commandUnlink})
 		default:
 			b.log.Info("unknown command", "interaction", c.i.ID)
 			data = b.notice(b.langOf(ctx, c), "discord.unknown_command", nil)
@@ -91,3 +95,23 @@ func (b *Bot) status(ctx context.Context, c *call) (*discordgo.InteractionRespon
 
 // commandStatus is intake's status command (intake.CommandStatus).
 const commandStatus = "status"
+
+// link asks for a code to link this account with another channel, or,
+// with the code from the other channel, links them. Intake answers before
+// the conversation engine (intake.CommandLink); the code is masked in what
+// is stored.
+func (b *Bot) link(ctx context.Context, c *call) (*discordgo.InteractionResponseData, error) {
+	code := ""
+	if o := c.i.ApplicationCommandData().GetOption(optCode); o != nil {
+		if s, ok := o.Value.(string); ok {
+			code = strings.TrimSpace(s)
+		}
+	}
+	return b.converse(ctx, c, bot.Inbound{Command: commandLink, Arg: code})
+}
+
+// intake's link commands (intake.CommandLink, intake.CommandUnlink).
+const (
+	commandLink   = "link"
+	commandUnlink = "unlink"
+)

@@ -24,7 +24,7 @@ func TestDiscordRegisterPrintsLocalizedCommands(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &cmds); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
-	if len(cmds) != 6 || cmds[0].Name != "rights" || cmds[0].NameLocalizations["es-ES"] != "derechos" {
+	if len(cmds) != 8 || cmds[0].Name != "rights" || cmds[0].NameLocalizations["es-ES"] != "derechos" {
 		t.Errorf("commands %+v", cmds)
 	}
 	err := dispatch(context.Background(), []string{"discord"}, nil, &out, &errOut)

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/rightsline/rightsline/locales"
@@ -49,6 +50,10 @@ type reportPage struct {
 	Duplicates  []store.QueueItem
 	// Pattern counts the other reports naming the same respondent.
 	Pattern *respondentPattern
+	// Reachable names the kinds of channel the person who filed the
+	// report is on (linked contacts, store.PersonContacts), never an
+	// address; read in the view's audited transaction.
+	Reachable []string
 }
 
 // residentText is an update as the resident reads it, and in English.
@@ -81,7 +86,8 @@ func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) err
 		CloseLabel: closeLabel(rep.CloseCode)}
 	err = c.store.InTx(ctx, func(tx *store.Tx) error {
 		page.Blocked = c.undeliverable(r, tx, rep)
-		return nil
+		page.Reachable, err = reachable(ctx, tx, rep)
+		return err
 	})
 	if err != nil {
 		return err
@@ -198,4 +204,30 @@ func canNotify(r store.Report) bool {
 		return r.ContactPhone != ""
 	}
 	return false
+}
+
+// reachable lists the kinds of channel (SMS, Discord …) of the person who
+// filed rep: their contact and the contacts linked with it, oldest first,
+// each once, an opted-out one marked. Never an address: staff see none.
+func reachable(ctx context.Context, tx *store.Tx, rep store.Report) ([]string, error) {
+	cs, err := tx.PersonContacts(ctx, rep.ContactID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if c.Channel == store.ErasedChannel {
+			continue
+		}
+		label := channelLabel(c.Channel)
+		if c.OptedOut {
+			label += " (opted out)"
+		}
+		if !seen[label] {
+			seen[label] = true
+			out = append(out, label)
+		}
+	}
+	return out, nil
 }
