@@ -133,10 +133,18 @@ func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
       fixing it), record the English message's hash so lint stops flagging it;
       --review reviewed --by NAME records (in locales/review/L.toml) that NAME
       approved it now
-  rightsline i18n import --by NAME [--dir locales] FILE.xlf
-      fold an XLIFF 2.0 file (the console's export, after review) into the
-      catalog files: new texts and hashes, units marked reviewed/final
-      recorded as reviewed by NAME now
+  rightsline i18n export -lang L [-format csv|xliff] [--dir locales] > L.csv
+      a language for offline review, from the catalog files: CSV (UTF-8 with
+      a BOM, for Excel and LibreOffice; columns id, English, translation,
+      notes, segments, lint, review status, reviewer, reviewed at, source
+      hash) or XLIFF 2.0
+  rightsline i18n import -lang L [--by NAME] [-n] [--dir locales] FILE
+      fold a reviewed CSV or XLIFF file (this export or the console's) into
+      the catalog files: new texts and hashes; rows marked reviewed are
+      recorded as reviewed by NAME now (without --by: by the file's
+      reviewer and reviewed-at columns); rows whose English changed since
+      the export are listed as stale and not applied; -n shows what would
+      change and writes nothing
   rightsline i18n migrate [--dir locales]
       bring the catalog files to the format goi18n merge reads: review keys
       out to locales/review/<lang>.toml, hashes in go-i18n's form; a no-op
@@ -190,12 +198,49 @@ func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		fmt.Fprintln(stdout, "The catalog is embedded: rebuild (go build, go run) to use the new hashes.")
 		return nil
+	case "export":
+		fs := flag.NewFlagSet("i18n export", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		lang := fs.String("lang", "", "the language to export (es, zh-Hans, …)")
+		format := fs.String("format", "csv", "csv or xliff")
+		dir := fs.String("dir", "locales", "the catalog's source folder")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+			return errUsage
+		}
+		l, ok := locales.ParseLang(*lang)
+		if !ok || l == locales.Source {
+			fmt.Fprintf(stderr, "i18n export: -lang must be one of %v\n", locales.All[1:])
+			return errUsage
+		}
+		cat, _, err := locales.LoadFS(os.DirFS(*dir), true)
+		if err != nil {
+			return err
+		}
+		rows := cat.ReviewRows(l)
+		switch *format {
+		case "csv":
+			return locales.WriteCSV(stdout, l, rows)
+		case "xliff", "xlf":
+			units := make([]locales.XLIFFUnit, 0, len(rows))
+			for _, r := range rows {
+				review := r.Review
+				if review == locales.ReviewStale {
+					review = locales.ReviewDraft
+				}
+				units = append(units, locales.XLIFFUnit{ID: r.ID, Source: r.English, Target: r.Translation, Description: r.Notes, SourceHash: r.SourceHash, Review: review, ReviewedBy: r.Reviewer})
+			}
+			return locales.WriteXLIFF(stdout, l, units)
+		}
+		fmt.Fprintln(stderr, "i18n export: -format is csv or xliff")
+		return errUsage
 	case "import":
 		fs := flag.NewFlagSet("i18n import", flag.ContinueOnError)
 		fs.SetOutput(stderr)
-		by := fs.String("by", "", "who reviewed the file (recorded with each reviewed unit)")
+		lang := fs.String("lang", "", "the file's language; the file must say the same")
+		by := fs.String("by", "", "who reviewed the file (recorded with each newly reviewed row)")
+		dry := fs.Bool("n", false, "show what would change; write nothing")
 		dir := fs.String("dir", "locales", "the catalog's source folder")
-		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 1 || strings.TrimSpace(*by) == "" {
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 1 {
 			usage()
 			return errUsage
 		}
@@ -204,17 +249,51 @@ func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return err
 		}
 		defer f.Close()
-		written, skipped, err := locales.ImportXLIFFToFiles(*dir, f, strings.TrimSpace(*by), time.Now())
-		for _, p := range written {
-			fmt.Fprintln(stdout, "updated", p)
+		fileLang, rows, format, err := locales.ReadReviewFile(f)
+		if err != nil {
+			return fmt.Errorf("i18n import: %s: %w", fs.Arg(0), err)
 		}
-		for _, s := range skipped {
-			fmt.Fprintln(stdout, "skipped", s)
+		if *lang == "" && format == "csv" {
+			fmt.Fprintln(stderr, "i18n import: give -lang (the file's language, checked against its header)")
+			return errUsage
 		}
+		if *lang != "" {
+			if l, ok := locales.ParseLang(*lang); !ok || l != fileLang {
+				return fmt.Errorf("i18n import: %s is for %s, not -lang %s; nothing written", fs.Arg(0), fileLang, *lang)
+			}
+		}
+		if format == "xliff" && strings.TrimSpace(*by) == "" {
+			// XLIFF carries no reviewer a tool reads back.
+			fmt.Fprintln(stderr, "i18n import: an XLIFF file needs --by NAME (who reviewed it)")
+			return errUsage
+		}
+		res, err := locales.ImportToFiles(*dir, fileLang, rows, locales.FileImportOptions{By: *by, At: time.Now(), DryRun: *dry})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "The catalog is embedded: rebuild (go build, go run) to use the new texts.")
+		verb := "changed"
+		if *dry {
+			verb = "would change"
+		}
+		for _, id := range res.Changed {
+			fmt.Fprintln(stdout, verb, id)
+		}
+		for _, id := range res.Reviewed {
+			fmt.Fprintln(stdout, "reviewed", id)
+		}
+		for _, s := range res.Stale {
+			fmt.Fprintln(stdout, "stale (not applied)", s)
+		}
+		for _, s := range res.Skipped {
+			fmt.Fprintln(stdout, "skipped", s)
+		}
+		for _, p := range res.Written {
+			fmt.Fprintln(stdout, "updated", p)
+		}
+		fmt.Fprintf(stdout, "i18n import: %s: %d %s, %d reviewed, %d unchanged, %d stale, %d skipped\n", fileLang, len(res.Changed), verb, len(res.Reviewed), res.Unchanged, len(res.Stale), len(res.Skipped))
+		if !*dry && len(res.Written) > 0 {
+			fmt.Fprintln(stdout, "The catalog is embedded: rebuild (go build, go run) to use the new texts.")
+		}
 		return nil
 	case "migrate":
 		fs := flag.NewFlagSet("i18n migrate", flag.ContinueOnError)

@@ -100,3 +100,107 @@ func TestI18nHashRecordsTheEnglishHash(t *testing.T) {
 		t.Errorf("an unknown language is a usage error, got %v", err)
 	}
 }
+
+// copyCatalog copies the catalog files (and their review sidecars) into a
+// temporary folder a test may change.
+func copyCatalog(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, locales.ReviewDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, pattern := range []string{"*.toml", locales.ReviewDir + "/*.toml"} {
+		names, _ := filepath.Glob(filepath.Join("../../locales", pattern))
+		for _, name := range names {
+			buf, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel, _ := filepath.Rel("../../locales", name)
+			if err := os.WriteFile(filepath.Join(dir, rel), buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir
+}
+
+// TestI18nExportImportCSV is the offline review from the command line:
+// export a language as CSV, change it as a reviewer would, preview with
+// -n, import into the files; stale rows are listed and not applied, and a
+// file for another language is refused.
+func TestI18nExportImportCSV(t *testing.T) {
+	dir := copyCatalog(t)
+	ctx := context.Background()
+	var out, errOut bytes.Buffer
+	if err := dispatch(ctx, []string{"i18n", "export", "-lang", "am", "--dir", dir}, nil, &out, &errOut); err != nil {
+		t.Fatalf("%v: %s", err, errOut.String())
+	}
+	if !strings.HasPrefix(out.String(), "\ufeffid,English,translation (am),") {
+		t.Fatalf("export: %.200q", out.String())
+	}
+	l, rows, err := locales.ReadCSV(bytes.NewReader(out.Bytes()))
+	if err != nil || l != locales.Amharic {
+		t.Fatalf("read back: %v", err)
+	}
+	path := filepath.Join(dir, "am.csv")
+	write := func(rows []locales.ReviewRow, l locales.Lang) {
+		var b bytes.Buffer
+		if err := locales.WriteCSV(&b, l, rows); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Unchanged: nothing to do.
+	write(rows, locales.Amharic)
+	out.Reset()
+	if err := dispatch(ctx, []string{"i18n", "import", "-lang", "am", "--dir", dir, path}, nil, &out, &errOut); err != nil || !strings.Contains(out.String(), ": 0 changed, 0 reviewed,") {
+		t.Fatalf("unchanged import: %v\n%s", err, out.String())
+	}
+	const fixed = "እገዛ፦ ምናሌ፣ ተመለስ። አደጋ፦ 911።"
+	for i := range rows {
+		switch rows[i].ID {
+		case "common.help":
+			rows[i].Translation, rows[i].Review = fixed, locales.ReviewReviewed
+		case "common.disclaimer":
+			rows[i].English, rows[i].Translation = "Older English", "የቆየ"
+		}
+	}
+	write(rows, locales.Amharic)
+	before, _ := os.ReadFile(filepath.Join(dir, "am.toml"))
+	// A new review needs a reviewer: the row names none and --by is absent.
+	if err := dispatch(ctx, []string{"i18n", "import", "-lang", "am", "--dir", dir, path}, nil, &out, &errOut); err == nil || !strings.Contains(err.Error(), "names no reviewer") {
+		t.Errorf("a review without a reviewer: %v", err)
+	}
+	out.Reset()
+	if err := dispatch(ctx, []string{"i18n", "import", "-lang", "am", "-n", "--by", "Tigist", "--dir", dir, path}, nil, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); !strings.Contains(s, "would change common.help") || !strings.Contains(s, "stale (not applied) common.disclaimer") || strings.Contains(s, "updated") {
+		t.Errorf("dry run:\n%s", s)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "am.toml")); !bytes.Equal(before, after) {
+		t.Error("-n wrote the files")
+	}
+	out.Reset()
+	if err := dispatch(ctx, []string{"i18n", "import", "-lang", "am", "--by", "Tigist", "--dir", dir, path}, nil, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	cat, _, err := locales.LoadFS(os.DirFS(dir), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := cat.Lookup(locales.Amharic, "common.help"); m.Text != fixed || m.Review != locales.ReviewReviewed || m.ReviewedBy != "Tigist" {
+		t.Errorf("imported: %+v", m)
+	}
+	if m, _ := cat.Lookup(locales.Amharic, "common.disclaimer"); m.Text == "የቆየ" {
+		t.Error("a stale row was applied")
+	}
+	// The file is Amharic: importing it as Korean is refused, nothing written.
+	err = dispatch(ctx, []string{"i18n", "import", "-lang", "ko", "--by", "X", "--dir", dir, path}, nil, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "is for am, not -lang ko") {
+		t.Errorf("wrong language: %v", err)
+	}
+}

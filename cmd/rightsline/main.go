@@ -32,7 +32,7 @@ var commands = map[string]command{
 	"chat":        {"chat with the bot in the terminal, one message a line (--lang, --as)", runChat},
 	"lint":        {"check every flow and every translation; non-zero exit on any problem", runLint},
 	"diagram":     {"print the flows' transitions as a Mermaid or Graphviz diagram (--flow intake, --format graphviz)", runDiagram},
-	"i18n":        {"translation tools: status (table per language), hash (record a checked translation), migrate (to goi18n's format)", runI18n},
+	"i18n":        {"translation tools: status (table per language), export and import (offline review, CSV or XLIFF), hash (record a checked translation), migrate (to goi18n's format)", runI18n},
 	"discord":     {"register the Discord slash commands, localized (register [--guild ID] [--print])", runDiscord},
 	"commissions": {"list the commissions reports are routed to (commissions list)", runCommissions},
 	"route":       {"show where a report would go and why (route --zip 20001 --category housing [--date D])", runRoute},

@@ -48,7 +48,9 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("GET "+p+"/translate/{lang}/messages/{id}", c.authed(c.translateMessage))
 	mux.Handle("POST "+p+"/translate/{lang}/messages/{id}", c.authed(c.saveTranslation))
 	mux.Handle("GET "+p+"/translate/{lang}/export.xlf", c.authed(c.exportXLIFF))
-	mux.Handle("POST "+p+"/translate/{lang}/import", c.uploadForm(c.authed(c.importXLIFF)))
+	mux.Handle("GET "+p+"/translate/{lang}/export.csv", c.authed(c.exportCSV))
+	mux.Handle("POST "+p+"/translate/{lang}/import", c.uploadForm(c.authed(c.uploadImport)))
+	mux.Handle("POST "+p+"/translate/{lang}/import/confirm", c.uploadForm(c.authed(c.confirmImport)))
 
 	mux.Handle("GET "+p+"/audit", c.adminOnly(c.auditLog))
 	mux.Handle("GET "+p+"/staff", c.adminOnly(c.staffList))

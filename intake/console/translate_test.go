@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"mime/multipart"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -273,7 +275,7 @@ func TestXLIFFExportImport(t *testing.T) {
 			}
 			// The same file back changes nothing.
 			status, body := tr.upload("am", file)
-			if status != http.StatusOK || !strings.Contains(body, "0 changed") {
+			if status != http.StatusOK || !strings.Contains(body, "<strong>0</strong> would change") || strings.Contains(body, "import/confirm") {
 				t.Fatalf("re-import: %d\n%s", status, body)
 			}
 			// Edit two units offline: one fixed and reviewed, one only reviewed.
@@ -290,7 +292,14 @@ func TestXLIFFExportImport(t *testing.T) {
 				t.Fatal(err)
 			}
 			status, body = tr.upload("am", edited.Bytes())
-			if status != http.StatusOK || !strings.Contains(body, "2 changed (2 marked reviewed)") {
+			if status != http.StatusOK || !strings.Contains(body, "<strong>2</strong> would change (2 marked reviewed)") {
+				t.Fatalf("import preview: %d\n%s", status, body)
+			}
+			if got, _ := cat.Text(locales.Amharic, "common.help", nil); got == "እገዛ፦ ምናሌ፣ ተመለስ። አደጋ፦ 911።" {
+				t.Error("the preview applied the import")
+			}
+			status, body = tr.confirmImport("am", body)
+			if status != http.StatusOK || !strings.Contains(body, "Imported: 2 changed (2 marked reviewed)") {
 				t.Fatalf("import: %d\n%s", status, body)
 			}
 			if got, _ := cat.Text(locales.Amharic, "common.help", nil); got != "እገዛ፦ ምናሌ፣ ተመለስ። አደጋ፦ 911።" {
@@ -314,7 +323,7 @@ func TestXLIFFExportImport(t *testing.T) {
 				file []byte
 				want string
 			}{
-				"not xliff": {[]byte("id,text\ncommon.help,x\n"), "does not parse"},
+				"not xliff": {[]byte("<xliff version=\"1.2\"><file/></xliff>"), "not &lt;xliff&gt; in the XLIFF 2.0 namespace"},
 				"binary":    {[]byte{0x50, 0x4b, 0x03, 0x04, 0, 0, 0xff}, "not UTF-8"},
 				"korean":    {bytes.Replace(edited.Bytes(), []byte(`trgLang="am"`), []byte(`trgLang="ko"`), 1), "it is for Korean"},
 				"template":  {bytes.Replace(edited.Bytes(), []byte("እገዛ፦ ምናሌ"), []byte("{{.ref}} እገዛ፦ ምናሌ"), 1), "nothing changed"},
@@ -335,7 +344,8 @@ func TestXLIFFExportImport(t *testing.T) {
 	}
 }
 
-// upload posts an XLIFF file to a language's import form.
+// upload posts a review file (CSV or XLIFF) to a language's import form:
+// the answer is the preview.
 func (c *client) upload(lang string, file []byte) (int, string) {
 	c.b.t.Helper()
 	var buf bytes.Buffer
@@ -354,5 +364,35 @@ func (c *client) upload(lang string, file []byte) (int, string) {
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body)
 }
+
+// confirmImport posts the confirm form of a preview page.
+func (c *client) confirmImport(lang, preview string) (int, string) {
+	c.b.t.Helper()
+	fields := map[string]string{}
+	for _, m := range hiddenField.FindAllStringSubmatch(preview, -1) {
+		fields[m[1]] = html.UnescapeString(m[2])
+	}
+	if fields["plan"] == "" || fields["data"] == "" {
+		c.b.t.Fatalf("no confirm form in the preview:\n%s", preview)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("csrf", c.csrf)
+	for _, k := range []string{"plan", "data", "name"} {
+		_ = mw.WriteField(k, fields[k])
+	}
+	_ = mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.b.srv.URL+Path+"/translate/"+lang+"/import/confirm", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+var hiddenField = regexp.MustCompile(`<input type="hidden" name="(plan|data|name)" value="([^"]*)">`)
 
 func htmlEscape(s string) string { return template.HTMLEscapeString(s) }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
@@ -57,17 +56,9 @@ func reviewedBy(m trMessage) string {
 	return m.By + ", " + m.At.UTC().Format("2006-01-02")
 }
 
-// importResult is the data of the translate_import template.
-type importResult struct {
-	Lang, Label       string
-	Changed, Reviewed int
-	Unchanged         int
-	// Skipped lists the units not applied, each with why.
-	Skipped []string
-}
-
-// maxUploadBytes bounds an import request: the file and the form.
-const maxUploadBytes = locales.MaxXLIFFBytes + 64<<10
+// maxUploadBytes bounds an import request: the file (or, to confirm a
+// preview, the file in base64) and the form.
+const maxUploadBytes = locales.MaxXLIFFBytes*4/3 + 64<<10
 
 // uploadForm lets an upload through authed, whose form limit is for typed
 // forms: it checks that there is a session (no one else may send
@@ -87,112 +78,9 @@ func (c *Console) uploadForm(next http.Handler) http.Handler {
 				c.fail(w, r, nil, errorf(EINVALID, "The file is larger than %d MB.", locales.MaxXLIFFBytes>>20))
 				return
 			}
-			c.fail(w, r, nil, errorf(EINVALID, "Choose an XLIFF file to upload."))
+			c.fail(w, r, nil, errorf(EINVALID, "Choose a CSV or XLIFF file to upload."))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// importXLIFF applies an uploaded XLIFF file: every unit whose target or
-// review state differs from the message as it stands becomes an edit
-// signed by the uploader (a "reviewed" or "final" state: reviewed by
-// them), all in one transaction with one audit row. A file that is not
-// XLIFF 2.0, is for another language, or holds a target that could not be
-// sent (a broken template, other variables than the English) is refused
-// whole with the reason; units whose English changed since the export, or
-// that name no message, are skipped and listed.
-func (c *Console) importXLIFF(w http.ResponseWriter, r *http.Request, s *session) error {
-	l, err := c.translateLang(r, s)
-	if err != nil {
-		return err
-	}
-	ctx := r.Context()
-	f, _, err := r.FormFile("file")
-	if err != nil {
-		return errorf(EINVALID, "Choose an XLIFF file to upload.")
-	}
-	defer f.Close()
-	fileLang, units, err := locales.ReadXLIFF(f)
-	if errors.Is(err, locales.ErrBadXLIFF) {
-		return errorf(EINVALID, "The file was not imported: %s.", strings.TrimPrefix(err.Error(), locales.ErrBadXLIFF.Error()+": "))
-	}
-	if err != nil {
-		return err
-	}
-	if fileLang != l {
-		return errorf(EINVALID, "The file was not imported: it is for %s, and this page is %s. Import it on the %s page.", c.langLabel(string(fileLang)), c.langLabel(string(l)), c.langLabel(string(fileLang)))
-	}
-	msgs, err := c.translationMessages(ctx, l)
-	if err != nil {
-		return err
-	}
-	byID := make(map[string]trMessage, len(msgs))
-	for _, m := range msgs {
-		byID[m.ID] = m
-	}
-	cat := c.cfg.Catalog
-	res := importResult{Lang: string(l), Label: c.langLabel(string(l))}
-	var edits []store.TranslationEdit
-	var refused []string
-	for _, u := range units {
-		m, ok := byID[u.ID]
-		switch {
-		case !ok:
-			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: no such message (removed since the export?)", u.ID))
-			continue
-		case u.Source != m.English:
-			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: the English changed since the export; export again and review it", u.ID))
-			continue
-		case u.Target == "":
-			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: no translation in the file", u.ID))
-			continue
-		}
-		text := strings.ReplaceAll(u.Target, "\r\n", "\n")
-		if text == m.Text && u.Review == m.Review && !m.Stale {
-			res.Unchanged++
-			continue
-		}
-		ps, err := cat.CheckEdit(l, u.ID, text)
-		if err != nil {
-			return err
-		}
-		if len(text) > maxTranslationBytes {
-			refused = append(refused, fmt.Sprintf("%s: longer than %d bytes", u.ID, maxTranslationBytes))
-		}
-		for _, p := range ps {
-			if !p.Warning {
-				refused = append(refused, u.ID+": "+p.Msg)
-			}
-		}
-		en, _ := cat.Lookup(locales.Source, u.ID)
-		edits = append(edits, store.TranslationEdit{Lang: string(l), MessageID: u.ID, Text: text, SourceHash: en.Hash(), Status: u.Review, StaffID: s.Staff.ID, StaffName: signer(s.Staff)})
-		if u.Review == locales.ReviewReviewed {
-			res.Reviewed++
-		}
-	}
-	if len(refused) > 0 {
-		if len(refused) > 10 {
-			refused = append(refused[:10], fmt.Sprintf("and %d more", len(refused)-10))
-		}
-		return errorf(EINVALID, "The file was not imported; nothing changed. Fix these and upload it again: %s.", strings.Join(refused, "; "))
-	}
-	res.Changed = len(edits)
-	err = c.store.InTx(ctx, func(tx *store.Tx) error {
-		for i := range edits {
-			if err := tx.InsertTranslationEdit(ctx, &edits[i]); err != nil {
-				return err
-			}
-		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "translation.import",
-			Detail: fmt.Sprintf("%s: %d changed (%d reviewed), %d unchanged, %d skipped", l, res.Changed, res.Reviewed, res.Unchanged, len(res.Skipped)), IP: c.clientIP(r)})
-	})
-	if err != nil {
-		return err
-	}
-	if res.Changed > 0 {
-		c.translationsChanged(ctx)
-	}
-	c.render(w, r, s, http.StatusOK, "translate_import", res)
-	return nil
 }
