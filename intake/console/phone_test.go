@@ -75,6 +75,10 @@ func newPhoneFixture(t *testing.T, cfg func(*console.Config)) *phoneFixture {
 	if err := f.st.InsertStaff(ctx, &staff); err != nil {
 		t.Fatal(err)
 	}
+	// A translator, so the staff page shows the languages form too.
+	if _, err := console.AddTranslator(ctx, f.st, store.Staff{Email: "tigist.translator@example.org", Name: "Tigist"}, []locales.Lang{locales.Amharic, locales.Korean}, "", admin.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
 	err = f.st.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if f.contact, err = tx.ContactForUpdate(ctx, "sms", "+14125550100"); err != nil {

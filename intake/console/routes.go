@@ -56,6 +56,7 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("GET "+p+"/staff", c.adminOnly(c.staffList))
 	mux.Handle("POST "+p+"/staff", c.adminOnly(c.addStaff))
 	mux.Handle("POST "+p+"/staff/{id}/active", c.adminOnly(c.setStaffActive))
+	mux.Handle("POST "+p+"/staff/{id}/langs", c.adminOnly(c.setStaffLangs))
 	mux.Handle("POST "+p+"/staff/{id}/password", c.adminOnly(c.resetStaffPassword))
 	mux.Handle("POST "+p+"/staff/{id}/totp-reset", c.adminOnly(c.resetStaffTOTP))
 	mux.Handle("GET "+p+"/commissions", c.adminOnly(c.commissionList))

@@ -4,17 +4,21 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pquerna/otp/totp"
+	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
 )
 
 // staffPage is the data of the staff template.
 type staffPage struct {
-	Staff       []store.Staff
+	Staff       []staffRow
 	Commissions []store.Commission
+	// Langs are the languages a translator may be given, for the forms.
+	Langs []langChoice
 	// OneTime is a new one-time password to hand over, shown once, with
 	// the email it belongs to.
 	OneTime, OneTimeEmail string
@@ -28,11 +32,46 @@ func (c *Console) staffList(w http.ResponseWriter, r *http.Request, s *session) 
 	return c.renderStaff(w, r, s, http.StatusOK, staffPage{})
 }
 
+// staffRow is one account on the staff page; a translator's languages
+// with the choices of its languages form.
+type staffRow struct {
+	store.Staff
+	Langs   []string
+	Choices []langChoice
+}
+
+// langChoice is one checkbox of a languages form.
+type langChoice struct {
+	Code, Label string
+	Checked     bool
+}
+
+// langChoices lists the translatable languages, those in checked ticked.
+func langChoices(checked []string) []langChoice {
+	out := make([]langChoice, 0, len(locales.All)-1)
+	for _, l := range locales.All[1:] {
+		out = append(out, langChoice{Code: string(l), Label: langLabel(string(l)), Checked: slices.Contains(checked, string(l))})
+	}
+	return out
+}
+
 func (c *Console) renderStaff(w http.ResponseWriter, r *http.Request, s *session, status int, page staffPage) error {
-	var err error
-	if page.Staff, err = c.store.ListStaff(r.Context()); err != nil {
+	ctx := r.Context()
+	all, err := c.store.ListStaff(ctx)
+	if err != nil {
 		return err
 	}
+	for _, st := range all {
+		row := staffRow{Staff: st}
+		if st.IsTranslator() {
+			if row.Langs, err = c.store.StaffLangs(ctx, st.ID); err != nil {
+				return err
+			}
+			row.Choices = langChoices(row.Langs)
+		}
+		page.Staff = append(page.Staff, row)
+	}
+	page.Langs = langChoices(nil)
 	if page.Commissions, err = c.store.Commissions(r.Context()); err != nil {
 		return err
 	}
@@ -108,7 +147,16 @@ func (c *Console) addStaff(w http.ResponseWriter, r *http.Request, s *session) e
 	if len(who.Name) > 200 || len(who.Email) > 254 {
 		return c.renderStaff(w, r, s, http.StatusBadRequest, staffPage{Error: "Name or email too long."})
 	}
-	pw, err := AddStaff(r.Context(), c.store, who, "", s.Staff.ID, c.clientIP(r))
+	var pw string
+	var err error
+	if who.Role == store.RoleTranslator {
+		var langs []locales.Lang
+		if langs, err = formLangs(r); err == nil {
+			pw, err = AddTranslator(r.Context(), c.store, who, langs, "", s.Staff.ID, c.clientIP(r))
+		}
+	} else {
+		pw, err = AddStaff(r.Context(), c.store, who, "", s.Staff.ID, c.clientIP(r))
+	}
 	if ErrorCode(err) == EINVALID {
 		return c.renderStaff(w, r, s, http.StatusBadRequest, staffPage{Error: ErrorMessage(err)})
 	}
@@ -116,6 +164,64 @@ func (c *Console) addStaff(w http.ResponseWriter, r *http.Request, s *session) e
 		return err
 	}
 	return c.renderStaff(w, r, s, http.StatusOK, staffPage{OneTime: pw, OneTimeEmail: strings.ToLower(strings.TrimSpace(who.Email))})
+}
+
+// formLangs reads the ticked languages of a form (lang=am&lang=ko).
+func formLangs(r *http.Request) ([]locales.Lang, error) {
+	var out []locales.Lang
+	for _, v := range r.PostForm["lang"] {
+		l, ok := locales.ParseLang(v)
+		if !ok || l == locales.Source {
+			return nil, errorf(EINVALID, "%q is not a language a translator works on (%v).", v, locales.All[1:])
+		}
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errorf(EINVALID, "Tick at least one language for a translator.")
+	}
+	return out, nil
+}
+
+// setStaffLangs replaces the languages a translator may review, audited;
+// the change applies at the translator's next page (languages are read on
+// every request).
+func (c *Console) setStaffLangs(w http.ResponseWriter, r *http.Request, s *session) error {
+	ctx := r.Context()
+	id, err := staffTarget(r)
+	if err != nil {
+		return err
+	}
+	langs, err := formLangs(r)
+	if err != nil {
+		return c.renderStaff(w, r, s, http.StatusBadRequest, staffPage{Error: ErrorMessage(err)})
+	}
+	codes := make([]string, 0, len(langs))
+	for _, l := range langs {
+		codes = append(codes, string(l))
+	}
+	err = c.store.InTx(ctx, func(tx *store.Tx) error {
+		who, err := tx.StaffByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !who.IsTranslator() {
+			return errorf(EINVALID, "Only a translator's account has languages.")
+		}
+		if err := tx.SetStaffLangs(ctx, id, codes); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffID: s.Staff.ID, Action: "staff.langs", Detail: "staff " + strconv.FormatInt(id, 10) + ": " + strings.Join(codes, ","), IP: c.clientIP(r)})
+	})
+	if ErrorCode(err) == EINVALID {
+		return c.renderStaff(w, r, s, http.StatusBadRequest, staffPage{Error: ErrorMessage(err)})
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, Path+"/staff?done=staff", http.StatusSeeOther)
+	return nil
 }
 
 // staffTarget parses {id} of a staff route.
