@@ -145,6 +145,12 @@ func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
       reviewer and reviewed-at columns); rows whose English changed since
       the export are listed as stale and not applied; -n shows what would
       change and writes nothing
+  rightsline i18n weblate export [--dir locales] OUT
+  rightsline i18n weblate import [--dir locales] [-n] IN
+      the catalog as go-i18n v2 JSON for Weblate (OUT/<component>/<lang>.json,
+      see docs/translating.md), and Weblate's changes back into the TOML files:
+      new texts hashed to the English Weblate showed; texts translating older
+      English listed as stale and not applied; -n writes nothing
   rightsline i18n migrate [--dir locales]
       bring the catalog files to the format goi18n merge reads: review keys
       out to locales/review/<lang>.toml, hashes in go-i18n's form; a no-op
@@ -294,6 +300,54 @@ func runI18n(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if !*dry && len(res.Written) > 0 {
 			fmt.Fprintln(stdout, "The catalog is embedded: rebuild (go build, go run) to use the new texts.")
 		}
+		return nil
+	case "weblate":
+		if len(args) < 2 || (args[1] != "export" && args[1] != "import") {
+			usage()
+			return errUsage
+		}
+		fs := flag.NewFlagSet("i18n weblate "+args[1], flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		dir := fs.String("dir", "locales", "the catalog's source folder")
+		dry := fs.Bool("n", false, "import: show what would change; write nothing")
+		if err := fs.Parse(args[2:]); err != nil || fs.NArg() != 1 {
+			usage()
+			return errUsage
+		}
+		if args[1] == "export" {
+			written, err := locales.WeblateExport(*dir, fs.Arg(0))
+			for _, p := range written {
+				fmt.Fprintln(stdout, "wrote", p)
+			}
+			return err
+		}
+		results, err := locales.WeblateImport(*dir, fs.Arg(0), *dry)
+		for _, l := range locales.All[1:] {
+			res, ok := results[l]
+			if !ok {
+				continue
+			}
+			verb := "changed"
+			if *dry {
+				verb = "would change"
+			}
+			for _, id := range res.Changed {
+				fmt.Fprintf(stdout, "%s %s %s\n", l, verb, id)
+			}
+			for _, s := range res.Stale {
+				fmt.Fprintf(stdout, "%s stale (not applied) %s\n", l, s)
+			}
+			for _, s := range res.Skipped {
+				fmt.Fprintf(stdout, "%s skipped %s\n", l, s)
+			}
+			for _, p := range res.Written {
+				fmt.Fprintln(stdout, "updated", p)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "i18n weblate import: %d languages with changes\n", len(results))
 		return nil
 	case "migrate":
 		fs := flag.NewFlagSet("i18n migrate", flag.ContinueOnError)
