@@ -237,7 +237,12 @@ func (a *actions) summary(c *flows.Conversation, _ time.Time) ([]flows.Event, er
 	if err != nil {
 		return nil, err
 	}
-	if z := c.Vars[VarZIP]; z != "" {
+	switch z := c.Vars[VarZIP]; {
+	case z != "" && c.Vars[VarJurisdiction] == jurisdiction.Federal:
+		// A ZIP outside the places we know: the ZIP, then "United
+		// States (federal law)" (not nested in brackets).
+		place = z + ", " + place
+	case z != "":
 		place = z + " (" + place + ")"
 	}
 	c.Vars["sum_place"] = place

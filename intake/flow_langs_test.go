@@ -234,3 +234,32 @@ func TestNarrativeLimit(t *testing.T) {
 		t.Fatalf("replies %v", ids(res))
 	}
 }
+
+// TestSummaryPlaceOutsideKnownPlaces: a ZIP outside the places Rightsline
+// knows shows in the summary as the ZIP and the federal label, in the
+// resident's language, without brackets inside brackets (the Vietnamese
+// summary showed only "Hoa Kỳ (luật liên bang)").
+func TestSummaryPlaceOutsideKnownPlaces(t *testing.T) {
+	e := newEngine(t)
+	for _, l := range []locales.Lang{locales.Vietnamese, locales.English} {
+		c := newChat(t, e, l)
+		c.send("4")
+		c.send("3")
+		c.send("Bị sa thải vì giọng nói")
+		c.send(langWords[l].done)
+		c.send(langWords[l].date)
+		c.expectState("intake.place")
+		c.send("60601")
+		c.expectState("intake.who")
+		c.send("2")
+		c.send(langWords[l].skip)
+		c.send("1")
+		c.send("3")
+		c.send("1")
+		c.expectState("intake.summary")
+		federal, _ := langCatalog(t).Text(l, "place.federal", nil)
+		if got := c.conv.Vars["sum_place"]; got != "60601, "+federal || strings.Contains(got, "((") {
+			t.Errorf("%s: summary place %q, want %q", l, got, "60601, "+federal)
+		}
+	}
+}
