@@ -46,11 +46,13 @@ type langChoice struct {
 	Checked     bool
 }
 
-// langChoices lists the translatable languages, those in checked ticked.
-func langChoices(checked []string) []langChoice {
-	out := make([]langChoice, 0, len(locales.All)-1)
-	for _, l := range locales.All[1:] {
-		out = append(out, langChoice{Code: string(l), Label: langLabel(string(l)), Checked: slices.Contains(checked, string(l))})
+// langChoices lists the translatable languages (the console's catalog's,
+// English aside), those in checked ticked.
+func (c *Console) langChoices(checked []string) []langChoice {
+	langs := c.labels.Langs()[1:]
+	out := make([]langChoice, 0, len(langs))
+	for _, l := range langs {
+		out = append(out, langChoice{Code: string(l), Label: c.langLabel(string(l)), Checked: slices.Contains(checked, string(l))})
 	}
 	return out
 }
@@ -67,11 +69,11 @@ func (c *Console) renderStaff(w http.ResponseWriter, r *http.Request, s *session
 			if row.Langs, err = c.store.StaffLangs(ctx, st.ID); err != nil {
 				return err
 			}
-			row.Choices = langChoices(row.Langs)
+			row.Choices = c.langChoices(row.Langs)
 		}
 		page.Staff = append(page.Staff, row)
 	}
-	page.Langs = langChoices(nil)
+	page.Langs = c.langChoices(nil)
 	if page.Commissions, err = c.store.Commissions(r.Context()); err != nil {
 		return err
 	}
