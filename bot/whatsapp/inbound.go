@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/bot/spool"
 	"github.com/rightsline/rightsline/bot/twilio"
 )
 
@@ -76,15 +77,46 @@ func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed webhook form", http.StatusBadRequest)
 		return
 	}
-	replies, err := h.receive(r.Context(), form)
+	sp := h.spooler()
+	if sp.Holds(form.From) {
+		// Earlier messages of this sender wait in the spool: this one
+		// waits behind them, so their replies come in order.
+		h.spool(w, form, nil)
+		return
+	}
+	ctx, cancel := sp.CommitContext(r)
+	replies, err := h.receive(ctx, form)
+	cancel()
 	if err != nil {
+		if sp.On() {
+			h.spool(w, form, err)
+			return
+		}
 		// Nothing was committed, or everything was and a retry will be
 		// answered from the store: either way Twilio may retry.
 		h.log.Error("whatsapp: handling inbound message", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	h.writeTwiML(w, replies)
+}
+
+// writeTwiML answers the webhook with the replies, split at Twilio's 1600
+// characters, their statuses reported to WhatsApp's status callback.
+func (h *Handler) writeTwiML(w http.ResponseWriter, replies []string) {
 	twilio.WriteTwiML(w, h.hooks.URL(StatusPath), replies, parts)
+}
+
+// spool keeps a message the database could not take (cause; nil when it
+// waits behind the sender's spooled messages) and answers with an empty
+// TwiML response; its reply follows through the outbox.
+func (h *Handler) spool(w http.ResponseWriter, f inboundForm, cause error) {
+	rec := spool.Record{Channel: Channel, Address: f.From, Text: f.Body, Media: f.Media, ExternalID: f.MessageSid, At: h.now().UTC()}
+	if !h.spooler().Write(rec, cause) {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h.writeTwiML(w, nil)
 }
 
 // receive runs the message through the runtime (which runs the channel

@@ -19,6 +19,7 @@
 package whatsapp
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -26,6 +27,7 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/bot/spool"
 	"github.com/rightsline/rightsline/bot/twilio"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
@@ -77,6 +79,26 @@ type Handler struct {
 	log    *slog.Logger
 	hooks  *twilio.Hooks
 	status *twilio.StatusHandler
+	now    func() time.Time
+
+	// Spool, if set, keeps the inbound messages the database cannot take
+	// (twilio.Spooler; the same spool as SMS); without it such a webhook
+	// is answered 500.
+	Spool *spool.Spool
+	// OnSpool, if set, is told of each message spooled, replayed or that
+	// could not be spooled: a metric.
+	OnSpool func(stage string)
+}
+
+// spooler is the handler's use of the inbound spool.
+func (h *Handler) spooler() *twilio.Spooler {
+	return &twilio.Spooler{Channel: Channel, Spool: h.Spool, OnSpool: h.OnSpool, Runtime: h.rt, Log: h.log}
+}
+
+// Replay runs a spooled WhatsApp message through the runtime and queues
+// its replies in the outbox, idempotently (twilio.Spooler.Replay).
+func (h *Handler) Replay(ctx context.Context, r spool.Record) error {
+	return h.spooler().Replay(ctx, r)
 }
 
 // New returns the handler for cfg. cfg must be complete (see
@@ -93,7 +115,7 @@ func New(cfg Config, rt *bot.Runtime, log *slog.Logger) (*Handler, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{cfg: cfg, rt: rt, st: rt.Store, log: log.With("channel", Channel), hooks: twilio.NewHooks(cfg.AuthToken, cfg.PublicBaseURL)}
+	h := &Handler{cfg: cfg, rt: rt, st: rt.Store, log: log.With("channel", Channel), hooks: twilio.NewHooks(cfg.AuthToken, cfg.PublicBaseURL), now: time.Now}
 	h.status = &twilio.StatusHandler{Channel: Channel, AccountSID: cfg.AccountSID, Hooks: h.hooks, Store: h.st, Log: h.log, Address: Address}
 	rt.Register(h.channel())
 	return h, nil

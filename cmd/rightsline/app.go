@@ -16,6 +16,7 @@ import (
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/bot/sms"
 	"github.com/rightsline/rightsline/bot/spool"
+	"github.com/rightsline/rightsline/bot/whatsapp"
 	"github.com/rightsline/rightsline/flows"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
@@ -41,9 +42,11 @@ type app struct {
 	// stdout is where serve prints what a person at the terminal must see
 	// (the address, a first-run password).
 	stdout io.Writer
-	// smsHandler and spool are set by mountSMS when SMS is on (and the
-	// spool not off), for the spool's replay worker.
+	// smsHandler, waHandler and spool are set by mountSMS and
+	// mountWhatsApp when their channel is on (and the spool not off), for
+	// the spool's replay worker; the two channels share one spool.
 	smsHandler *sms.Handler
+	waHandler  *whatsapp.Handler
 	spool      *spool.Spool
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/rightsline/rightsline/bot/spool"
 	"github.com/rightsline/rightsline/bot/terminal"
 	"github.com/rightsline/rightsline/bot/web"
+	"github.com/rightsline/rightsline/bot/whatsapp"
 )
 
 // smsConfig is the Twilio part of the configuration.
@@ -57,13 +58,13 @@ func mountSMS(mux *http.ServeMux, a *app) error {
 		return err
 	}
 	if a.cfg.SpoolDir != "off" {
-		sp, err := spool.Open(a.cfg.SpoolDir, a.store.Keys())
+		sp, err := openSpool(a)
 		if err != nil {
-			return fmt.Errorf("SPOOL_DIR: %w", err)
+			return err
 		}
 		h.Spool = sp
 		h.OnSpool = func(stage string) { a.metrics.spooled.WithLabelValues(sms.Channel, stage).Inc() }
-		a.spool, a.smsHandler = sp, h
+		a.smsHandler = h
 		a.log.Info("sms spool on: messages the database cannot take wait there", "dir", sp.Dir(), "waiting", sp.Len())
 	}
 	h.Register(mux)
@@ -140,6 +141,32 @@ func (d dispatcher) register(channel string, s outbox.Sender) {
 	d.Register(channel, cs)
 }
 
+// openSpool opens SPOOL_DIR once for the channels that spool (SMS and
+// WhatsApp share it).
+func openSpool(a *app) (*spool.Spool, error) {
+	if a.spool != nil {
+		return a.spool, nil
+	}
+	sp, err := spool.Open(a.cfg.SpoolDir, a.store.Keys())
+	if err != nil {
+		return nil, fmt.Errorf("SPOOL_DIR: %w", err)
+	}
+	a.spool = sp
+	return sp, nil
+}
+
+// replaySpooled replays one spooled message through the channel that
+// spooled it.
+func (a *app) replaySpooled(ctx context.Context, r spool.Record) error {
+	switch {
+	case r.Channel == whatsapp.Channel && a.waHandler != nil:
+		return a.waHandler.Replay(ctx, r)
+	case r.Channel == sms.Channel && a.smsHandler != nil:
+		return a.smsHandler.Replay(ctx, r)
+	}
+	return fmt.Errorf("spool: a %s message, and that channel is off in this instance", r.Channel)
+}
+
 // spoolPoll is how often the spool worker looks for the database while
 // messages wait.
 const spoolPoll = time.Second
@@ -167,7 +194,7 @@ func runSpool(ctx context.Context, a *app) error {
 					a.log.Info("sms spool: database answers; replaying", "waiting", n)
 					replaying = true
 				}
-				done, err := a.spool.Replay(ctx, a.smsHandler.Replay)
+				done, err := a.spool.Replay(ctx, a.replaySpooled)
 				if err != nil && ctx.Err() == nil {
 					a.log.Warn("sms spool: replay paused", "replayed", done, "err", err)
 				}

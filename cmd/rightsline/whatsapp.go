@@ -68,6 +68,15 @@ func mountWhatsApp(mux *http.ServeMux, a *app) error {
 	if err != nil {
 		return err
 	}
+	if a.cfg.SpoolDir != "off" {
+		sp, err := openSpool(a)
+		if err != nil {
+			return err
+		}
+		h.Spool = sp
+		h.OnSpool = func(stage string) { a.metrics.spooled.WithLabelValues(whatsapp.Channel, stage).Inc() }
+		a.waHandler = h
+	}
 	h.Register(mux)
 	a.log.Info("whatsapp on: Twilio webhooks at "+a.cfg.PublicBaseURL+whatsapp.InboundPath+" and "+a.cfg.PublicBaseURL+whatsapp.StatusPath,
 		"templates", c.Templates.Len(), "rate_limit_per_minute", c.RateLimitPerMinute)
