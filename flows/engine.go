@@ -272,6 +272,11 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 	}
 	e.dates = newDateReader(u, cat)
 	e.examples = u.Examples
+	// The free-text models (tens of milliseconds) are built in the
+	// background, so that the service answers its health checks at once;
+	// a message in a language whose model is not built yet builds it, or
+	// waits for it (topic.go).
+	e.index.topics.warm(cat.Langs())
 	return e, nil
 }
 

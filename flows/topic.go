@@ -3,8 +3,10 @@ package flows
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -33,9 +35,11 @@ import (
 // a naive Bayes log-likelihood on the feature's presence, centred on its
 // mean over the answers so that words every answer shares ("my", "the")
 // weigh nothing. Negative words lower an answer, context rules (a complaint
-// and a consequence: retaliation) raise one. All of it is built once, at
-// start-up; classifying a message allocates only the folded text and does
-// no I/O.
+// and a consequence: retaliation) raise one. All of it is built once per
+// language, from start-up on, in the background (New returns before the
+// models are built, so the service answers at once; a message in a
+// language not built yet builds its model or waits for it); classifying a
+// message allocates only the folded text and does no I/O.
 
 // Confidence levels of a classification.
 const (
@@ -68,7 +72,48 @@ const maxFeats = 512 // features read per message (about 1500 characters)
 
 type topicMatcher struct {
 	states []string // answers in tie order
-	models map[locales.Lang]*langModel
+	models map[locales.Lang]*lazyModel
+}
+
+// lazyModel is one language's model, built once: by the background
+// builders New starts, or by the first message in that language if it
+// comes first (it then builds it, or waits for the builder that is).
+type lazyModel struct {
+	once  sync.Once
+	build func() *langModel
+	m     *langModel
+}
+
+func (lm *lazyModel) get() *langModel {
+	lm.once.Do(func() { lm.m = lm.build(); lm.build = nil })
+	return lm.m
+}
+
+// model is the model of language l, nil if there is none.
+func (tm *topicMatcher) model(l locales.Lang) *langModel {
+	if lm := tm.models[l]; lm != nil {
+		return lm.get()
+	}
+	return nil
+}
+
+// warm builds the models in the background, in order (the source
+// language first), with one builder fewer than the CPUs the process may
+// use (at least one), so that start-up and the first requests keep a CPU
+// while the models are built.
+func (tm *topicMatcher) warm(order []locales.Lang) {
+	next := make(chan locales.Lang, len(order))
+	for _, l := range order {
+		next <- l
+	}
+	close(next)
+	for range max(1, min(runtime.GOMAXPROCS(0)-1, len(order))) {
+		go func() {
+			for l := range next {
+				tm.model(l)
+			}
+		}()
+	}
 }
 
 type langModel struct {
@@ -121,7 +166,7 @@ type topicResult struct {
 }
 
 func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understanding) (*topicMatcher, error) {
-	tm := &topicMatcher{models: map[locales.Lang]*langModel{}}
+	tm := &topicMatcher{models: map[locales.Lang]*lazyModel{}}
 	topicOf := map[string]string{} // state → keyword list
 	for _, name := range c.names {
 		if st := c.states[name]; st.Topic != "" {
@@ -152,160 +197,197 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 			}
 		}
 	}
+	// Negative words and the rules' word groups are marks: bits set while
+	// the text is cut into features (bit t: a negative word of answer t;
+	// from 32, a rule's groups in turn).
+	if len(tm.states) > 32 {
+		return nil, fmt.Errorf("flows: %d answers with a topic; negative words are marked for at most 32", len(tm.states))
+	}
+	groups := 0
+	for _, r := range u.Rules.Rules {
+		if _, ok := index[r.Topic]; ok {
+			groups += len(r.AllOf)
+		}
+	}
+	if groups > 32 {
+		return nil, fmt.Errorf("flows: locales/match/rules.toml: more than 32 word groups in rules")
+	}
+	// The keyword lists are read now, as the files and the edits in force
+	// have them: the models are built later (in the background), and an
+	// edit applied in between must not change what they learn.
+	kw := map[locales.Lang]map[string][]string{}
 	for _, l := range cat.Langs() {
-		m := &langModel{lang: l, n: len(tm.states), feat: map[uint64]int32{}, spelling: map[string]string{}, stems: map[string]string{}, conceptStarts: map[uint64]bool{}}
-		d := u.Data[l]
-		if d == nil {
-			d = &locales.MatchData{}
-		}
-		for k, v := range d.Spelling {
-			m.spelling[locales.MatchFold(k)] = locales.MatchFold(v)
-		}
-		m.buildConcepts(d, u.Data[locales.English])
-		// Negative words and the rules' word groups are marks: bits set
-		// while the text is cut into features (bit t: a negative word of
-		// answer t; from 32, a rule's groups in turn).
-		if m.n > 32 {
-			return nil, fmt.Errorf("flows: %d answers with a topic; negative words are marked for at most 32", m.n)
-		}
-		for st, ws := range d.Negative {
-			i, ok := index[st]
-			if !ok {
-				continue
-			}
-			for _, w := range ws {
-				m.mark(w, 1<<i)
-			}
-		}
-		bit := 32
-		for _, r := range u.Rules.Rules {
-			i, ok := index[r.Topic]
-			if !ok {
-				continue
-			}
-			lr := langRule{topic: i, bonus: float32(r.Bonus), penalty: float32(r.Penalty)}
-			usable := true
-			for _, g := range r.AllOf {
-				if bit == 64 {
-					return nil, fmt.Errorf("flows: locales/match/rules.toml: more than 32 word groups in rules")
-				}
-				n := 0
-				for _, w := range d.Groups[g] {
-					if m.mark(w, 1<<bit) {
-						n++
-					}
-				}
-				if n == 0 {
-					usable = false // this language has no words for the group
-				}
-				lr.groups = append(lr.groups, 1<<bit)
-				bit++
-			}
-			if usable {
-				m.rules = append(m.rules, lr)
-			}
-		}
-		// Training documents: the tuned phrases and the keywords of this
-		// language, and the English keywords (people mix in English).
-		type doc struct {
-			text   string
-			topic  int
-			weight float64
-		}
-		var docs []doc
-		m.exact = map[string]int{}
+		kw[l] = map[string][]string{}
 		for _, s := range tm.states {
-			for _, w := range cat.Keywords(l, topicOf[s]) {
-				docs = append(docs, doc{w, index[s], kwWeight})
-				f := locales.MatchFold(w)
-				if i, taken := m.exact[f]; taken && i != index[s] {
-					m.exact[f] = -1
-				} else {
-					m.exact[f] = index[s]
-				}
-			}
-			if l != locales.English {
-				for _, w := range cat.Keywords(locales.English, topicOf[s]) {
-					docs = append(docs, doc{w, index[s], 1})
-				}
-			}
+			kw[l][s] = cat.Keywords(l, topicOf[s])
 		}
-		if ex := u.Examples[l]; ex != nil {
-			for _, t := range ex.Topics {
-				i, ok := index[t.State]
-				if !ok {
-					continue
-				}
-				for _, p := range t.Tuned {
-					docs = append(docs, doc{p, i, 1})
-				}
-				// t.HeldApart is never read here: those phrases only
-				// measure the matcher.
-			}
-		}
-		counts := map[uint64][]float64{}
-		total := make([]float64, m.n)
-		fs := new(featSet)
-		for _, d := range docs {
-			*fs = featSet{}
-			m.features(locales.MatchFold(d.text), fs, true)
-			for _, f := range fs.list[:fs.n] {
-				row := counts[f]
-				if row == nil {
-					row = make([]float64, m.n)
-					counts[f] = row
-				}
-				row[d.topic] += d.weight
-				total[d.topic] += d.weight
-			}
-		}
-		m.stemStarts = map[[3]byte]bool{}
-		for _, st := range m.stems {
-			m.stemStarts[prefix3(st)] = true
-		}
-		// The words of everything Rightsline says in this language are
-		// the words residents write back most: their stems are kept,
-		// computed once here rather than for every message.
-		if m.lang == locales.English || m.lang == locales.Spanish || m.lang == locales.French {
-			for _, id := range cat.IDs() {
-				if msg, ok := cat.Lookup(l, id); ok {
-					for _, w := range strings.Fields(locales.MatchFold(msg.Text)) {
-						m.stem(w, true)
-					}
-				}
-			}
-		}
-		vocab := float64(len(counts))
-		m.w = make([]float32, 0, len(counts)*m.n)
-		p := make([]float64, m.n)
-		p0 := smoothing / (smoothing*vocab + 1)
-		for f, row := range counts {
-			sum := 0.0
-			for t := range row {
-				p[t] = (row[t] + smoothing) / (total[t] + smoothing*vocab + 1)
-				sum += p[t]
-			}
-			m.feat[f] = int32(len(m.w) / m.n)
-			for t := range row {
-				// How much likelier the feature is under this answer than
-				// under the others on average.
-				// A background answer with no phrases at all counts
-				// among the others, so that a flow set of one answer
-				// still has something to compare with.
-				rest := (sum - p[t] + p0) / float64(m.n)
-				// Absence from an answer's phrases is weak evidence with
-				// so few phrases: negative weights are clipped.
-				m.w = append(m.w, float32(kindWeight(f)*max(math.Log(p[t]/rest), -negClip)))
-			}
-		}
-		tm.models[l] = m
+	}
+	for _, l := range cat.Langs() {
+		b := &modelBuilder{cat: cat, u: u, tm: tm, index: index, lang: l, kw: kw}
+		tm.models[l] = &lazyModel{build: b.build}
 	}
 	return tm, nil
 }
 
+// modelBuilder holds what building one language's model reads.
+type modelBuilder struct {
+	cat   *locales.Catalog
+	u     *locales.Understanding
+	tm    *topicMatcher
+	index map[string]int
+	lang  locales.Lang
+	kw    map[locales.Lang]map[string][]string // language → answer → keywords
+}
+
+// build builds the model of one language from the tuned example phrases,
+// the keyword lists and the matcher data. It reads only data that no
+// longer changes (the catalog's files, the understanding data and the
+// keyword lists as New read them), so builders of several languages may
+// run at once.
+func (b *modelBuilder) build() *langModel {
+	tm, u, cat, index, l := b.tm, b.u, b.cat, b.index, b.lang
+	m := &langModel{lang: l, n: len(tm.states), feat: map[uint64]int32{}, spelling: map[string]string{}, stems: map[string]string{}, conceptStarts: map[uint64]bool{}}
+	d := u.Data[l]
+	if d == nil {
+		d = &locales.MatchData{}
+	}
+	for k, v := range d.Spelling {
+		m.spelling[locales.MatchFold(k)] = locales.MatchFold(v)
+	}
+	m.buildConcepts(d, u.Data[locales.English])
+	for st, ws := range d.Negative {
+		i, ok := index[st]
+		if !ok {
+			continue
+		}
+		for _, w := range ws {
+			m.mark(w, 1<<i)
+		}
+	}
+	bit := 32
+	for _, r := range u.Rules.Rules {
+		i, ok := index[r.Topic]
+		if !ok {
+			continue
+		}
+		lr := langRule{topic: i, bonus: float32(r.Bonus), penalty: float32(r.Penalty)}
+		usable := true
+		for _, g := range r.AllOf {
+			n := 0
+			for _, w := range d.Groups[g] {
+				if m.mark(w, 1<<bit) {
+					n++
+				}
+			}
+			if n == 0 {
+				usable = false // this language has no words for the group
+			}
+			lr.groups = append(lr.groups, 1<<bit)
+			bit++
+		}
+		if usable {
+			m.rules = append(m.rules, lr)
+		}
+	}
+	// Training documents: the tuned phrases and the keywords of this
+	// language, and the English keywords (people mix in English).
+	type doc struct {
+		text   string
+		topic  int
+		weight float64
+	}
+	var docs []doc
+	m.exact = map[string]int{}
+	for _, s := range tm.states {
+		for _, w := range b.kw[l][s] {
+			docs = append(docs, doc{w, index[s], kwWeight})
+			f := locales.MatchFold(w)
+			if i, taken := m.exact[f]; taken && i != index[s] {
+				m.exact[f] = -1
+			} else {
+				m.exact[f] = index[s]
+			}
+		}
+		if l != locales.English {
+			for _, w := range b.kw[locales.English][s] {
+				docs = append(docs, doc{w, index[s], 1})
+			}
+		}
+	}
+	if ex := u.Examples[l]; ex != nil {
+		for _, t := range ex.Topics {
+			i, ok := index[t.State]
+			if !ok {
+				continue
+			}
+			for _, p := range t.Tuned {
+				docs = append(docs, doc{p, i, 1})
+			}
+			// t.HeldApart is never read here: those phrases only
+			// measure the matcher.
+		}
+	}
+	counts := map[uint64][]float64{}
+	total := make([]float64, m.n)
+	fs := new(featSet)
+	for _, d := range docs {
+		*fs = featSet{}
+		m.features(locales.MatchFold(d.text), fs, true)
+		for _, f := range fs.list[:fs.n] {
+			row := counts[f]
+			if row == nil {
+				row = make([]float64, m.n)
+				counts[f] = row
+			}
+			row[d.topic] += d.weight
+			total[d.topic] += d.weight
+		}
+	}
+	m.stemStarts = map[[3]byte]bool{}
+	for _, st := range m.stems {
+		m.stemStarts[prefix3(st)] = true
+	}
+	// The words of everything Rightsline says in this language are
+	// the words residents write back most: their stems are kept,
+	// computed once here rather than for every message.
+	if m.lang == locales.English || m.lang == locales.Spanish || m.lang == locales.French {
+		for _, id := range cat.IDs() {
+			if msg, ok := cat.Lookup(l, id); ok {
+				for _, w := range strings.Fields(locales.MatchFold(msg.Text)) {
+					m.stem(w, true)
+				}
+			}
+		}
+	}
+	vocab := float64(len(counts))
+	m.w = make([]float32, 0, len(counts)*m.n)
+	p := make([]float64, m.n)
+	p0 := smoothing / (smoothing*vocab + 1)
+	for f, row := range counts {
+		sum := 0.0
+		for t := range row {
+			p[t] = (row[t] + smoothing) / (total[t] + smoothing*vocab + 1)
+			sum += p[t]
+		}
+		m.feat[f] = int32(len(m.w) / m.n)
+		for t := range row {
+			// How much likelier the feature is under this answer than
+			// under the others on average.
+			// A background answer with no phrases at all counts
+			// among the others, so that a flow set of one answer
+			// still has something to compare with.
+			rest := (sum - p[t] + p0) / float64(m.n)
+			// Absence from an answer's phrases is weak evidence with
+			// so few phrases: negative weights are clipped.
+			m.w = append(m.w, float32(kindWeight(f)*max(math.Log(p[t]/rest), -negClip)))
+		}
+	}
+	return m
+}
+
 // classify scores every answer against text in language lang.
 func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
-	m := tm.models[lang]
+	m := tm.model(lang)
 	if m == nil || m.n == 0 {
 		return topicResult{}
 	}
