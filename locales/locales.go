@@ -25,6 +25,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	i18ntemplate "github.com/nicksnyder/go-i18n/v2/i18n/template"
+	gotoml "github.com/pelletier/go-toml/v2"
 	"golang.org/x/text/language"
 )
 
@@ -195,6 +196,18 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 	for _, l := range c.langCodes {
 		c.messages[l] = map[string]*Message{}
 	}
+	// The files are decoded at once, each on its own goroutine (TOML
+	// decoding is most of the catalog's start-up), then added in name
+	// order, so that errors and duplicates are found as one by one.
+	type decodedFile struct {
+		name string
+		lang Lang
+		buf  []byte
+		raw  map[string]any
+		msgs map[string]*Message
+		err  error
+	}
+	decodedFiles := make([]decodedFile, 0, len(names))
 	for _, name := range names {
 		if name == LanguagesFile {
 			continue
@@ -203,29 +216,48 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 		if !ok {
 			return nil, nil, fmt.Errorf("locales: %s: the file name does not end in a language of %s (%v)", name, LanguagesFile, c.langCodes)
 		}
-		buf, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
+		decodedFiles = append(decodedFiles, decodedFile{name: name, lang: l})
+	}
+	var wg sync.WaitGroup
+	for i := range decodedFiles {
+		f := &decodedFiles[i]
+		wg.Go(func() {
+			buf, err := fs.ReadFile(fsys, f.name)
+			if err != nil {
+				f.err = fmt.Errorf("locales: %s: %w", f.name, err)
+				return
+			}
+			// The file is decoded once: the fields go-i18n ignores are
+			// read first, then removed (go-i18n refuses keys it does not
+			// know, review), and go-i18n builds its messages from the
+			// same tree rather than from a re-encoded copy, which tripled
+			// the start-up cost of the catalog.
+			raw, err := decodeCatalogFile(buf)
+			if err != nil {
+				f.err = fmt.Errorf("locales: %s: %w", f.name, err)
+				return
+			}
+			msgs, err := metaOf(raw, f.lang)
+			if err != nil {
+				f.err = fmt.Errorf("locales: %s: %w", f.name, err)
+				return
+			}
+			stripOwnKeys(raw)
+			f.buf, f.raw, f.msgs = buf, raw, msgs
+		})
+	}
+	wg.Wait()
+	for i := range decodedFiles {
+		f := &decodedFiles[i]
+		if f.err != nil {
+			return nil, nil, f.err
 		}
-		// The file is decoded once: the fields go-i18n ignores are read
-		// first, then removed (go-i18n refuses keys it does not know,
-		// review), and go-i18n builds its messages from the same tree
-		// rather than from a re-encoded copy, which tripled the start-up
-		// cost of the catalog.
-		var raw map[string]any
-		if err := toml.Unmarshal(buf, &raw); err != nil {
-			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
-		}
-		msgs, err := metaOf(raw, l)
-		if err != nil {
-			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
-		}
-		stripOwnKeys(raw)
+		name, l, raw := f.name, f.lang, f.raw
 		decoded := func(_ []byte, v any) error { *v.(*any) = raw; return nil }
-		if _, err := c.bundle.ParseMessageBytes(language.Make(string(l)), buf, decoded); err != nil {
+		if _, err := c.bundle.ParseMessageBytes(language.Make(string(l)), f.buf, decoded); err != nil {
 			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
 		}
-		for id, m := range msgs {
+		for id, m := range f.msgs {
 			if _, dup := c.messages[l][id]; dup {
 				return nil, nil, fmt.Errorf("locales: %s: message %q is defined twice for %s", name, id, l)
 			}
@@ -282,6 +314,23 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 	}
 	sort.Strings(problems)
 	return c, problems, nil
+}
+
+// decodeCatalogFile decodes a message file into the tree go-i18n reads.
+// It uses go-toml, about five times faster than BurntSushi/toml (which
+// go-i18n's tools use and the tests keep as the reference: the two must
+// decode every embedded file alike); a syntax error says its line.
+func decodeCatalogFile(buf []byte) (map[string]any, error) {
+	var raw map[string]any
+	if err := gotoml.Unmarshal(buf, &raw); err != nil {
+		var de *gotoml.DecodeError
+		if errors.As(err, &de) {
+			line, col := de.Position()
+			return nil, fmt.Errorf("line %d, column %d: %w", line, col, err)
+		}
+		return nil, err
+	}
+	return raw, nil
 }
 
 // ownKeys are message fields Rightsline keeps that go-i18n does not know.
