@@ -75,18 +75,32 @@ func newLoggerTo(w io.Writer, level, format string) *slog.Logger {
 // builds the runtime.
 func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, clientIPFn: clientIPFunc(cfg.TrustedProxies), metrics: newMetrics(), draining: new(atomic.Bool)}
+	// The catalog is read while the database is opened: neither needs
+	// the other.
 	t0 := time.Now()
-	cat, err := locales.Load()
-	if err != nil {
-		return nil, err
+	type loaded struct {
+		cat  *locales.Catalog
+		err  error
+		took time.Duration
 	}
-	a.catalog = cat
+	catDone := make(chan loaded, 1)
+	go func() {
+		cat, err := locales.Load()
+		catDone <- loaded{cat, err, time.Since(t0)}
+	}()
 	a.freshDatabase = isNewSQLite(cfg.DatabaseURL)
-	t1 := time.Now()
 	st, err := openStore(ctx, cfg, os.Stdout)
+	tStore := time.Since(t0)
+	c := <-catDone
 	if err != nil {
 		return nil, err
 	}
+	if c.err != nil {
+		st.Close()
+		return nil, c.err
+	}
+	cat := c.cat
+	a.catalog = cat
 	a.store = st
 	a.metrics.watchStore(st, log)
 	a.closers = append(a.closers, st.Close)
@@ -104,8 +118,10 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		a.Close()
 		return nil, err
 	}
-	// Where start-up goes, for the goal of serving within 100 ms.
-	log.Debug("start-up phases", "catalog", t1.Sub(t0), "store", t2.Sub(t1), "flows", t3.Sub(t2), "wiring", time.Since(t3))
+	// Where start-up goes, for the goal of serving within 100 ms (the
+	// catalog and the store at once; the free-text models are built in
+	// the background after flows).
+	log.Debug("start-up phases", "catalog", c.took, "store", tStore, "flows", t3.Sub(t2), "wiring", time.Since(t3))
 	return a, nil
 }
 
