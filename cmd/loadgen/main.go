@@ -59,6 +59,9 @@ type options struct {
 	skipBaseline  bool
 	rounds        int
 	serverPID     int
+	startup       int
+	serverCmd     string
+	compareCmd    string
 }
 
 func main() {
@@ -71,6 +74,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 2 && args[0] == bareFlag {
+		return runBare(args[1])
+	}
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
@@ -88,8 +94,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.skipBaseline, "skip-baseline", false, "drive only the server")
 	fs.IntVar(&o.serverPID, "server-pid", 0, "the server's process id, to report its CPU per request and peak RSS (Linux /proc)")
 	fs.IntVar(&o.rounds, "rounds", 5, "alternate server and baseline this many times, -duration/rounds each, so a busy machine weighs on both alike")
+	fs.IntVar(&o.startup, "startup", 0, "measure start-up instead: start -server-cmd this many times (at most 100), interleaved with a bare Go server and -compare-cmd; time to /healthz and to the first answered message")
+	fs.StringVar(&o.serverCmd, "server-cmd", "", "with -startup: the server command (\"./rightsline serve\"), listening at -url")
+	fs.StringVar(&o.compareCmd, "compare-cmd", "", "with -startup: a second server command to compare (an older build)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.startup != 0 {
+		if o.startup < 1 || o.startup > 100 {
+			return errors.New("-startup must be 1…100")
+		}
+		if err := loopbackOnly(o.url); err != nil {
+			return err
+		}
+		if o.publicBaseURL == "" {
+			o.publicBaseURL = o.url
+		}
+		return runStartup(ctx, &o, stdout)
 	}
 	if err := o.check(); err != nil {
 		return err
@@ -215,11 +236,20 @@ func spread(v []float64, format string) string {
 	}
 	s := slices.Clone(v)
 	slices.Sort(s)
-	med := s[len(s)/2]
-	if len(s)%2 == 0 {
-		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	return fmt.Sprintf(format+"/"+format+"/"+format, s[0], median(s), s[len(s)-1])
+}
+
+// median is the median of v (0 for none).
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
 	}
-	return fmt.Sprintf(format+"/"+format+"/"+format, s[0], med, s[len(s)-1])
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 0 {
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return s[len(s)/2]
 }
 
 func msDur(d time.Duration) string {
