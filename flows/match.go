@@ -202,6 +202,32 @@ func spaceless(r rune) bool {
 	if r < 0x1100 {
 		return false // Latin, Greek, Cyrillic …: the common case, decided at once
 	}
+	switch {
+	case r >= 0xAC00 && r <= 0xD7A3, r >= 0x4E00 && r <= 0x9FFF: // Hangul syllables, CJK ideographs
+		return true
+	case r >= 0x1200 && r < 0x1200+64*rune(len(ethiopicBlock)): // the Ethiopic block, its gaps too
+		i := r - 0x1200
+		return ethiopicBlock[i/64]&(1<<(i%64)) != 0
+	}
+	return spacelessSlow(r)
+}
+
+// ethiopicBlock has a bit set for each Ethiopic letter of U+1200–U+137F
+// (the Amharic letters; unicode.Is on them is a search of its table).
+var ethiopicBlock = func() (b [6]uint64) {
+	for i := range rune(64 * len(b)) {
+		if unicode.Is(unicode.Ethiopic, 0x1200+i) {
+			b[i/64] |= 1 << (i % 64)
+		}
+	}
+	return b
+}()
+
+// spacelessSlow is spaceless by Unicode's tables alone.
+func spacelessSlow(r rune) bool {
+	if r < 0x1100 {
+		return false
+	}
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Ethiopic, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
 }
 

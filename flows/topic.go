@@ -119,7 +119,7 @@ func (tm *topicMatcher) warm(order []locales.Lang) {
 type langModel struct {
 	lang     locales.Lang
 	n        int // answers
-	feat     map[uint64]int32
+	feat     featTable // feature → its row in w
 	w        []float32 // feature row * n + answer
 	spelling map[string]string
 	stems    map[string]string // stems of the words seen when building
@@ -139,6 +139,15 @@ type langModel struct {
 	// (and marked word) in scripts without spaces: longer runs are looked
 	// up only from such a start.
 	conceptStarts map[uint64]bool
+	conceptFirsts map[uint64]bool // the same, of the first character
+	// conceptIndex, conceptHits, starts and firsts are concepts,
+	// conceptStarts and the first characters of every concept word in
+	// scripts without spaces, as tables for reading messages (built
+	// before the example phrases are read: see freezeConcepts).
+	conceptIndex featTable // feature → index in conceptHits
+	conceptHits  []conceptHit
+	starts       featTable
+	firsts       featTable
 	// conceptRun is the longest concept word in characters, in scripts
 	// without spaces (runs up to it are looked up).
 	conceptRun int
@@ -246,7 +255,7 @@ type modelBuilder struct {
 // run at once.
 func (b *modelBuilder) build() *langModel {
 	tm, u, cat, index, l := b.tm, b.u, b.cat, b.index, b.lang
-	m := &langModel{lang: l, n: len(tm.states), feat: map[uint64]int32{}, spelling: map[string]string{}, stems: map[string]string{}, conceptStarts: map[uint64]bool{}}
+	m := &langModel{lang: l, n: len(tm.states), spelling: map[string]string{}, stems: map[string]string{}, conceptStarts: map[uint64]bool{}, conceptFirsts: map[uint64]bool{}}
 	d := u.Data[l]
 	if d == nil {
 		d = &locales.MatchData{}
@@ -289,6 +298,7 @@ func (b *modelBuilder) build() *langModel {
 			m.rules = append(m.rules, lr)
 		}
 	}
+	m.freezeConcepts()
 	// Training documents: the tuned phrases and the keywords of this
 	// language, and the English keywords (people mix in English).
 	type doc struct {
@@ -361,6 +371,7 @@ func (b *modelBuilder) build() *langModel {
 	}
 	vocab := float64(len(counts))
 	m.w = make([]float32, 0, len(counts)*m.n)
+	feat := make(map[uint64]int32, len(counts))
 	p := make([]float64, m.n)
 	p0 := smoothing / (smoothing*vocab + 1)
 	for f, row := range counts {
@@ -369,7 +380,7 @@ func (b *modelBuilder) build() *langModel {
 			p[t] = (row[t] + smoothing) / (total[t] + smoothing*vocab + 1)
 			sum += p[t]
 		}
-		m.feat[f] = int32(len(m.w) / m.n)
+		feat[f] = int32(len(m.w) / m.n)
 		for t := range row {
 			// How much likelier the feature is under this answer than
 			// under the others on average.
@@ -382,7 +393,38 @@ func (b *modelBuilder) build() *langModel {
 			m.w = append(m.w, float32(kindWeight(f)*max(math.Log(p[t]/rest), -negClip)))
 		}
 	}
+	m.feat = newFeatTable(feat)
 	return m
+}
+
+// freezeConcepts makes the tables messages are read with from the
+// concepts and marks, once they are all known.
+func (m *langModel) freezeConcepts() {
+	index := make(map[uint64]int32, len(m.concepts))
+	for k, c := range m.concepts {
+		index[k] = int32(len(m.conceptHits))
+		m.conceptHits = append(m.conceptHits, c)
+	}
+	m.conceptIndex = newFeatTable(index)
+	set := func(s map[uint64]bool) featTable {
+		t := make(map[uint64]int32, len(s))
+		for k := range s {
+			t[k] = 1
+		}
+		return newFeatTable(t)
+	}
+	m.starts = set(m.conceptStarts)
+	m.firsts = set(m.conceptFirsts)
+}
+
+// concept returns what feature h stands for, if it is a concept word or a
+// marked one.
+func (m *langModel) concept(h uint64) (*conceptHit, bool) {
+	i, ok := m.conceptIndex.get(h)
+	if !ok {
+		return nil, false
+	}
+	return &m.conceptHits[i], true
 }
 
 // classify scores every answer against text in language lang.
@@ -403,7 +445,7 @@ func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
 	}
 	seen := false
 	for _, f := range fs.list[:fs.n] {
-		row, ok := m.feat[f]
+		row, ok := m.feat.get(f)
 		if !ok {
 			continue
 		}
@@ -499,7 +541,7 @@ func (fs *featSet) full() bool { return fs.n == len(fs.list) }
 func (m *langModel) features(folded string, fs *featSet, learn bool) {
 	var prev, prev2 string
 	concept := func(h uint64) {
-		if c, ok := m.concepts[h]; ok {
+		if c, ok := m.concept(h); ok {
 			fs.marks |= c.marks
 			for _, f := range c.feats {
 				fs.add(f)
@@ -617,10 +659,13 @@ func (m *langModel) runConcepts(b []byte, fs *featSet) {
 				h = (h ^ uint64(c)) * prime
 			}
 			key := finish(h, 'c')
-			if k == 2 && !m.conceptStarts[key] {
+			if k == 1 && !m.firsts.has(key) {
+				break // no concept word starts with this character
+			}
+			if k == 2 && !m.starts.has(key) {
 				break // no concept word starts with these two characters
 			}
-			if c, ok := m.concepts[key]; ok {
+			if c, ok := m.concept(key); ok {
 				fs.marks |= c.marks
 				for _, f := range c.feats {
 					fs.add(f)
@@ -664,9 +709,17 @@ func (m *langModel) ngrams(run string, fs *featSet) {
 			fs.add(hashFeat('c', run, ""))
 		}
 	}
+	const prime = 1099511628211
 	for i := 0; i < n; i++ {
-		for k := lo; k <= hi && i+k <= n; k++ {
-			fs.add(hashFeat('c', run[rs[i]:rs[i+k]], ""))
+		// hashFeat('c', run[rs[i]:rs[i+k]], ""), a character at a time.
+		h := fnvStart('c')
+		for k := 1; k <= hi && i+k <= n; k++ {
+			for j := rs[i+k-1]; j < rs[i+k]; j++ {
+				h = (h ^ uint64(run[j])) * prime
+			}
+			if k >= lo {
+				fs.add(finish(h, 'c'))
+			}
 		}
 	}
 }
@@ -718,7 +771,9 @@ func (m *langModel) lookupKey(w string) (uint64, bool) {
 	if r, _ := utf8.DecodeRuneInString(f); spaceless(r) {
 		f = strings.ReplaceAll(f, " ", "")
 		m.conceptRun = max(m.conceptRun, min(utf8.RuneCountInString(f), 8))
-		if rs := []rune(f); len(rs) >= 2 {
+		rs := []rune(f)
+		m.conceptFirsts[hashFeat('c', string(rs[:1]), "")] = true
+		if len(rs) >= 2 {
 			m.conceptStarts[hashFeat('c', string(rs[:2]), "")] = true
 		}
 		return hashFeat('c', f, ""), true
