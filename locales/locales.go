@@ -21,6 +21,8 @@ import (
 	"sync"
 	"text/template/parse"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -458,9 +460,75 @@ func (c *Catalog) Keywords(l Lang, id string) []string {
 }
 
 // Fold normalises text for matching: lower case, trimmed, inner runs of
-// white space collapsed.
+// white space collapsed. It is strings.Join(strings.Fields(
+// strings.ToLower(s)), " ") in one pass and one allocation (none when s
+// is folded already): every message is folded.
 func Fold(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	if isFolded(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // white space since the last word
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == ' ' || c >= '\t' && c <= '\r':
+				space = true
+				continue
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if caseless(r) {
+			// No case and no white space: as it is.
+		} else if unicode.IsSpace(r) {
+			space = true
+			continue
+		} else {
+			// An invalid byte decodes as utf8.RuneError, which ToLower
+			// keeps and writes as U+FFFD, as strings.ToLower does.
+			r = unicode.ToLower(r)
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// caseless reports whether r is in a block of letters without case
+// (Ethiopic, CJK ideographs, Hangul syllables), which Fold keeps as they
+// are without searching Unicode's case tables.
+func caseless(r rune) bool {
+	return r >= 0x1200 && r <= 0x137F || r >= 0x4E00 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3
+}
+
+// isFolded reports whether Fold(s) is s: ASCII without capitals, single
+// spaces between words and none at either end.
+func isFolded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf, 'A' <= c && c <= 'Z', c >= '\t' && c <= '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
+			return false
+		}
+	}
+	return true
 }
 
 // SourceHash is the hash a translation records of the English message it

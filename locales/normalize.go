@@ -53,12 +53,20 @@ func foldRune(r rune) rune {
 		}
 		return ' '
 	}
-	if r == '’' || r == 'ʼ' {
+	switch {
+	case r >= 0xAC00 && r <= 0xD7A3: // Hangul syllables: letters without case
+		return r
+	case r >= 0x4E00 && r <= 0x9FFF: // CJK ideographs, all Han
+		if f, ok := tradToSimp[r]; ok {
+			return f
+		}
+		return r
+	case r == '’' || r == 'ʼ':
 		return 0
 	}
 	if r >= 0xFF01 && r <= 0xFFEE || r == 0x3000 {
-		if w := width.Fold.String(string(r)); w != "" {
-			r, _ = utf8.DecodeRuneInString(w)
+		if w := widthFold(r); w != 0 {
+			r = w
 			if r < utf8.RuneSelf {
 				return foldRune(r)
 			}
@@ -108,6 +116,40 @@ var (
 	latinFold  = map[rune]rune{}
 	tradToSimp = map[rune]rune{}
 )
+
+// widthFolded holds width.Fold of U+FF01–U+FFEE (the full-width and
+// half-width forms: "，" → ",") and of U+3000 last, computed once: folding
+// them one string at a time was most of what matching Chinese text
+// allocated.
+var widthFolded = func() (t [0xFFEE - 0xFF01 + 2]rune) {
+	for i := range t {
+		r := rune(0xFF01 + i)
+		if i == len(t)-1 {
+			r = 0x3000
+		}
+		t[i] = widthFoldSlow(r)
+	}
+	return t
+}()
+
+// widthFold is width.Fold of r, a full-width or half-width form or
+// U+3000 (0 when it folds to nothing).
+func widthFold(r rune) rune {
+	if r == 0x3000 {
+		return widthFolded[len(widthFolded)-1]
+	}
+	return widthFolded[r-0xFF01]
+}
+
+// widthFoldSlow is widthFold by golang.org/x/text/width.
+func widthFoldSlow(r rune) rune {
+	w := width.Fold.String(string(r))
+	if w == "" {
+		return 0
+	}
+	f, _ := utf8.DecodeRuneInString(w)
+	return f
+}
 
 func init() {
 	for r := rune(0x00C0); r <= 0x1EFF; r++ {

@@ -1,0 +1,69 @@
+package locales
+
+import (
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// TestWidthFoldTable: the table MatchFold folds full-width and half-width
+// forms with says what golang.org/x/text/width says.
+func TestWidthFoldTable(t *testing.T) {
+	for r := rune(0xFF01); r <= 0xFFEE; r++ {
+		if got, want := widthFold(r), widthFoldSlow(r); got != want {
+			t.Errorf("widthFold(%U) = %U, width.Fold %U", r, got, want)
+		}
+	}
+	if got, want := widthFold(0x3000), widthFoldSlow(0x3000); got != want || want != ' ' {
+		t.Errorf("widthFold(U+3000) = %U, width.Fold %U", got, want)
+	}
+}
+
+// foldRuneReference is foldRune as it was written before its shortcuts
+// (Hangul, CJK ideographs, the width table): the reference they must
+// agree with.
+func foldRuneReference(r rune) rune {
+	if r < utf8.RuneSelf {
+		return foldRune(r)
+	}
+	if r == '’' || r == 'ʼ' {
+		return 0
+	}
+	if r >= 0xFF01 && r <= 0xFFEE || r == 0x3000 {
+		if w := width.Fold.String(string(r)); w != "" {
+			r, _ = utf8.DecodeRuneInString(w)
+			if r < utf8.RuneSelf {
+				return foldRune(r)
+			}
+		}
+	}
+	switch {
+	case r >= 0x00C0 && r <= 0x024F || r >= 0x1E00 && r <= 0x1EFF:
+		if f, ok := latinFold[r]; ok {
+			return f
+		}
+		return unicode.ToLower(r)
+	case r >= 0x1200 && r <= 0x137F:
+		return ethiopicFold(r)
+	case unicode.Is(unicode.Han, r):
+		if f, ok := tradToSimp[r]; ok {
+			return f
+		}
+		return r
+	case unicode.IsLetter(r), unicode.IsDigit(r), unicode.Is(unicode.Mn, r):
+		return unicode.ToLower(r)
+	}
+	return ' '
+}
+
+// TestFoldRuneShortcuts: foldRune agrees with its reference on every code
+// point.
+func TestFoldRuneShortcuts(t *testing.T) {
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		if got, want := foldRune(r), foldRuneReference(r); got != want {
+			t.Fatalf("foldRune(%U) = %U, the reference %U", r, got, want)
+		}
+	}
+}
