@@ -118,7 +118,7 @@ func (tm *topicMatcher) warm(order []locales.Lang) {
 
 type langModel struct {
 	lang     locales.Lang
-	n        int // answers
+	n        int       // answers
 	feat     featTable // feature → its row in w
 	w        []float32 // feature row * n + answer
 	spelling map[string]string
