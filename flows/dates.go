@@ -178,7 +178,7 @@ func (r *dateReader) read(f string, lang locales.Lang, now time.Time) (t time.Ti
 			return today.AddDate(0, 0, -back), time.Time{}, ""
 		}
 	}
-	return numeric(f, lang, dayFirst(r.cat, lang), today)
+	return numeric(f, dayFirst(r.cat, lang), ethiopian(r.cat, lang), today)
 }
 
 // relative reads "2 weeks ago", "hace 3 dias", "il y a un mois", "上个月",
@@ -267,7 +267,7 @@ func validDate(y, m, d int) (time.Time, bool) {
 // language writes so), 2026年11月20日, 2026년 11월 20일, and "3/3" (this
 // year). Amharic numeric dates may be Ethiopian: when both readings are
 // possible dates in the past, it asks.
-func numeric(f string, lang locales.Lang, dmy bool, today time.Time) (time.Time, time.Time, string) {
+func numeric(f string, dmy, ethiopic bool, today time.Time) (time.Time, time.Time, string) {
 	s := strings.Map(func(r rune) rune {
 		switch {
 		case r >= '0' && r <= '9':
@@ -307,7 +307,7 @@ func numeric(f string, lang locales.Lang, dmy bool, today time.Time) (time.Time,
 	if len(parts) == 2 {
 		y = 0
 	}
-	if lang == locales.Amharic {
+	if ethiopic {
 		et, etOK := ethiopianDate(y, m, d, today)
 		gt, _, gProblem := gregorian(y, m, d, today)
 		switch {

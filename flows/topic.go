@@ -12,7 +12,11 @@ import (
 
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/french"
+	"github.com/kljensen/snowball/hungarian"
+	"github.com/kljensen/snowball/norwegian"
+	"github.com/kljensen/snowball/russian"
 	"github.com/kljensen/snowball/spanish"
+	"github.com/kljensen/snowball/swedish"
 
 	"github.com/rightsline/rightsline/locales"
 )
@@ -116,8 +120,23 @@ func (tm *topicMatcher) warm(order []locales.Lang) {
 	}
 }
 
+// snowballStemmers are the stemmers a language's `stemmer` in
+// locales/languages.toml names (locales.Stemmers).
+var snowballStemmers = map[string]func(string, bool) string{
+	"english": english.Stem, "spanish": spanish.Stem, "french": french.Stem, "russian": russian.Stem,
+	"swedish": swedish.Stem, "norwegian": norwegian.Stem, "hungarian": hungarian.Stem,
+}
+
+// HasStemmer reports whether the matcher has the Snowball stemmer name.
+func HasStemmer(name string) bool { return snowballStemmers[name] != nil }
+
 type langModel struct {
-	lang     locales.Lang
+	lang locales.Lang
+	// stemmer is the language's Snowball stemmer (nil: none) and
+	// prefixes whether word prefixes are features (not for a syllabic
+	// language), both from locales/languages.toml.
+	stemmer  func(string, bool) string
+	prefixes bool
 	n        int       // answers
 	feat     featTable // feature → its row in w
 	w        []float32 // feature row * n + answer
@@ -255,7 +274,10 @@ type modelBuilder struct {
 // run at once.
 func (b *modelBuilder) build() *langModel {
 	tm, u, cat, index, l := b.tm, b.u, b.cat, b.index, b.lang
-	m := &langModel{lang: l, n: len(tm.states), spelling: map[string]string{}, stems: map[string]string{}, conceptStarts: map[uint64]bool{}, conceptFirsts: map[uint64]bool{}}
+	m := &langModel{lang: l, n: len(tm.states), spelling: map[string]string{}, stems: map[string]string{}, conceptStarts: map[uint64]bool{}, conceptFirsts: map[uint64]bool{}, prefixes: true}
+	if info, ok := cat.Language(l); ok {
+		m.stemmer, m.prefixes = snowballStemmers[info.Stemmer], !info.Syllabic
+	}
 	d := u.Data[l]
 	if d == nil {
 		d = &locales.MatchData{}
@@ -360,7 +382,7 @@ func (b *modelBuilder) build() *langModel {
 	// The words of everything Rightsline says in this language are
 	// the words residents write back most: their stems are kept,
 	// computed once here rather than for every message.
-	if m.lang == locales.English || m.lang == locales.Spanish || m.lang == locales.French {
+	if m.stemmer != nil {
 		for _, id := range cat.IDs() {
 			if msg, ok := cat.Lookup(l, id); ok {
 				for _, w := range strings.Fields(locales.MatchFold(msg.Text)) {
@@ -553,7 +575,7 @@ func (m *langModel) features(folded string, fs *featSet, learn bool) {
 		h := hashFeat('w', st, "")
 		fs.add(h)
 		concept(h)
-		if len(part) >= 6 && m.lang != locales.Vietnamese {
+		if len(part) >= 6 && m.prefixes {
 			// The first letters: misspelt endings still meet.
 			fs.add(hashFeat('p', part[:4], ""))
 		}
@@ -808,17 +830,10 @@ func (m *langModel) stem(w string, learn bool) string {
 		// would change nothing.
 		return w
 	}
-	var s string
-	switch m.lang {
-	case locales.English:
-		s = english.Stem(w, false)
-	case locales.Spanish:
-		s = spanish.Stem(w, false)
-	case locales.French:
-		s = french.Stem(w, false)
-	default:
+	if m.stemmer == nil {
 		return w
 	}
+	s := m.stemmer(w, false)
 	if learn {
 		m.stems[w] = s
 	}

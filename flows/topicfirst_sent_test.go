@@ -67,3 +67,26 @@ func TestTopicFirstSMSIsBudgeted(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryStemmerNameHasAStemmer: each stemmer locales/languages.toml may
+// name (locales.Stemmers) is one the matcher has, and the embedded
+// languages' data selects the same ones as before it was data (English,
+// Spanish, French; Vietnamese syllabic; Amharic's Ethiopian calendar).
+func TestEveryStemmerNameHasAStemmer(t *testing.T) {
+	for _, n := range locales.Stemmers {
+		if !flows.HasStemmer(n) {
+			t.Errorf("stemmer %q is allowed in languages.toml but the matcher has none", n)
+		}
+	}
+	for l, want := range map[locales.Lang]string{locales.English: "english", locales.Spanish: "spanish", locales.French: "french", locales.Korean: ""} {
+		if info, _ := locales.Info(l); info.Stemmer != want {
+			t.Errorf("%s stemmer %q, want %q", l, info.Stemmer, want)
+		}
+	}
+	if info, _ := locales.Info(locales.Vietnamese); !info.Syllabic {
+		t.Error("Vietnamese is not syllabic")
+	}
+	if info, _ := locales.Info(locales.Amharic); info.Calendar != locales.CalendarEthiopian {
+		t.Error("Amharic dates are not Ethiopian")
+	}
+}

@@ -57,7 +57,7 @@ func validateDate(in string, lang locales.Lang, now time.Time, cat *locales.Cata
 	case cat.IsKeyword(lang, "kw.date.last_week", f):
 		return now.AddDate(0, 0, -7).Format(time.DateOnly), true
 	}
-	if lang == locales.Amharic {
+	if ethiopian(cat, lang) {
 		// A numeric Amharic date may be Ethiopian: the free-text reader
 		// (dates.go) takes it, converts it, or asks which calendar.
 		return "", false
@@ -114,6 +114,16 @@ func validateDate(in string, lang locales.Lang, now time.Time, cat *locales.Cata
 
 // dayFirst reports whether l's speakers write the day first (date_order in
 // locales/languages.toml).
+// ethiopian reports whether l's numeric dates may be Ethiopian
+// (calendar in locales/languages.toml).
+func ethiopian(cat *locales.Catalog, l locales.Lang) bool {
+	info, ok := locales.Info(l)
+	if cat != nil {
+		info, ok = cat.Language(l)
+	}
+	return ok && info.Calendar == locales.CalendarEthiopian
+}
+
 func dayFirst(cat *locales.Catalog, l locales.Lang) bool {
 	if cat == nil {
 		info, ok := locales.Info(l)

@@ -61,14 +61,30 @@ type Language struct {
 	// only there, is that question, written so every variant's reader
 	// understands it ("简体还是繁體？"); the numbered names follow it.
 	VariantsQuestion string `toml:"variants_question"`
+	// Stemmer names the Snowball stemmer free-text matching reduces its
+	// words with (one of Stemmers), "" for none.
+	Stemmer string `toml:"stemmer"`
+	// Syllabic is set for a language whose words are written as separate
+	// syllables (Vietnamese): matching skips word-prefix features, which
+	// would tie unrelated words.
+	Syllabic bool `toml:"syllabic"`
+	// Calendar is CalendarEthiopian when numeric dates may be written in
+	// the Ethiopian calendar (Amharic); "" for Gregorian only.
+	Calendar string `toml:"calendar"`
 
 	script     *unicode.RangeTable
 	tag        language.Tag
 	unaccented []*regexp.Regexp
 }
 
+// Stemmers are the values of Language.Stemmer: the Snowball stemmers
+// flows can use.
+var Stemmers = []string{"english", "spanish", "french", "russian", "swedish", "norwegian", "hungarian"}
+
 // Values of Language fields.
 const (
+	CalendarEthiopian = "ethiopian"
+
 	DateMDY = "MDY"
 	DateDMY = "DMY"
 
@@ -198,6 +214,12 @@ func readLanguages(buf []byte) ([]*Language, error) {
 				return nil, fail("unaccented: %v", err)
 			}
 			l.unaccented = append(l.unaccented, re)
+		}
+		if l.Stemmer != "" && !slices.Contains(Stemmers, l.Stemmer) {
+			return nil, fail("stemmer %q: want one of %v", l.Stemmer, Stemmers)
+		}
+		if l.Calendar != "" && l.Calendar != CalendarEthiopian {
+			return nil, fail("calendar %q: want %q or nothing", l.Calendar, CalendarEthiopian)
 		}
 		if l.DateOrder != DateMDY && l.DateOrder != DateDMY {
 			return nil, fail("date_order is %q: want %s or %s", l.DateOrder, DateMDY, DateDMY)
