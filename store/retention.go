@@ -66,10 +66,12 @@ func (p PurgeResult) String() string {
 		p.Messages, p.Conversations, p.Contacts, p.Suppressions, p.Outbox, p.Statuses, p.Reports)
 }
 
-// PurgeLockKey is the Postgres advisory lock that lets one instance purge
-// at a time (an arbitrary constant: "rlpurge"); exported so that an
-// operator can find it in pg_locks (objid) and tests can hold it.
-const PurgeLockKey = 0x726c7075726765
+// PurgeLock is the SQL expression of the Postgres advisory lock that lets
+// one instance purge a schema at a time: a 64-bit hash of "rightsline-purge:"
+// and the current schema, so purges of different schemas (tenants, parallel
+// test schemas) never skip each other. Exported so that an operator can
+// compute it (SELECT <PurgeLock>) and tests can hold it.
+const PurgeLock = "hashtextextended('rightsline-purge:' || current_schema(), 0)"
 
 // Purge deletes what the schedule no longer keeps, as of now, in one
 // transaction. It is safe with many instances: on Postgres the first to
@@ -82,7 +84,7 @@ func (s *Store) Purge(ctx context.Context, r Retention, now time.Time) (PurgeRes
 		res = PurgeResult{}
 		if s.dialect == Postgres {
 			var got bool
-			if err := tx.tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock($1)", int64(PurgeLockKey)).Scan(&got); err != nil {
+			if err := tx.tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock("+PurgeLock+")").Scan(&got); err != nil {
 				return err
 			}
 			if !got {

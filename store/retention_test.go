@@ -215,12 +215,18 @@ func TestPostgresPurgeOneAtATime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := holder.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(store.PurgeLockKey)); err != nil {
+	if _, err := holder.ExecContext(ctx, "SELECT pg_advisory_xact_lock("+store.PurgeLock+")"); err != nil {
 		t.Fatal(err)
 	}
 	res, err := s.Purge(ctx, sched, later)
 	if err != nil || !res.Skipped || res.Messages != 0 {
 		t.Fatalf("purge while another instance holds the lock: %+v %v", res, err)
+	}
+	// The lock is the schema's: a database in another schema on the same
+	// server (another tenant, a parallel test) purges meanwhile.
+	other := storetest.Open(t, storetest.Postgres)
+	if res, err := other.Purge(ctx, sched, later); err != nil || res.Skipped {
+		t.Fatalf("purge of another schema while this one's lock is held: %+v %v", res, err)
 	}
 	if err := holder.Rollback(); err != nil {
 		t.Fatal(err)
