@@ -19,6 +19,10 @@ type Extension struct {
 	Engine       flows.Options
 	Events       EventHandler
 	Interceptors []Interceptor
+	// MediaFlow names the flow (intake's "intake") told, before each
+	// step, how many attachments its report holds (flows.VarMediaCount),
+	// and started by a command (/report) with attachments kept.
+	MediaFlow string
 }
 
 // NewEngine builds the conversation engine with every extension's
@@ -50,6 +54,8 @@ type Config struct {
 	Now func() time.Time
 	// Extensions are the domain packages' additions (intake.Extension).
 	Extensions []Extension
+	// MaxMediaPerReport: see Runtime.MaxMediaPerReport.
+	MaxMediaPerReport int
 }
 
 // New builds the runtime: the engine with every extension, their event
@@ -60,9 +66,12 @@ func New(st *store.Store, cat *locales.Catalog, cfg Config) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
-	rt := &Runtime{Store: st, Engine: eng, Log: cfg.Log, Now: cfg.Now}
+	rt := &Runtime{Store: st, Engine: eng, Log: cfg.Log, Now: cfg.Now, MaxMediaPerReport: cfg.MaxMediaPerReport}
 	var handlers eventHandlers
 	for _, ext := range cfg.Extensions {
+		if ext.MediaFlow != "" {
+			rt.MediaFlows = append(rt.MediaFlows, ext.MediaFlow)
+		}
 		if ext.Events != nil {
 			handlers = append(handlers, ext.Events)
 		}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,7 +112,12 @@ type Turn struct {
 	In Inbound
 	// State is the conversation's current state ("" for a new one).
 	State string
-	cat   *locales.Catalog
+	// MediaKept is how many of In.Media will be kept with the report in
+	// progress (see Runtime.Handle); 0 outside a report.
+	MediaKept int
+	media     mediaPlan
+	maxMedia  int
+	cat       *locales.Catalog
 }
 
 // Reply renders message id in the turn's language.
@@ -135,6 +141,10 @@ type Verdict struct {
 	// channel still sends Replies as they are. A repeated delivery is
 	// answered with the masked replies.
 	Redact []Redaction
+	// KeepMedia keeps the message's media with the report in progress
+	// although the message was handled (a photo sent without text): the
+	// message then stays part of the report's conversation, not aside.
+	KeepMedia bool
 }
 
 // Redaction is a secret and what is stored in its place.
@@ -181,6 +191,10 @@ type Channel struct {
 	Stale string
 }
 
+// DefaultMaxMediaPerReport is how many attachments one report keeps by
+// default.
+const DefaultMaxMediaPerReport = 10
+
 // DefaultMaxText is the inbound cap of a channel that sets none: more
 // than any one SMS (1600) or Discord message (2000 characters).
 const DefaultMaxText = 4000
@@ -202,6 +216,13 @@ type Runtime struct {
 	// OnHandled, if set, is told how long each Handle took (engine and
 	// transaction, retries included) and its error, for metrics.
 	OnHandled func(channel string, took time.Duration, err error)
+	// MaxMediaPerReport caps the attachments kept with one report
+	// (MEDIA_MAX_PER_REPORT); 0 means DefaultMaxMediaPerReport.
+	MaxMediaPerReport int
+	// MediaFlows are the flows (an Extension's MediaFlow: "intake")
+	// whose conversations are told, before each step, how many
+	// attachments the report in progress holds (flows.VarMediaCount).
+	MediaFlows []string
 
 	channels map[string]Channel
 }
@@ -302,7 +323,11 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 				lang = locales.English
 			}
 		}
-		turn := &Turn{Tx: tx, Contact: c, Lang: lang, In: in, State: conv.State, cat: r.Engine.Catalog()}
+		md, err := r.mediaPlan(ctx, tx, c.ID, conv, in)
+		if err != nil {
+			return err
+		}
+		turn := &Turn{Tx: tx, Contact: c, Lang: lang, In: in, State: conv.State, MediaKept: md.keep, media: md, maxMedia: r.maxMedia(), cat: r.Engine.Catalog()}
 		v, err := r.intercept(ctx, ch, turn)
 		if err != nil {
 			return err
@@ -324,7 +349,20 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 		var res flows.Result
 		var stepErr error
 		if !v.Handled && !stale {
+			if md.counted {
+				if conv.Vars == nil {
+					conv.Vars = map[string]string{}
+				}
+				conv.Vars[flows.VarMediaCount] = strconv.Itoa(md.count)
+			}
 			res, stepErr = r.step(conv, in)
+			if stepErr == nil {
+				note, err := r.mediaNote(turn, md)
+				if err != nil {
+					return err
+				}
+				res.Replies = append(note, res.Replies...)
+			}
 			if stepErr == nil && len(res.Events) == 0 {
 				saved, err := json.Marshal(res.Conv)
 				if err != nil {
@@ -337,7 +375,7 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 					return err
 				}
 				out.Replies, out.Prompt, out.Lang = res.Replies, res.Prompt, res.Conv.Lang
-				return nil
+				return r.keepMedia(ctx, tx, c.ID, inMsg.ID, in, md)
 			}
 			// Events (a report filed, a language chosen) are handled
 			// after the message is stored, as their handlers expect; an
@@ -350,9 +388,15 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 			return err
 		}
 		if v.Handled {
-			// Answered outside the conversation: not part of any intake it
-			// interrupts (a STATUS reply names the contact's other reports).
-			if err := tx.MarkAside(ctx, inMsg.ID); err != nil {
+			if v.KeepMedia && md.keep > 0 {
+				// A photo without text in a report: part of the report.
+				if err := r.keepMedia(ctx, tx, c.ID, inMsg.ID, in, md); err != nil {
+					return err
+				}
+			} else if err := tx.MarkAside(ctx, inMsg.ID); err != nil {
+				// Answered outside the conversation: not part of any
+				// intake it interrupts (a STATUS reply names the
+				// contact's other reports).
 				return err
 			}
 			out.Replies, out.Lang, out.Intercepted = v.Replies, lang, true
@@ -401,7 +445,7 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 			return err
 		}
 		out.Replies, out.Prompt, out.Lang, out.Events = res.Replies, res.Prompt, res.Conv.Lang, res.Events
-		return nil
+		return r.keepMedia(ctx, tx, c.ID, inMsg.ID, in, md)
 	})
 	if errors.Is(err, errDuplicate) {
 		return r.stored(ctx, in, out.Contact)

@@ -13,6 +13,10 @@ const (
 	ValueYes     = "yes"
 	ValueNo      = "no"
 	ValueUnknown = "unknown"
+	// VarMediaCount is set by the runtime, before each step of a flow
+	// that keeps attachments (intake), to how many the report in progress
+	// holds: the confirmation counts them.
+	VarMediaCount = "media_count"
 )
 
 func builtinValidators() map[string]Validator {

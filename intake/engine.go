@@ -3,6 +3,7 @@ package intake
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +59,14 @@ const (
 	VarAgency         = "agency" // name and contact of who handles it, for a resident who declines to share
 )
 
+// MsgMediaAttached counts a report's photos and documents in its
+// confirmation.
+const MsgMediaAttached = "media.attached"
+
+// FlowIntake is the intake flow's name (flows/intake.yaml): the runtime
+// keeps attachments sent while it is open.
+const FlowIntake = "intake"
+
 // answerVars are the answers one report collects: cleared before a new
 // report and after one is filed or dropped, so a narrative never outlives
 // its report in the saved conversation. zip and jurisdiction are kept: the
@@ -67,6 +76,7 @@ var answerVars = []string{
 	VarTrait, VarContactMethod, VarContactPhone, VarSafeTimes, VarConsent, VarLang,
 	VarCommissionName, VarNextSteps, VarPlaceKnown,
 	"sum_category", "sum_date", "sum_place", "sum_who", "sum_contact", "sum_goes_to", VarAgency,
+	flows.VarMediaCount,
 }
 
 // skipWords is the keyword list of answers that skip an optional question.
@@ -294,6 +304,15 @@ func (a *actions) submit(c *flows.Conversation, now time.Time) ([]flows.Event, e
 	next, err := a.nextSteps(cat, c.Lang, d, c.Vars[VarIncidentDate], now)
 	if err != nil {
 		return nil, err
+	}
+	// The photos and documents sent during the report (the runtime sets
+	// the count; bot/media fetches them): said before the next steps.
+	if n, _ := strconv.Atoi(c.Vars[flows.VarMediaCount]); n > 0 {
+		line, err := cat.Text(c.Lang, MsgMediaAttached, map[string]string{"count": strconv.Itoa(n)})
+		if err != nil {
+			return nil, err
+		}
+		next = line + " " + next
 	}
 	c.Vars[VarRef], c.Vars[VarCommissionName], c.Vars[VarNextSteps] = ref, name, next
 	c.Vars[VarLang] = string(c.Lang)

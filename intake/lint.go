@@ -31,6 +31,8 @@ func LintSamples(now time.Time) []flows.Sample {
 						VarRespondentType: "landlord", VarRespondentName: "Acme Property Management",
 						VarContactMethod: "other", VarContactPhone: "(202) 555-0100", VarSafeTimes: "weekdays after 6pm",
 						VarConsent: flows.ValueYes,
+						// The confirmation then counts ten attachments.
+						flows.VarMediaCount: "10",
 					},
 				})
 			}

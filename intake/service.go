@@ -95,6 +95,12 @@ func (s *Service) HandleEvent(ctx context.Context, tx *store.Tx, c store.Contact
 		}
 		return err
 	}
+	if ok {
+		// The photos and documents sent during the intake go with it.
+		if _, err := tx.AttachIntakeMedia(ctx, c.ID, first, r.ID); err != nil {
+			return err
+		}
+	}
 	return s.recordConsents(ctx, tx, c, channel, r)
 }
 

@@ -23,6 +23,8 @@ import (
 //	                          phone, safe times, transcript and the link to the person erased,
 //	                          contact method "none" (no update can reach them)
 //
+// Photos and documents (media.go) are deleted whatever the report's status.
+//
 // Reports keep no link to the person: they move to one shared contact,
 // channel "erased", which identifies no one. Consents given for a report
 // stay with it, without the person. The audit entry records counts only.
@@ -33,12 +35,13 @@ type ErasureResult struct {
 	Withdrawn int   // open reports withdrawn
 	Kept      int   // accepted, referred or closed reports kept without the person
 	Outbox    int64 // queued messages deleted
+	Media     int64 // photos and documents deleted (of every report too)
 }
 
 // String is the audit detail: counts only.
 func (r ErasureResult) String() string {
-	return fmt.Sprintf("%d messages, %d queued messages, %d reports withdrawn, %d reports kept without the person",
-		r.Messages, r.Outbox, r.Withdrawn, r.Kept)
+	return fmt.Sprintf("%d messages, %d queued messages, %d photos or documents, %d reports withdrawn, %d reports kept without the person",
+		r.Messages, r.Outbox, r.Media, r.Withdrawn, r.Kept)
 }
 
 // CloseReasonWithdrawn is the close reason of a report its resident erased.
@@ -84,7 +87,7 @@ func (tx *Tx) eraseContact(ctx context.Context, contactID, keepMessageID int64) 
 		return fail(err)
 	}
 	for _, id := range kept {
-		if err := tx.InsertReportEvent(ctx, &ReportEvent{ReportID: id, Kind: "erasure", Detail: "the resident erased their data: contact details and transcript removed"}); err != nil {
+		if err := tx.InsertReportEvent(ctx, &ReportEvent{ReportID: id, Kind: "erasure", Detail: "the resident erased their data: contact details, transcript, photos and documents removed"}); err != nil {
 			return fail(err)
 		}
 	}
@@ -94,6 +97,13 @@ func (tx *Tx) eraseContact(ctx context.Context, contactID, keepMessageID int64) 
 		return fail(err)
 	}
 	res.Outbox, _ = r.RowsAffected()
+	// Photos and documents go with the person, those of a report kept as
+	// the commission's case record too: they show the person and where
+	// they live or sleep.
+	if r, err = tx.exec(ctx, "DeleteContactMedia", contactID); err != nil {
+		return fail(err)
+	}
+	res.Media, _ = r.RowsAffected()
 	for _, q := range []string{"DeleteContactConversation", "DeleteIntakeSession", "DeleteEraseRequest", "UnlinkReportConsents", "DeleteContactConsents"} {
 		if _, err := tx.exec(ctx, q, contactID); err != nil {
 			return fail(err)

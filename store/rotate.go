@@ -39,6 +39,10 @@ type sealedTable struct {
 	// index, if set, is the keyed index the table is found by; rotation
 	// recomputes it under the current index key (index_key_id).
 	index *keyedIndex
+	// batch, if set, caps the rows rewritten per transaction below the
+	// caller's batch: a medium holds up to MEDIA_MAX_BYTES, so rotation
+	// reads a few at a time, not 200.
+	batch int
 }
 
 // keyedIndex is a column holding a keyed HMAC index of a row's values.
@@ -75,6 +79,7 @@ var sealedTables = []sealedTable{
 	{name: "audit_log", key: "id", cols: []string{"ip"}},
 	{name: "staff", key: "id", cols: []string{"email", "name"}, index: staffEmailIndexOf},
 	{name: "translation_edits", key: "id", cols: []string{"staff_name"}},
+	{name: "media", key: "id", cols: []string{"source", "data"}, blob: true, batch: 4},
 }
 
 // sealedColumn returns the sealed column table.name. It panics (at
@@ -152,7 +157,11 @@ func (s *Store) RotateKeys(ctx context.Context, batch int, progress func(table s
 		if t.index != nil {
 			where = "(key_id <> $1 OR index_key_id <> $3)"
 		}
-		n, err := s.resealTable(ctx, t, where, batch, func(n int) {
+		b := batch
+		if t.batch > 0 && t.batch < b {
+			b = t.batch
+		}
+		n, err := s.resealTable(ctx, t, where, b, func(n int) {
 			if progress != nil {
 				progress(t.name, n)
 			}

@@ -90,8 +90,14 @@ func fillEverySealedColumn(t *testing.T, s *store.Store) (contactID, staffID int
 		}
 		contactID = c.ID
 		for i := 0; i < 5; i++ {
-			if err := tx.InsertMessage(ctx, &store.Message{ContactID: c.ID, Direction: "in", Channel: "sms", Body: "secret body"}); err != nil {
+			m := store.Message{ContactID: c.ID, Direction: "in", Channel: "sms", Body: "secret body"}
+			if err := tx.InsertMessage(ctx, &m); err != nil {
 				return err
+			}
+			if i == 0 {
+				if err := tx.InsertMedia(ctx, c.ID, m.ID, "sms", []store.MediaRef{{URL: "https://api.twilio.com/secret-1", ClaimedType: "image/jpeg"}, {URL: "https://api.twilio.com/secret-2"}}, false); err != nil {
+					return err
+				}
 			}
 		}
 		if err := tx.SaveConversation(ctx, c.ID, []byte(`{"vars":{"narrative":"x"}}`), c.CreatedAt); err != nil {
@@ -107,9 +113,21 @@ func fillEverySealedColumn(t *testing.T, s *store.Store) (contactID, staffID int
 		if err := tx.InsertReport(ctx, &r); err != nil {
 			return err
 		}
+		if n, err := tx.AttachIntakeMedia(ctx, c.ID, 0, r.ID); err != nil || n != 2 {
+			return fmt.Errorf("attach media: %d, %v", n, err)
+		}
 		return tx.InsertReportNote(ctx, &store.ReportNote{ReportID: r.ID, Body: "note secret"})
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// One attachment stored (its bytes sealed, its URL blanked), one still
+	// pending (its URL sealed).
+	token, jobs, err := s.ClaimMedia(ctx, 1, time.Minute)
+	if err != nil || len(jobs) != 1 || jobs[0].URL != "https://api.twilio.com/secret-1" {
+		t.Fatalf("claim media: %+v %v", jobs, err)
+	}
+	if err := s.StoreMediaData(ctx, token, jobs[0].ID, "image/jpeg", []byte("photo secret bytes"), true); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveDiscordGuild(ctx, &store.DiscordGuild{GuildID: "g1", Jurisdiction: "dc", Lang: "en", UpdatedBy: "774411223366998800"}); err != nil {
@@ -242,6 +260,15 @@ func TestContractRotationCoversEverySealedColumn(t *testing.T) {
 			}
 			if r, err := s3.ReportByReference(ctx, "RT-1"); err != nil || r.Narrative != "rotate me" || r.SafeTimes != "mornings" {
 				t.Fatalf("report after rotation: %+v %v", r, err)
+			}
+			if r, err := s3.ReportByReference(ctx, "RT-1"); err != nil {
+				t.Fatal(err)
+			} else if ms, err := s3.ReportMedia(ctx, r.ID); err != nil || len(ms) != 2 {
+				t.Fatalf("media after rotation: %+v %v", ms, err)
+			} else if _, data, err := s3.ReportMediaData(ctx, r.ID, ms[0].ID); err != nil || string(data) != "photo secret bytes" {
+				t.Fatalf("media bytes after rotation: %q %v", data, err)
+			} else if _, jobs, err := s3.ClaimMedia(ctx, 5, time.Minute); err != nil || len(jobs) != 1 || jobs[0].URL != "https://api.twilio.com/secret-2" {
+				t.Fatalf("pending media after rotation: %+v %v", jobs, err)
 			}
 			if tt, err := s3.TOTPOf(ctx, staffID); err != nil || tt.Secret != "JBSWY3DPEHPK3PXP" {
 				t.Fatalf("TOTP secret after rotation: %+v %v", tt, err)

@@ -24,7 +24,7 @@ func TestOddInput(t *testing.T) {
 	}{
 		{name: "empty", body: "", want: "sms.empty"},
 		{name: "spaces only", body: "  \n ", want: "sms.empty"},
-		{name: "media only", body: "", numMedia: "2", want: "sms.media_only"},
+		{name: "media only", body: "", numMedia: "2", want: "media.outside"},
 		{name: "media with text", body: "my lease", numMedia: "1", want: "*"},
 		{name: "1600 characters", body: strings.Repeat("My landlord changed the locks. ", 52)[:1600], want: "*"},
 		{name: "emoji", body: "🏠🔑😢 help me 👍🏽", want: "*"},

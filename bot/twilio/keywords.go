@@ -144,7 +144,8 @@ func (h Words) keywordReply(t *bot.Turn, id string) (bot.Verdict, error) {
 	return reply(t, id, "")
 }
 
-// empty answers an SMS with no text, or only a photo.
+// empty answers an SMS with no text, or only photos: kept during a report
+// (bot.Turn.MediaOnly), otherwise not, and the resident is told why.
 func empty(_ context.Context, t *bot.Turn) (bot.Verdict, error) {
 	if strings.TrimSpace(t.In.Text) != "" {
 		return bot.Verdict{}, nil
@@ -153,7 +154,7 @@ func empty(_ context.Context, t *bot.Turn) (bot.Verdict, error) {
 		return bot.Verdict{Handled: true}, nil
 	}
 	if t.In.MediaCount() > 0 {
-		return reply(t, "sms.media_only", "")
+		return t.MediaOnly()
 	}
 	return reply(t, "sms.empty", "")
 }
