@@ -207,10 +207,10 @@ func (s *Store) RefuseMedia(ctx context.Context, token string, id, messageID int
 	})
 }
 
-// RetryMedia gives the claimed attachment back, to be fetched again at
-// next.
-func (s *Store) RetryMedia(ctx context.Context, token string, id int64, next time.Time) error {
-	return settled("retry media", affectedOne(s.db.ExecContext(ctx, query(s.dialect, "RetryMedia"), id, token, timeArg(s.dialect, next))))
+// RetryMedia gives the claimed attachment back, to be fetched again after
+// wait.
+func (s *Store) RetryMedia(ctx context.Context, token string, id int64, wait time.Duration) error {
+	return settled("retry media", affectedOne(s.db.ExecContext(ctx, query(s.dialect, "RetryMedia"), id, token, timeArg(s.dialect, s.clock().Add(wait)))))
 }
 
 // ReportMedia lists the report's attachments (metadata only), in the

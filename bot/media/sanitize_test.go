@@ -7,16 +7,16 @@ import (
 	"image/jpeg"
 	"image/png"
 	"testing"
+
+	"github.com/rightsline/rightsline/bot/media/mediatest"
 )
 
-// ratBytes is the GPS latitude as stored (little-endian rationals).
-func ratBytes() []byte {
-	var b []byte
-	for _, v := range gpsLatRationals {
-		b = binary.LittleEndian.AppendUint32(b, v)
-	}
-	return b
-}
+var (
+	ratBytes    = mediatest.GPSBytes
+	jpegWithGPS = mediatest.JPEGWithGPS
+	pngWithGPS  = mediatest.PNGWithGPS
+	webpWithGPS = mediatest.WebPWithGPS
+)
 
 // jpegSegments lists the markers and payloads of a JPEG's header
 // segments, up to SOS.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rightsline/rightsline/locales"
@@ -123,7 +124,7 @@ func (w *Worker) handle(ctx context.Context, token string, j store.MediaJob) err
 	f, ok := w.Fetchers[j.Channel]
 	if !ok {
 		// The channel is off on this instance: give the row back for later.
-		return w.Store.RetryMedia(ctx, token, j.ID, time.Now().Add(time.Minute))
+		return w.Store.RetryMedia(ctx, token, j.ID, time.Minute)
 	}
 	data, err := f.Fetch(ctx, j.URL, w.maxBytes())
 	switch {
@@ -137,7 +138,7 @@ func (w *Worker) handle(ctx context.Context, token string, j store.MediaJob) err
 	case err != nil:
 		w.done(j.Channel, "retry")
 		w.log().Info("media: fetch failed; will retry", "media", j.ID, "channel", j.Channel, "attempt", j.Attempts, "err", err)
-		return w.Store.RetryMedia(ctx, token, j.ID, time.Now().Add(backoff(j.Attempts)))
+		return w.Store.RetryMedia(ctx, token, j.ID, backoff(j.Attempts))
 	}
 	clean, err := Process(data, j.KeepLocation)
 	switch {
@@ -208,10 +209,17 @@ func (w *Worker) notice(ctx context.Context, j store.MediaJob, reason string) (*
 	if !ok {
 		lang = locales.English
 	}
-	body, err := w.Catalog.Text(lang, NoticeID(reason), map[string]string{"mb": strconv.FormatInt(w.maxBytes()>>20, 10)})
+	body, err := w.Catalog.Text(lang, NoticeID(reason), map[string]string{"mb": megabytes(w.maxBytes())})
 	if err != nil {
 		return nil, err
 	}
 	return &store.Outbound{Channel: c.Channel, ContactID: c.ID, Address: c.Address, Body: body,
 		DedupeKey: fmt.Sprintf("media-refused:%d", j.MessageID)}, nil
+}
+
+// megabytes writes n bytes as megabytes with at most one decimal: "5",
+// "0.5".
+func megabytes(n int64) string {
+	s := strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64)
+	return strings.TrimSuffix(s, ".0")
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/bot/media"
 	"github.com/rightsline/rightsline/bot/outbox"
 	"github.com/rightsline/rightsline/bot/web"
 	"github.com/rightsline/rightsline/intake/publicstats"
@@ -78,6 +80,14 @@ type config struct {
 	WhatsAppFrom               string
 	WhatsAppTemplatesFile      string
 	WhatsAppRateLimitPerMinute int
+
+	// TwilioMediaDelete deletes MMS media from Twilio once stored here.
+	TwilioMediaDelete bool
+
+	// Media: photos and documents sent during a report (bot/media).
+	MediaMaxBytes     int
+	MediaMaxPerReport int
+	MediaMaxAttempts  int
 
 	DiscordAppID     string
 	DiscordPublicKey string
@@ -291,6 +301,11 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		WhatsAppTemplatesFile:      r.str("WHATSAPP_TEMPLATES_FILE", ""),
 		WhatsAppRateLimitPerMinute: r.integer("WHATSAPP_RATE_LIMIT_PER_MINUTE", 20),
 		TwilioMediaBaseURL:         r.str("TWILIO_MEDIA_BASE_URL", ""),
+		TwilioMediaDelete:          r.boolean("TWILIO_MEDIA_DELETE", false),
+
+		MediaMaxBytes:     r.integer("MEDIA_MAX_BYTES", media.DefaultMaxBytes),
+		MediaMaxPerReport: r.integer("MEDIA_MAX_PER_REPORT", bot.DefaultMaxMediaPerReport),
+		MediaMaxAttempts:  r.integer("MEDIA_MAX_ATTEMPTS", media.DefaultMaxAttempts),
 
 		DiscordAppID:     r.str("DISCORD_APP_ID", ""),
 		DiscordPublicKey: r.str("DISCORD_PUBLIC_KEY", ""),
@@ -315,6 +330,15 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		if err := c.SMTP.Check(); err != nil {
 			r.errs = append(r.errs, err)
 		}
+	}
+	if c.MediaMaxBytes < 1<<10 || c.MediaMaxBytes > 64<<20 {
+		r.errs = append(r.errs, fmt.Errorf("MEDIA_MAX_BYTES: %d is not between 1 KiB and 64 MiB", c.MediaMaxBytes))
+	}
+	if c.MediaMaxPerReport < 1 || c.MediaMaxPerReport > 50 {
+		r.errs = append(r.errs, fmt.Errorf("MEDIA_MAX_PER_REPORT: %d is not between 1 and 50", c.MediaMaxPerReport))
+	}
+	if c.MediaMaxAttempts < 1 {
+		r.errs = append(r.errs, fmt.Errorf("MEDIA_MAX_ATTEMPTS: %d must be at least 1", c.MediaMaxAttempts))
 	}
 	if c.StaffMailDigestHour < 0 || c.StaffMailDigestHour > 23 {
 		r.errs = append(r.errs, fmt.Errorf("STAFF_MAIL_DIGEST_HOUR: %d is not an hour 0–23", c.StaffMailDigestHour))

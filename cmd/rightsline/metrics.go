@@ -42,6 +42,7 @@ type metrics struct {
 	outboxDoubt  *prometheus.CounterVec
 	spooled      *prometheus.CounterVec
 	spoolPending prometheus.Gauge
+	media        *prometheus.CounterVec
 }
 
 // Buckets for request, step and transaction latencies: 1 ms to 10 s.
@@ -101,6 +102,10 @@ func newMetrics() *metrics {
 		Name: "rightsline_outbox_in_doubt_total",
 		Help: "Outbox rows whose last attempt may have reached the provider, by channel and how they were settled (found: the provider had it, not sent again; resent; unchecked: the channel cannot look up).",
 	}, []string{"channel", "outcome"})
+	m.media = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "rightsline_media_total",
+		Help: "Photos and documents handled by the media worker, by channel and outcome (stored, retry, refused.type, refused.size, refused.broken, refused.fetch).",
+	}, []string{"channel", "outcome"})
 	m.spooled = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "rightsline_spool_messages_total",
 		Help: "Inbound webhooks the database could not take, by channel and stage (spooled: written to the local spool and answered 200; replayed: committed later; failed: could not be spooled, answered 500).",
@@ -111,7 +116,7 @@ func newMetrics() *metrics {
 	})
 	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.messages, m.engineStep, m.txDuration,
 		m.outboxSends, m.outboxFails, m.reports, m.leader, m.leaderGains,
-		m.outboxDown, m.outboxOutage, m.outboxDoubt, m.spooled, m.spoolPending,
+		m.outboxDown, m.outboxOutage, m.outboxDoubt, m.spooled, m.spoolPending, m.media,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	bi := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "rightsline_build_info", Help: "Always 1; the labels say which build runs.",

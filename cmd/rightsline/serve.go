@@ -33,6 +33,7 @@ var mounts = []mountFunc{
 var background = []func(ctx context.Context, a *app) error{
 	runDiscordGateway,
 	runOutbox,
+	runMedia,
 	runSpool,
 	runTranslationPoller,
 	runRetention,

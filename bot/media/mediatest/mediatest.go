@@ -1,4 +1,9 @@
-package media
+// Package mediatest builds test photos carrying a location (a JPEG with an
+// Exif GPS IFD and XMP coordinates, a PNG with eXIf and XMP chunks, a WebP
+// with EXIF and XMP chunks) and a fake media provider on loopback (Twilio
+// with basic auth, or a CDN without), for the tests of every package that
+// handles media.
+package mediatest
 
 import (
 	"bytes"
@@ -8,13 +13,17 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 )
 
 // gpsLat is the latitude the test photos carry (38°53'51.23" N: the
 // Wilson Building in DC), as the rationals Exif stores; their bytes must
 // not survive stripping.
-var gpsLatRationals = []uint32{38, 1, 53, 1, 5123, 100}
+var GPSLatRationals = []uint32{38, 1, 53, 1, 5123, 100}
 
 // testImage is a small image with some structure, so the encoders make
 // more than one Huffman run.
@@ -80,7 +89,7 @@ func exifTIFF(orientation uint16) []byte {
 	w32(3)
 	w32(ratAt + 24)
 	w32(0)
-	for _, v := range gpsLatRationals {
+	for _, v := range GPSLatRationals {
 		w32(v)
 	}
 	for _, v := range []uint32{77, 1, 2, 1, 4077, 100} {
@@ -95,13 +104,13 @@ func segment(marker byte, payload []byte) []byte {
 	return append(s, payload...)
 }
 
-// xmpWithGPS is an XMP packet naming the place, as some apps write it.
-const xmpWithGPS = `http://ns.adobe.com/xap/1.0/` + "\x00" + `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description exif:GPSLatitude="38,53.8538N" exif:GPSLongitude="77,2.6795W"/></rdf:RDF></x:xmpmeta>`
+// XMPWithGPS is an XMP packet naming the place, as some apps write it.
+const XMPWithGPS = `http://ns.adobe.com/xap/1.0/` + "\x00" + `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description exif:GPSLatitude="38,53.8538N" exif:GPSLongitude="77,2.6795W"/></rdf:RDF></x:xmpmeta>`
 
-// jpegWithGPS encodes a real JPEG and puts, after its JFIF segment, an
+// JPEGWithGPS encodes a real JPEG and puts, after its JFIF segment, an
 // Exif APP1 with a GPS IFD, an XMP APP1 with coordinates and a comment;
 // then appends junk after EOI (an executable's header).
-func jpegWithGPS(t testing.TB, orientation uint16) (withGPS, plain []byte) {
+func JPEGWithGPS(t testing.TB, orientation uint16) (withGPS, plain []byte) {
 	t.Helper()
 	var enc bytes.Buffer
 	if err := jpeg.Encode(&enc, testImage(), &jpeg.Options{Quality: 80}); err != nil {
@@ -114,16 +123,16 @@ func jpegWithGPS(t testing.TB, orientation uint16) (withGPS, plain []byte) {
 	b.Write(plain[:2])
 	b.Write(jfif)
 	b.Write(segment(0xE1, append([]byte("Exif\x00\x00"), exifTIFF(orientation)...)))
-	b.Write(segment(0xE1, []byte(xmpWithGPS)))
+	b.Write(segment(0xE1, []byte(XMPWithGPS)))
 	b.Write(segment(0xFE, []byte("shot at 1350 Pennsylvania Ave")))
 	b.Write(plain[2:])
 	b.WriteString("MZ\x90\x00\x03\x00\x00\x00 appended payload")
 	return b.Bytes(), plain
 }
 
-// pngWithGPS encodes a real PNG and adds an eXIf chunk with a GPS IFD and
+// PNGWithGPS encodes a real PNG and adds an eXIf chunk with a GPS IFD and
 // an iTXt chunk with XMP coordinates before IDAT, and junk after IEND.
-func pngWithGPS(t testing.TB) []byte {
+func PNGWithGPS(t testing.TB) []byte {
 	t.Helper()
 	var enc bytes.Buffer
 	if err := png.Encode(&enc, testImage()); err != nil {
@@ -134,7 +143,7 @@ func pngWithGPS(t testing.TB) []byte {
 	var b bytes.Buffer
 	b.Write(p[:ihdrEnd])
 	b.Write(pngChunk("eXIf", exifTIFF(1)))
-	b.Write(pngChunk("iTXt", []byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00"+xmpWithGPS[29:])))
+	b.Write(pngChunk("iTXt", []byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00"+XMPWithGPS[29:])))
 	b.Write(p[ihdrEnd:])
 	b.WriteString("<script>alert(1)</script>")
 	return b.Bytes()
@@ -148,9 +157,9 @@ func pngChunk(typ string, data []byte) []byte {
 	return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(c[4:]))
 }
 
-// webpWithGPS is a structurally valid extended WebP (VP8X, a lossless
+// WebPWithGPS is a structurally valid extended WebP (VP8X, a lossless
 // image chunk whose bytes are not decoded here, EXIF, XMP).
-func webpWithGPS() []byte {
+func WebPWithGPS() []byte {
 	riffChunk := func(fourcc string, data []byte) []byte {
 		c := append([]byte(fourcc), 0, 0, 0, 0)
 		binary.LittleEndian.PutUint32(c[4:], uint32(len(data)))
@@ -166,8 +175,99 @@ func webpWithGPS() []byte {
 	body.Write(riffChunk("VP8X", vp8x))
 	body.Write(riffChunk("VP8L", []byte{0x2f, 0x1f, 0xc0, 0x05, 0x00, 0x07}))
 	body.Write(riffChunk("EXIF", exifTIFF(1)))
-	body.Write(riffChunk("XMP ", []byte(xmpWithGPS[29:])))
+	body.Write(riffChunk("XMP ", []byte(XMPWithGPS[29:])))
 	out := append([]byte("RIFF"), 0, 0, 0, 0)
 	binary.LittleEndian.PutUint32(out[4:], uint32(body.Len()))
 	return append(out, body.Bytes()...)
+}
+
+// GPSBytes is the latitude as the test photos store it (little-endian
+// rationals): no byte sequence of it may survive stripping.
+func GPSBytes() []byte {
+	var b []byte
+	for _, v := range GPSLatRationals {
+		b = binary.LittleEndian.AppendUint32(b, v)
+	}
+	return b
+}
+
+// Provider is a fake media host on loopback: Twilio's media resources
+// (which need basic auth and redirect to the file) or a CDN (no auth).
+type Provider struct {
+	*httptest.Server
+	User, Password string // empty: no auth asked
+
+	mu      sync.Mutex
+	files   map[string][]byte
+	Hits    map[string]int // GETs per path, redirects included
+	Deleted map[string]bool
+	Unauth  int // requests refused for want of the right credentials
+}
+
+// NewProvider starts a fake provider; user and password, when set, are
+// required on every media resource (not on the redirect's target, as
+// Twilio's signed file URLs).
+func NewProvider(t testing.TB, user, password string) *Provider {
+	p := &Provider{User: user, Password: password, files: map[string][]byte{}, Hits: map[string]int{}, Deleted: map[string]bool{}}
+	p.Server = httptest.NewServer(http.HandlerFunc(p.serve))
+	t.Cleanup(p.Close)
+	return p
+}
+
+// Put serves data at path (which must start with "/"): with auth set, a
+// GET of path redirects to /files<path>, which serves the bytes.
+func (p *Provider) Put(path string, data []byte) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.files[path] = data
+	return p.URL + path
+}
+
+// HitsOf is how many requests reached path.
+func (p *Provider) HitsOf(path string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.Hits[path]
+}
+
+func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.Hits[r.URL.Path]++
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/files/"); ok {
+		if b, ok := p.files["/"+rest]; ok && !p.Deleted["/"+rest] {
+			w.Header().Set("Content-Type", "image/jpeg") // a claim, never trusted
+			w.Write(b)
+			return
+		}
+		http.NotFound(w, r)
+		return
+	}
+	if p.User != "" {
+		u, pw, ok := r.BasicAuth()
+		if !ok || u != p.User || pw != p.Password {
+			p.Unauth++
+			w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+	}
+	b, ok := p.files[r.URL.Path]
+	if !ok || p.Deleted[r.URL.Path] {
+		http.NotFound(w, r)
+		return
+	}
+	switch r.Method {
+	case http.MethodDelete:
+		p.Deleted[r.URL.Path] = true
+		w.WriteHeader(http.StatusNoContent)
+	case http.MethodGet:
+		if p.User != "" {
+			http.Redirect(w, r, "/files"+r.URL.Path, http.StatusTemporaryRedirect)
+			return
+		}
+		w.Write(b)
+	default:
+		http.Error(w, "method", http.StatusMethodNotAllowed)
+	}
 }

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"context"
+
+	"github.com/rightsline/rightsline/bot/media"
+	"github.com/rightsline/rightsline/bot/sms"
+)
+
+// runMedia fetches the photos and documents residents send during a
+// report (bot/media), from every channel configured here: SMS through
+// Twilio with the account's credentials (and WhatsApp on the same
+// account, when that channel is on), Discord from its CDN. It is safe to
+// run on every instance: rows are claimed with a lease.
+func runMedia(ctx context.Context, a *app) error {
+	w := &media.Worker{
+		Store: a.store, Catalog: a.catalog, Fetchers: map[string]media.Fetcher{},
+		MaxBytes: int64(a.cfg.MediaMaxBytes), MaxAttempts: a.cfg.MediaMaxAttempts,
+		DeleteAfterFetch: a.cfg.TwilioMediaDelete, Log: a.log,
+		OnDone: func(channel, outcome string) { a.metrics.media.WithLabelValues(label(channel), outcome).Inc() },
+	}
+	on, err := smsEnabled(a.cfg)
+	if err != nil {
+		return err
+	}
+	if on {
+		w.Fetchers[sms.Channel] = smsConfig(a.cfg).MediaFetcher()
+	}
+	a.log.Info("media worker on", "max_bytes", w.MaxBytes, "max_per_report", a.cfg.MediaMaxPerReport, "delete_from_twilio", w.DeleteAfterFetch)
+	return w.Run(ctx)
+}
