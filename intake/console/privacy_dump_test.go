@@ -95,11 +95,12 @@ var personal = []string{
 	"admin@example.org", "dc@example.org", "Test admin", "Test dc",
 	"perpetua.vandersloot@example.org", "Perpetua", "Vandersloot",
 	"Tigist Alemayehu",
+	photoMarker, urlMarker, // a photo sent with the report, and its address
 }
 
 // TestNoPersonalDataInClear runs a conversation, a Discord conversation, a
-// report with another number and safe times, a staff note, a queued update
-// and a Discord setup, then dumps every table (and on SQLite the database
+// report with another number, safe times and a photo (its bytes and its
+// address), a staff note, a queued update and a Discord setup, then dumps every table (and on SQLite the database
 // file and its WAL) and finds none of it in clear. Run with -v for the
 // tables and columns scanned.
 func TestNoPersonalDataInClear(t *testing.T) {
@@ -112,7 +113,12 @@ func TestNoPersonalDataInClear(t *testing.T) {
 			p := &resident{t: t, rt: rt, phone: "+12025550177"}
 			p.send("hi")
 			p.send("Can Octavian Brightwater evict me without a court order?")
-			ref := p.intake(intakeAnswers{narrative: "Pittsburgh landlord Zebulon Quartermaine refused my lease", zip: "15213", respondent: "Zebulon Quartermaine", consent: true})
+			_, w, files := photoCDN(t, st)
+			ref := p.intake(intakeAnswers{narrative: "Pittsburgh landlord Zebulon Quartermaine refused my lease", zip: "15213", respondent: "Zebulon Quartermaine", consent: true, media: files[:1]})
+			workAll(t, w)
+			if n, err := st.ContactMediaCount(ctx, p.contactID()); err != nil || n != 1 {
+				t.Fatalf("%d photos stored, %v", n, err)
+			}
 			rep, err := st.ReportByReference(ctx, ref)
 			if err != nil {
 				t.Fatal(err)

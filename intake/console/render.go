@@ -236,6 +236,7 @@ var funcs = template.FuncMap{
 	"langLabel":     langLabel,
 	"channelLabel":  channelLabel,
 	"closeLabel":    closeLabel,
+	"refusalLabel":  refusalLabel,
 	"deadlineText":  deadlineText,
 	"deadlineClass": deadlineClass,
 	// isSimulator marks reports filed through /try, which anyone can use.

@@ -16,6 +16,8 @@ type reportPage struct {
 	// Transcript is the report's own intake conversation, nothing else
 	// the contact ever wrote.
 	Transcript []store.Message
+	// Media are the photos and documents sent during it (media.go).
+	Media []mediaItem
 	// Consents is the report's consent ledger.
 	Consents   []store.Consent
 	Notes      []store.ReportNote
@@ -129,6 +131,9 @@ func (c *Console) report(w http.ResponseWriter, r *http.Request, s *session) err
 		page.CommissionName = rep.CommissionID
 	}
 	if page.Transcript, err = c.store.ReportTranscript(ctx, rep); err != nil {
+		return err
+	}
+	if page.Media, err = c.reportMedia(r, rep); err != nil {
 		return err
 	}
 	if page.Consents, err = c.store.ReportConsents(ctx, rep); err != nil {

@@ -29,6 +29,7 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("GET "+p+"/reports", c.staffArea(c.queue))
 	mux.Handle("GET "+p+"/reports/{id}", c.staffArea(c.report))
 	mux.Handle("GET "+p+"/reports/{id}/export.csv", c.staffArea(c.exportReport))
+	mux.Handle("GET "+p+"/reports/{id}/media/{mid}", c.staffArea(c.media))
 	mux.Handle("POST "+p+"/reports/{id}/status", c.staffArea(c.setStatus))
 	mux.Handle("POST "+p+"/reports/{id}/assign", c.staffArea(c.assign))
 	mux.Handle("POST "+p+"/reports/{id}/notes", c.staffArea(c.addNote))

@@ -70,6 +70,8 @@ type intakeAnswers struct {
 	// during, if set, runs once in the middle of the intake (at the date
 	// question): a STATUS, a staff update arriving.
 	during func()
+	// media are sent with the narrative (photos of the sweep).
+	media []bot.Media
 }
 
 // contactID is the resident's contact id.
@@ -82,11 +84,14 @@ func (p *resident) contactID() int64 {
 	return c.ID
 }
 
-func (p *resident) send(text string) bot.Outcome {
+func (p *resident) send(text string) bot.Outcome { return p.sendWith(text, nil) }
+
+// sendWith sends text with attachments.
+func (p *resident) sendWith(text string, media []bot.Media) bot.Outcome {
 	p.t.Helper()
 	p.n++
 	out, err := p.rt.Handle(context.Background(), bot.Inbound{
-		Channel: "sms", Address: p.phone, Text: text, Lang: locales.English,
+		Channel: "sms", Address: p.phone, Text: text, Lang: locales.English, Media: media,
 		// A provider id like Twilio's, which never contains the address.
 		ExternalID: fmt.Sprintf("SM%x%04d", sha256.Sum224([]byte(p.phone)), p.n),
 	})
@@ -121,7 +126,12 @@ func (p *resident) intake(a intakeAnswers) string {
 		case strings.HasSuffix(state, ".category"):
 			text = "1"
 		case strings.HasSuffix(state, ".what") && !wrote:
-			text, wrote = a.narrative, true
+			wrote = true
+			if a.media != nil {
+				out = p.sendWith(a.narrative, a.media)
+				continue
+			}
+			text = a.narrative
 		case strings.HasSuffix(state, ".what"):
 			text = "done"
 		case strings.HasSuffix(state, ".when"):
