@@ -77,7 +77,13 @@ func Commands(cat *locales.Catalog) ([]*discordgo.ApplicationCommand, error) {
 	loc.option(code, cmdLink, optCode)
 	link.Options = []*discordgo.ApplicationCommandOption{code}
 
-	cmds := []*discordgo.ApplicationCommand{simple(cmdRights), simple(cmdReport), simple(cmdLanguage), status, simple(cmdHelp), setup, link, simple(cmdUnlink)}
+	report := simple(cmdReport)
+	// An optional photo or PDF for the report (bot/media).
+	photo := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionAttachment}
+	loc.option(photo, cmdReport, optPhoto)
+	report.Options = []*discordgo.ApplicationCommandOption{photo}
+
+	cmds := []*discordgo.ApplicationCommand{simple(cmdRights), report, simple(cmdLanguage), status, simple(cmdHelp), setup, link, simple(cmdUnlink)}
 	if loc.err != nil {
 		return nil, loc.err
 	}

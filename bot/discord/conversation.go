@@ -16,7 +16,8 @@ const jurisdictionVar = "jurisdiction"
 // channel is what Discord registers with the runtime: a form's answer may
 // be 4000 characters, and a click on an old message gets discord.stale.
 func channel() bot.Channel {
-	return bot.Channel{Name: Channel, MaxText: maxFormText, Stale: "discord.stale"}
+	return bot.Channel{Name: Channel, MaxText: maxFormText, Stale: "discord.stale",
+		Interceptors: []bot.Interceptor{bot.InterceptorFunc(mediaOnly)}}
 }
 
 // maxFormText is the longest answer a modal accepts (Discord's limit for

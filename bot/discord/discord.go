@@ -41,6 +41,10 @@ type Config struct {
 	// BotToken authenticates the gateway session, DMs and command
 	// registration (DISCORD_BOT_TOKEN). It is a secret: never log it.
 	BotToken string
+	// CDNBaseURL, for tests only, is the scheme and host attachments are
+	// accepted and fetched from instead of Discord's CDN (a fake on
+	// loopback).
+	CDNBaseURL string
 }
 
 // Enabled reports whether any Discord setting is present.
@@ -105,6 +109,7 @@ type Bot struct {
 	session   *discordgo.Session
 	publicKey ed25519.PublicKey
 	appID     string
+	cfg       Config
 	log       *slog.Logger
 	// now is the clock for the replay window.
 	now func() time.Time
@@ -133,6 +138,7 @@ func New(cfg Config, rt *bot.Runtime, session *discordgo.Session, log *slog.Logg
 		session:      session,
 		publicKey:    key,
 		appID:        cfg.AppID,
+		cfg:          cfg,
 		log:          log.With("channel", Channel),
 		now:          time.Now,
 		answerWithin: answerWithin,

@@ -67,7 +67,7 @@ func (b *Bot) OnMessageCreate(s *discordgo.Session, m *discordgo.MessageCreate) 
 	}
 	// A DM has no Discord locale; the conversation detects the language
 	// from the first message or asks.
-	out, err := b.rt.Handle(ctx, bot.Inbound{Channel: Channel, Address: m.Author.ID, Text: m.Content, ExternalID: m.ID, At: at})
+	out, err := b.rt.Handle(ctx, bot.Inbound{Channel: Channel, Address: m.Author.ID, Text: m.Content, Media: b.attachments(m.Attachments), ExternalID: m.ID, At: at})
 	if err != nil {
 		b.log.Error("direct message not handled", "message", m.ID, "err", err)
 		if _, serr := s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{

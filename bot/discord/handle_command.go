@@ -65,7 +65,8 @@ const reportFlow = "intake"
 // current question again, their answers kept. A member whose language is
 // unknown is first asked it.
 func (b *Bot) report(ctx context.Context, c *call) (*discordgo.InteractionResponseData, error) {
-	return b.converse(ctx, c, bot.Inbound{Flow: reportFlow})
+	// A photo attached to /report goes with the report (bot/media).
+	return b.converse(ctx, c, bot.Inbound{Flow: reportFlow, Media: b.commandAttachments(c)})
 }
 
 // language opens the language menu.
