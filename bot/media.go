@@ -110,7 +110,10 @@ func (r *Runtime) mediaNote(t *Turn, p mediaPlan) ([]flows.Reply, error) {
 }
 
 // keepMedia stores the kept media of the inbound message msgID, in the
-// step's transaction, for the media worker (bot/media) to fetch.
+// step's transaction, for the media worker (bot/media) to fetch. Their
+// location metadata is removed unless the resident asked, earlier in the
+// intake or with this very message, to keep it (KEEP LOCATION:
+// store.Tx.IntakeKeepLocation).
 func (r *Runtime) keepMedia(ctx context.Context, tx *store.Tx, contactID, msgID int64, in Inbound, p mediaPlan) error {
 	if p.keep == 0 {
 		return nil
@@ -119,5 +122,9 @@ func (r *Runtime) keepMedia(ctx context.Context, tx *store.Tx, contactID, msgID 
 	for _, m := range in.Media[:p.keep] {
 		refs = append(refs, store.MediaRef{URL: m.URL, ClaimedType: m.ContentType})
 	}
-	return tx.InsertMedia(ctx, contactID, msgID, in.Channel, refs, false)
+	keepLocation, err := tx.IntakeKeepLocation(ctx, contactID)
+	if err != nil {
+		return err
+	}
+	return tx.InsertMedia(ctx, contactID, msgID, in.Channel, refs, keepLocation)
 }

@@ -19,7 +19,7 @@ func Extension(st *store.Store, cfg Config) bot.Extension {
 	return bot.Extension{
 		Engine:       EngineOptionsWith(cfg),
 		Events:       svc,
-		Interceptors: []bot.Interceptor{eraser{cat: svc.cat}, linker{svc: svc}, discreetSwitch{cat: svc.cat}, svc},
+		Interceptors: []bot.Interceptor{eraser{cat: svc.cat}, linker{svc: svc}, discreetSwitch{cat: svc.cat}, locationSwitch{cat: svc.cat}, svc},
 		MediaFlow:    FlowIntake,
 	}
 }

@@ -95,6 +95,31 @@ func (tx *Tx) IntakeMedia(ctx context.Context, contactID int64) (open bool, coun
 	return true, count, nil
 }
 
+// Statuses of an inbound location word (intake: KEEP LOCATION, REMOVE
+// LOCATION): the latest one sent during the open intake decides whether
+// the photos sent after it keep their location metadata
+// ([Tx.IntakeKeepLocation]).
+const (
+	StatusLocationKeep   = "location.keep"
+	StatusLocationRemove = "location.remove"
+)
+
+// IntakeKeepLocation reports whether the resident asked, during their
+// open intake, to keep the location metadata of the photos they send:
+// the latest location word of the intake is StatusLocationKeep. Without
+// an open intake, or a word, location is removed.
+func (tx *Tx) IntakeKeepLocation(ctx context.Context, contactID int64) (bool, error) {
+	var status string
+	err := tx.queryRow(ctx, "IntakeLocationChoice", contactID).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: intake location choice: %w", err)
+	}
+	return status == StatusLocationKeep, nil
+}
+
 // InsertMedia stores the attachments of the inbound message messageID, in
 // order, to be fetched as soon as a worker is free.
 func (tx *Tx) InsertMedia(ctx context.Context, contactID, messageID int64, channel string, refs []MediaRef, keepLocation bool) error {

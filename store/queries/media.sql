@@ -66,3 +66,11 @@ SELECT COUNT(*) FROM media WHERE contact_id = $1;
 
 -- name: DeleteContactMedia
 DELETE FROM media WHERE contact_id = $1;
+
+-- name: IntakeLocationChoice
+-- The latest location word (KEEP LOCATION, REMOVE LOCATION) the contact
+-- sent during the open intake, if any.
+SELECT m.status FROM messages m JOIN intake_sessions s ON s.contact_id = m.contact_id
+WHERE m.contact_id = $1 AND m.direction = 'in' AND m.id >= s.first_message_id
+  AND m.status IN ('location.keep', 'location.remove')
+ORDER BY m.id DESC LIMIT 1;
