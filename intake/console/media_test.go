@@ -157,6 +157,45 @@ func TestConsoleMediaOnlyToTheReportsCommission(t *testing.T) {
 // their reports (open and accepted alike): no media row, no byte of the
 // sealed photo or of its sealed address in any table, nor in the SQLite
 // file or WAL. On both backends.
+// TestConsoleMediaLocationKept: a resident who writes KEEP LOCATION
+// before sending a photo with GPS: staff read "location kept at the
+// resident's request" on the report page, and the photo they open still
+// carries its GPS. On both backends.
+func TestConsoleMediaLocationKept(t *testing.T) {
+	t.Parallel()
+	for _, backend := range storetest.Backends {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, backend)
+			ctx := t.Context()
+			rt := residentRuntime(t, b.store)
+			_, w, files := photoCDN(t, b.store)
+			p := &resident{t: t, rt: rt, phone: "+12025550189"}
+			p.send("hi")
+			ref := p.intake(intakeAnswers{narrative: "The city swept our camp by the river", zip: "20001", respondent: "skip", consent: true,
+				media: files[:1], beforeMedia: "keep location"})
+			workAll(t, w)
+			rep, err := b.store.ReportByReference(ctx, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms, err := b.store.ReportMedia(ctx, rep.ID)
+			if err != nil || len(ms) != 1 || ms[0].State != store.MediaStored || !ms[0].KeepLocation || ms[0].Stripped {
+				t.Fatalf("media %+v %v", ms, err)
+			}
+			dc := b.login("dc")
+			status, body := dc.get(fmt.Sprintf("%s/reports/%d", Path, rep.ID))
+			if status != http.StatusOK || !strings.Contains(body, "location kept at the resident") || strings.Contains(body, "location data removed") {
+				t.Fatalf("DC report page: %d, says kept %v", status, strings.Contains(body, "location kept at the resident"))
+			}
+			status, photo := dc.get(fmt.Sprintf("%s/reports/%d/media/%d", Path, rep.ID, ms[0].ID))
+			if status != http.StatusOK || !strings.Contains(photo, string(mediatest.GPSBytes())) {
+				t.Fatalf("photo served: %d, GPS kept %v", status, strings.Contains(photo, string(mediatest.GPSBytes())))
+			}
+		})
+	}
+}
+
 func TestErasureRemovesPhotos(t *testing.T) {
 	t.Parallel()
 	for _, backend := range storetest.Backends {

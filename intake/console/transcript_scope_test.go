@@ -72,6 +72,9 @@ type intakeAnswers struct {
 	during func()
 	// media are sent with the narrative (photos of the sweep).
 	media []bot.Media
+	// beforeMedia, if set, is sent as its own message just before the
+	// narrative and its media (KEEP LOCATION).
+	beforeMedia string
 }
 
 // contactID is the resident's contact id.
@@ -128,6 +131,9 @@ func (p *resident) intake(a intakeAnswers) string {
 		case strings.HasSuffix(state, ".what") && !wrote:
 			wrote = true
 			if a.media != nil {
+				if a.beforeMedia != "" {
+					p.send(a.beforeMedia)
+				}
 				out = p.sendWith(a.narrative, a.media)
 				continue
 			}
