@@ -48,11 +48,8 @@ func (s *Sender) Send(ctx context.Context, msg store.Outbound) (string, error) {
 	if msg.Channel != Channel {
 		return "", outbox.Permanent(fmt.Errorf("sms: cannot send a %q message", msg.Channel))
 	}
-	var first string
+	var msgs []*api.CreateMessageParams
 	for _, part := range parts(msg.Body) {
-		if err := ctx.Err(); err != nil {
-			return "", err
-		}
 		p := &api.CreateMessageParams{}
 		p.SetTo(msg.Address)
 		p.SetBody(part)
@@ -61,16 +58,12 @@ func (s *Sender) Send(ctx context.Context, msg store.Outbound) (string, error) {
 		} else {
 			p.SetFrom(s.cfg.From)
 		}
-		// The callback names the row: a send Twilio took before this
-		// process could record it is then recognised, not sent again.
 		p.SetStatusCallback(s.hooks.OutboxCallbackURL(StatusPath, msg.ID))
-		m, err := s.rest.CreateMessage(p)
-		if err != nil {
-			return "", twilio.RESTError(Channel, err)
-		}
-		if first == "" && m.Sid != nil {
-			first = *m.Sid
-		}
+		msgs = append(msgs, p)
+	}
+	first, err := twilio.SendAll(ctx, Channel, s.rest, msgs)
+	if err != nil {
+		return "", err
 	}
 	if first == "" {
 		return "", outbox.Permanent(errors.New("sms: nothing to send, or Twilio returned no MessageSid"))

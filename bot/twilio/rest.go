@@ -11,7 +11,40 @@ import (
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/rightsline/rightsline/bot/outbox"
+	"github.com/rightsline/rightsline/locales"
 )
+
+// MaxMessage is the longest Body Twilio's Messages API takes, in UTF-16
+// code units as Twilio counts them (error 21617), on every channel.
+const MaxMessage = 1600
+
+// Parts is text as Twilio sends it: cleaned (a staff update may hold
+// anything) and split into bodies of at most MaxMessage.
+func Parts(text string) []string {
+	return locales.Split(locales.Clean(text), MaxMessage, locales.UTF16)
+}
+
+// SendAll creates the messages in order through the REST API, stopping
+// when ctx ends, and returns the MessageSid of the first ("" if Twilio
+// returned none). Each params carries its own status callback, which
+// names the outbox row: a send Twilio took before this process could
+// record it is then recognised, not sent again. Errors are RESTError's.
+func SendAll(ctx context.Context, channel string, rest *api.ApiService, msgs []*api.CreateMessageParams) (string, error) {
+	var first string
+	for _, p := range msgs {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		m, err := rest.CreateMessage(p)
+		if err != nil {
+			return "", RESTError(channel, err)
+		}
+		if first == "" && m.Sid != nil {
+			first = *m.Sid
+		}
+	}
+	return first, nil
+}
 
 // SendTimeout bounds one REST call; twilio-go takes no context, so the
 // HTTP client's timeout is what stops a hung call.

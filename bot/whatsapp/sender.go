@@ -90,11 +90,8 @@ func (s *Sender) Send(ctx context.Context, msg store.Outbound) (string, error) {
 	} else {
 		bodies = []string{""}
 	}
-	var first string
-	for _, body := range bodies {
-		if err := ctx.Err(); err != nil {
-			return "", err
-		}
+	msgs := make([]*api.CreateMessageParams, len(bodies))
+	for i, body := range bodies {
 		p := &api.CreateMessageParams{}
 		p.SetTo(Prefix + msg.Address)
 		p.SetFrom(Prefix + s.cfg.from())
@@ -104,16 +101,12 @@ func (s *Sender) Send(ctx context.Context, msg store.Outbound) (string, error) {
 		} else {
 			p.SetBody(body)
 		}
-		// The callback names the row: a send Twilio took before this
-		// process could record it is then recognised, not sent again.
 		p.SetStatusCallback(s.hooks.OutboxCallbackURL(StatusPath, msg.ID))
-		m, err := s.rest.CreateMessage(p)
-		if err != nil {
-			return "", twilio.RESTError(Channel, err)
-		}
-		if first == "" && m.Sid != nil {
-			first = *m.Sid
-		}
+		msgs[i] = p
+	}
+	first, err := twilio.SendAll(ctx, Channel, s.rest, msgs)
+	if err != nil {
+		return "", err
 	}
 	if first == "" {
 		return "", outbox.Permanent(errors.New("whatsapp: Twilio returned no MessageSid"))

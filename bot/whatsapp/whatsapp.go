@@ -50,17 +50,14 @@ const Prefix = "whatsapp:"
 // message is 4096 characters.
 const MaxText = 4096
 
-// MaxMessage is the longest body sent as one message, in UTF-16 code
-// units as Twilio counts them: Twilio's Messages API takes a Body of at
-// most 1,600 characters on every channel (error 21617), WhatsApp's 4096
-// notwithstanding, so longer replies go as several messages.
-const MaxMessage = 1600
+// MaxMessage is the longest body sent as one message: Twilio's Messages
+// API takes a Body of at most 1,600 characters on every channel
+// (twilio.MaxMessage), WhatsApp's 4096 notwithstanding, so longer replies go
+// as several messages.
+const MaxMessage = twilio.MaxMessage
 
-// parts is text as Twilio sends it: cleaned (a staff update may hold
-// anything) and split into messages of at most MaxMessage.
-func parts(text string) []string {
-	return locales.Split(locales.Clean(text), MaxMessage, locales.UTF16)
-}
+// parts is text as Twilio sends it (twilio.Parts).
+func parts(text string) []string { return twilio.Parts(text) }
 
 // Address is the contact address of a Twilio WhatsApp address: the E.164
 // number without "whatsapp:".
