@@ -1,8 +1,6 @@
 package sms
 
 import (
-	"encoding/xml"
-	"errors"
 	"fmt"
 	"github.com/rightsline/rightsline/bot/twilio"
 	"log/slog"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/bot/twilio/twiliotest"
 	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
@@ -157,27 +156,11 @@ func statusCallback(sid, status, errorCode, to string) url.Values {
 	return v
 }
 
-// twimlMessages parses a TwiML response into its message bodies.
+// twimlMessages parses a TwiML response into its message bodies; every
+// message's delivery status must be asked for at this channel's callback.
 func twimlMessages(t testing.TB, body string) []string {
 	t.Helper()
-	var doc struct {
-		XMLName  xml.Name `xml:"Response"`
-		Messages []struct {
-			Body   string `xml:",chardata"`
-			Action string `xml:"action,attr"`
-		} `xml:"Message"`
-	}
-	if err := xml.Unmarshal([]byte(body), &doc); err != nil {
-		t.Fatalf("reply is not TwiML: %v\n%s", err, body)
-	}
-	out := []string{}
-	for _, m := range doc.Messages {
-		if m.Action != testBase+StatusPath {
-			t.Fatalf("message action = %q; want the status callback URL", m.Action)
-		}
-		out = append(out, m.Body)
-	}
-	return out
+	return twiliotest.TwiMLMessages(t, body, testBase+StatusPath)
 }
 
 // text renders a catalog message for comparisons.
@@ -204,24 +187,7 @@ func (f *fixture) contact(address string) store.Contact {
 // contact does not exist).
 func (f *fixture) inboundCount(address string) int {
 	f.t.Helper()
-	c, err := f.st.ContactByAddress(f.t.Context(), Channel, address)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0
-	}
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	msgs, err := f.st.Transcript(f.t.Context(), c.ID, 0)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	n := 0
-	for _, m := range msgs {
-		if m.Direction == store.DirectionIn {
-			n++
-		}
-	}
-	return n
+	return twiliotest.InboundCount(f.t, f.st, Channel, address)
 }
 
 // setLang makes address a contact speaking l.

@@ -1,8 +1,6 @@
 package whatsapp
 
 import (
-	"encoding/xml"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/bot/twilio"
+	"github.com/rightsline/rightsline/bot/twilio/twiliotest"
 	"github.com/rightsline/rightsline/intake"
 	"github.com/rightsline/rightsline/locales"
 	"github.com/rightsline/rightsline/store"
@@ -141,27 +140,10 @@ func (f *fixture) say(phone, body string) []string {
 }
 
 // twimlMessages parses a TwiML response into its message bodies; every
-// message's delivery status must be asked for at WhatsApp's callback.
+// message's delivery status must be asked for at this channel's callback.
 func twimlMessages(t testing.TB, body string) []string {
 	t.Helper()
-	var doc struct {
-		XMLName  xml.Name `xml:"Response"`
-		Messages []struct {
-			Body   string `xml:",chardata"`
-			Action string `xml:"action,attr"`
-		} `xml:"Message"`
-	}
-	if err := xml.Unmarshal([]byte(body), &doc); err != nil {
-		t.Fatalf("reply is not TwiML: %v\n%s", err, body)
-	}
-	out := []string{}
-	for _, m := range doc.Messages {
-		if m.Action != testBase+StatusPath {
-			t.Fatalf("message action = %q; want the WhatsApp status callback URL", m.Action)
-		}
-		out = append(out, m.Body)
-	}
-	return out
+	return twiliotest.TwiMLMessages(t, body, testBase+StatusPath)
 }
 
 // text renders a catalog message for comparisons.
@@ -188,22 +170,5 @@ func (f *fixture) contact(phone string) store.Contact {
 // contact does not exist).
 func (f *fixture) inboundCount(phone string) int {
 	f.t.Helper()
-	c, err := f.st.ContactByAddress(f.t.Context(), Channel, phone)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0
-	}
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	msgs, err := f.st.Transcript(f.t.Context(), c.ID, 0)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	n := 0
-	for _, m := range msgs {
-		if m.Direction == store.DirectionIn {
-			n++
-		}
-	}
-	return n
+	return twiliotest.InboundCount(f.t, f.st, Channel, phone)
 }
