@@ -1,16 +1,14 @@
 package flows_test
 
 import (
-	"os"
-	"path"
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/rightsline/rightsline/flows"
 	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/locales/localestest"
 )
 
 const ninth = locales.Lang("ru")
@@ -23,66 +21,7 @@ const ninth = locales.Lang("ru")
 // says translated ones.
 func ninthCatalog(t *testing.T) *locales.Catalog {
 	t.Helper()
-	return catalogWith(t, "testdata/ninth", ninth)
-}
-
-// catalogWith is the catalog on disk plus the languages langs of the data
-// in dir, as ninthCatalog.
-func catalogWith(t *testing.T, dir string, langs ...locales.Lang) *locales.Catalog {
-	t.Helper()
-	fsys := fstest.MapFS{}
-	for _, dir := range []string{"../locales", dir} {
-		for _, sub := range []string{"", locales.DetectDir} {
-			names, err := os.ReadDir(path.Join(dir, sub))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, n := range names {
-				if !strings.HasSuffix(n.Name(), ".toml") {
-					continue
-				}
-				name := path.Join(sub, n.Name())
-				buf, err := os.ReadFile(path.Join(dir, name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if f, ok := fsys[name]; ok {
-					buf = append(append(f.Data, '\n'), buf...)
-				}
-				fsys[name] = &fstest.MapFile{Data: buf}
-			}
-		}
-	}
-	cat, _, err := locales.LoadFS(fsys, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range langs {
-		var fill []*locales.Message
-		for _, id := range cat.IDs() {
-			if _, ok := cat.Lookup(l, id); !ok {
-				en, _ := cat.Lookup(locales.English, id)
-				fill = append(fill, &locales.Message{ID: id, Text: en.Text})
-			}
-		}
-		buf, err := locales.EncodeTOML(fill)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fsys["fill."+string(l)+".toml"] = &fstest.MapFile{Data: buf}
-	}
-	cat, problems, err := locales.LoadFS(fsys, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		for _, l := range langs {
-			if strings.HasPrefix(p, string(l)+":") {
-				t.Fatal(p)
-			}
-		}
-	}
-	return cat
+	return localestest.CatalogWith(t, "../locales", "testdata/ninth", ninth)
 }
 
 // TestTwoScriptLanguageFromData: a language written in two scripts
@@ -95,7 +34,7 @@ func catalogWith(t *testing.T, dir string, langs ...locales.Lang) *locales.Catal
 // still works beside it.
 func TestTwoScriptLanguageFromData(t *testing.T) {
 	cyr, lat := locales.Lang("sr-Cyrl"), locales.Lang("sr-Latn")
-	cat := catalogWith(t, "testdata/twoscript", cyr, lat)
+	cat := localestest.CatalogWith(t, "../locales", "testdata/twoscript", cyr, lat)
 	if got := cat.Langs(); len(got) != len(locales.All)+2 || got[len(got)-2] != cyr || got[len(got)-1] != lat {
 		t.Fatalf("languages %v: want the embedded ones and then %s, %s", got, cyr, lat)
 	}

@@ -2,13 +2,11 @@ package console
 
 import (
 	"net/http"
-	"os"
-	"path"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/rightsline/rightsline/locales"
+	"github.com/rightsline/rightsline/locales/localestest"
 	"github.com/rightsline/rightsline/store"
 	"github.com/rightsline/rightsline/store/storetest"
 )
@@ -18,50 +16,7 @@ import (
 // added, the messages it does not translate filled with the English):
 // the runtime's catalog after a language is added from data alone.
 func ninthLanguageCatalog(t *testing.T) *locales.Catalog {
-	t.Helper()
-	fsys := fstest.MapFS{}
-	for _, dir := range []string{"../../locales", "../../flows/testdata/ninth"} {
-		for _, sub := range []string{"", locales.DetectDir} {
-			names, err := os.ReadDir(path.Join(dir, sub))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, n := range names {
-				if !strings.HasSuffix(n.Name(), ".toml") {
-					continue
-				}
-				name := path.Join(sub, n.Name())
-				buf, err := os.ReadFile(path.Join(dir, name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if f, ok := fsys[name]; ok {
-					buf = append(append(f.Data, '\n'), buf...)
-				}
-				fsys[name] = &fstest.MapFile{Data: buf}
-			}
-		}
-	}
-	cat, _, err := locales.LoadFS(fsys, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fill []*locales.Message
-	for _, id := range cat.IDs() {
-		if _, ok := cat.Lookup("ru", id); !ok {
-			en, _ := cat.Lookup(locales.English, id)
-			fill = append(fill, &locales.Message{ID: id, Text: en.Text})
-		}
-	}
-	buf, err := locales.EncodeTOML(fill)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys["fill.ru.toml"] = &fstest.MapFile{Data: buf}
-	if cat, _, err = locales.LoadFS(fsys, false); err != nil {
-		t.Fatal(err)
-	}
-	return cat
+	return localestest.CatalogWith(t, "../../locales", "../../flows/testdata/ninth", "ru")
 }
 
 // TestConsoleListsANinthLanguage: the console's languages are the
