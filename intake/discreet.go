@@ -42,11 +42,10 @@ func (d discreetSwitch) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict
 	if d.cat == nil || t.In.Command != "" || t.Contact.Channel == store.ErasedChannel {
 		return bot.Verdict{}, nil
 	}
-	m := eraser{cat: d.cat}
 	on, msg := true, MsgDiscreetOn
 	switch {
-	case m.matches(t.Lang, kwDiscreet, t.In.Text):
-	case m.matches(t.Lang, kwNormal, t.In.Text):
+	case wordInAnyLang(d.cat, t.Lang, kwDiscreet, t.In.Text):
+	case wordInAnyLang(d.cat, t.Lang, kwNormal, t.In.Text):
 		// Only a contact in discreet mode has it to turn off; for anyone
 		// else the word goes on to the conversation.
 		discreet, err := t.Tx.ContactDiscreet(ctx, t.Contact.ID)

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/rightsline/rightsline/bot"
@@ -34,13 +35,13 @@ func (e eraser) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict, error)
 		return bot.Verdict{}, nil
 	}
 	text := t.In.Text
-	if e.matches(t.Lang, kwErase, text) {
+	if wordInAnyLang(e.cat, t.Lang, kwErase, text) {
 		if err := t.Tx.RequestErasure(ctx, t.Contact.ID); err != nil {
 			return bot.Verdict{}, err
 		}
 		return e.reply(t, MsgEraseConfirm)
 	}
-	if !e.matches(t.Lang, kwYes, text) {
+	if !wordInAnyLang(e.cat, t.Lang, kwYes, text) {
 		return bot.Verdict{}, nil
 	}
 	pending, err := t.Tx.ErasurePending(ctx, t.Contact.ID)
@@ -75,20 +76,19 @@ func (e eraser) reply(t *bot.Turn, id string) (bot.Verdict, error) {
 	return bot.Verdict{Handled: true, Replies: []flows.Reply{r}}, nil
 }
 
-// matches reports whether text is one of the keyword list's words in any
-// language (the conversation's first), ignoring case, accents and closing
-// punctuation: a resident may ask in their own language whatever the
-// conversation's.
-func (e eraser) matches(lang locales.Lang, list, text string) bool {
+// wordInAnyLang reports whether text is one of the keyword list's words
+// in any language (the conversation's first), ignoring case, inner runs of
+// space and closing punctuation: a resident may ask in their own language
+// whatever the conversation's. Accents are not folded (locales.Fold): a
+// list carries each spelling it accepts, with and without accents.
+func wordInAnyLang(cat *locales.Catalog, lang locales.Lang, list, text string) bool {
 	f := strings.TrimRight(locales.Fold(strings.TrimSpace(text)), ".!?。！？ ")
 	if f == "" || len(f) > 40 {
 		return false
 	}
-	for _, l := range append([]locales.Lang{lang}, e.cat.Langs()...) {
-		for _, w := range e.cat.Keywords(l, list) {
-			if w == f {
-				return true
-			}
+	for _, l := range append([]locales.Lang{lang}, cat.Langs()...) {
+		if slices.Contains(cat.Keywords(l, list), f) {
+			return true
 		}
 	}
 	return false

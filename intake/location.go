@@ -36,12 +36,11 @@ func (l locationSwitch) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict
 	if l.cat == nil || t.In.Command != "" || t.Contact.Channel == store.ErasedChannel {
 		return bot.Verdict{}, nil
 	}
-	m := eraser{cat: l.cat}
 	var status, msg string
 	switch {
-	case m.matches(t.Lang, kwKeepLocation, t.In.Text):
+	case wordInAnyLang(l.cat, t.Lang, kwKeepLocation, t.In.Text):
 		status, msg = store.StatusLocationKeep, MsgLocationKept
-	case m.matches(t.Lang, kwRemoveLocation, t.In.Text):
+	case wordInAnyLang(l.cat, t.Lang, kwRemoveLocation, t.In.Text):
 		status, msg = store.StatusLocationRemove, MsgLocationRemoved
 	default:
 		return bot.Verdict{}, nil
