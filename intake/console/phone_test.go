@@ -160,6 +160,24 @@ func (f *phoneFixture) signIn(t *testing.T, bctx context.Context, email string) 
 			t.Fatalf("browser: second factor: %v", err)
 		}
 	}
+	// The second-factor page has the signed-in header too, so waiting for
+	// the header alone can return while the code's POST is in flight; the
+	// next Navigate then races it and fails with ERR_ABORTED. Wait until
+	// the browser has left the sign-in pages and the page has loaded.
+	signedIn := `!location.pathname.startsWith('/console/login') && !location.pathname.startsWith('/console/totp') && document.readyState === 'complete'`
+	// Evaluating while the page navigates fails ("target navigated"), so
+	// poll from Go and let those errors pass until the deadline.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](signedIn))
+		if err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("browser: after sign-in: still on the sign-in pages (last error: %v)", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if err := chromedp.Do(bctx, chromedp.WaitVisible(css(`header nav`))); err != nil {
 		t.Fatalf("browser: after sign-in: %v", err)
 	}
