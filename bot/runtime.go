@@ -304,12 +304,11 @@ func (r *Runtime) Handle(ctx context.Context, in Inbound) (_ Outcome, err error)
 
 func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outcome, error) {
 	var out Outcome
-	err := r.Store.InTx(ctx, func(tx *store.Tx) error {
-		out = Outcome{}
-		c, state, err := tx.ConversationForUpdate(ctx, in.Channel, in.Address)
-		if err != nil {
-			return err
-		}
+	// atCommit: the step's writes go with the COMMIT, so a duplicate is
+	// InConversation's error rather than RecordStepAtCommit's.
+	var atCommit bool
+	err := r.Store.InConversation(ctx, in.Channel, in.Address, func(tx *store.Tx, c store.Contact, state []byte) error {
+		out, atCommit = Outcome{}, false
 		out.Contact = c
 		conv := r.decode(c, state, in)
 		// Channel words such as STOP work from the very first message,
@@ -344,8 +343,10 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 		// The usual step: the engine is pure, so it runs before any
 		// write, and a step that raises no events (menus, answers)
 		// writes the message, the state and the replies together: one
-		// round trip on Postgres instead of three. A duplicate still
-		// writes nothing (ErrDuplicate from RecordStep).
+		// statement on Postgres instead of three, sent with the COMMIT
+		// when nothing follows it (no media to keep). A duplicate still
+		// writes nothing (ErrDuplicate, and the transaction is rolled
+		// back).
 		var res flows.Result
 		var stepErr error
 		if !v.Handled && !stale {
@@ -368,13 +369,20 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 				if err != nil {
 					return err
 				}
-				if err := tx.RecordStep(ctx, &inMsg, saved, in.At, replyMessages(c.ID, in.Channel, res.Replies)); err != nil {
+				record := tx.RecordStep
+				if md.keep == 0 {
+					record, atCommit = tx.RecordStepAtCommit, true
+				}
+				if err := record(ctx, &inMsg, saved, in.At, replyMessages(c.ID, in.Channel, res.Replies)); err != nil {
 					if errors.Is(err, store.ErrDuplicate) {
 						return errDuplicate
 					}
 					return err
 				}
 				out.Replies, out.Prompt, out.Lang = res.Replies, res.Prompt, res.Conv.Lang
+				if atCommit {
+					return nil // nothing may follow the step
+				}
 				return r.keepMedia(ctx, tx, c.ID, inMsg.ID, in, md)
 			}
 			// Events (a report filed, a language chosen) are handled
@@ -447,7 +455,7 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 		out.Replies, out.Prompt, out.Lang, out.Events = res.Replies, res.Prompt, res.Conv.Lang, res.Events
 		return r.keepMedia(ctx, tx, c.ID, inMsg.ID, in, md)
 	})
-	if errors.Is(err, errDuplicate) {
+	if errors.Is(err, errDuplicate) || (atCommit && errors.Is(err, store.ErrDuplicate)) {
 		return r.stored(ctx, in, out.Contact)
 	}
 	if err != nil {

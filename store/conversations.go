@@ -62,20 +62,26 @@ func (tx *Tx) ConversationForUpdate(ctx context.Context, channel, address string
 	if !errors.Is(err, ErrNotFound) {
 		return Contact{}, nil, fmt.Errorf("store: lock contact: %w", err)
 	}
-	// A new contact, or one without a conversation yet: lock (or create)
-	// the contact first, then read the conversation in a statement of its
-	// own, which sees whatever a transaction that held the lock saved.
-	if c, err = tx.ContactForUpdate(ctx, channel, address); err != nil {
+	return tx.conversationSlow(ctx, channel, address)
+}
+
+// conversationSlow is ConversationForUpdate for a new contact, or one
+// without a conversation yet: it locks (or creates) the contact first,
+// then reads the conversation in a statement of its own, which sees
+// whatever a transaction that held the lock saved.
+func (tx *Tx) conversationSlow(ctx context.Context, channel, address string) (Contact, []byte, error) {
+	c, err := tx.ContactForUpdate(ctx, channel, address)
+	if err != nil {
 		return Contact{}, nil, err
 	}
-	state, err = tx.LoadConversation(ctx, c.ID)
+	state, err := tx.LoadConversation(ctx, c.ID)
 	if errors.Is(err, ErrNotFound) {
 		return c, nil, nil
 	}
 	return c, state, err
 }
 
-func scanContactState(k *Keys, row *sql.Row) (Contact, []byte, error) {
+func scanContactState(k *Keys, row interface{ Scan(...any) error }) (Contact, []byte, error) {
 	var c Contact
 	var state []byte
 	err := row.Scan(&c.ID, &c.Channel, &c.Address, &c.Lang, &c.OptedOut,

@@ -110,3 +110,133 @@ func TestContractRecordStep(t *testing.T) {
 		}
 	})
 }
+
+// TestContractStepAtCommit: InConversation hands fn the contact locked
+// with its state, and a step written with RecordStepAtCommit (sent with
+// the COMMIT on Postgres) is stored whole, or, for a retried provider id,
+// not at all and with everything else the transaction did undone; a
+// statement after the step sends it first, in order; the connection is
+// fit for the next transaction after a duplicate.
+func TestContractStepAtCommit(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		const phone = "+15550078"
+		step := func(c store.Contact, sid, body string, state string, replies ...string) (*store.Message, []store.Message) {
+			in := &store.Message{ContactID: c.ID, Direction: store.DirectionIn, Channel: "sms", Body: body, ExternalID: sid, Status: "received"}
+			var outs []store.Message
+			for _, r := range replies {
+				outs = append(outs, store.Message{ContactID: c.ID, Direction: store.DirectionOut, Channel: "sms", Body: r, Status: "reply"})
+			}
+			return in, outs
+		}
+		// A new contact: created, no state.
+		var in *store.Message
+		var outs []store.Message
+		var id int64
+		err := s.InConversation(ctx, "sms", phone, func(tx *store.Tx, c store.Contact, state []byte) error {
+			if c.ID == 0 || c.Address != phone || state != nil {
+				t.Errorf("new contact %+v with state %q", c, state)
+			}
+			id = c.ID
+			in, outs = step(c, "SM0000000000000000000000000000078a", "hello", "", "Welcome", "Reply 1 or 2")
+			return tx.RecordStepAtCommit(ctx, in, []byte(`{"state":"menu"}`), time.Now(), outs)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.ID == 0 || in.CreatedAt.IsZero() || outs[0].InReplyTo != in.ID || outs[1].InReplyTo != in.ID {
+			t.Fatalf("after commit: inbound %+v, replies %+v", in, outs)
+		}
+		_, got, err := s.InboundByExternalID(ctx, "sms", "SM0000000000000000000000000000078a")
+		if err != nil || len(got) != 2 || got[0].Body != "Welcome" || got[1].Body != "Reply 1 or 2" {
+			t.Fatalf("stored replies %+v, %v", got, err)
+		}
+
+		// The retry: the contact is found with its state; an
+		// interceptor's write and the step are both undone.
+		for range 3 { // the connection goes back clean each time
+			err = s.InConversation(ctx, "sms", phone, func(tx *store.Tx, c store.Contact, state []byte) error {
+				if c.ID != id || string(state) != `{"state":"menu"}` {
+					t.Errorf("found contact %d (want %d) with state %q", c.ID, id, state)
+				}
+				if err := tx.SetContactLang(ctx, c.ID, "es"); err != nil {
+					return err
+				}
+				in, outs := step(c, "SM0000000000000000000000000000078a", "hello", "", "again")
+				return tx.RecordStepAtCommit(ctx, in, []byte(`{"state":"other"}`), time.Now(), outs)
+			})
+			if !errors.Is(err, store.ErrDuplicate) {
+				t.Fatalf("retried step: %v, want ErrDuplicate", err)
+			}
+		}
+		if got, _ := s.ContactByID(ctx, id); got.Lang == "es" {
+			t.Fatal("a duplicate step kept the transaction's other write")
+		}
+		if n := count(t, s, "messages", "contact_id = $1", id); n != 3 {
+			t.Fatalf("%d messages after a duplicate, want 3", n)
+		}
+
+		// A statement after the step: the step goes first.
+		var afterID int64
+		err = s.InConversation(ctx, "sms", phone, func(tx *store.Tx, c store.Contact, state []byte) error {
+			if string(state) != `{"state":"menu"}` {
+				t.Errorf("state %q after a duplicate", state)
+			}
+			in, outs = step(c, "SM0000000000000000000000000000078b", "1", "", "Housing")
+			if err := tx.RecordStepAtCommit(ctx, in, []byte(`{"state":"housing"}`), time.Now(), outs); err != nil {
+				return err
+			}
+			if err := tx.SetContactLang(ctx, c.ID, "fr"); err != nil {
+				return err
+			}
+			afterID = in.ID
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if afterID == 0 {
+			t.Fatal("the step was not sent before the statement after it")
+		}
+		if got, _ := s.ContactByID(ctx, id); got.Lang != "fr" {
+			t.Fatal("the write after the step was lost")
+		}
+		// … and a duplicate found that way fails the transaction.
+		err = s.InConversation(ctx, "sms", phone, func(tx *store.Tx, c store.Contact, state []byte) error {
+			if string(state) != `{"state":"housing"}` {
+				t.Errorf("state %q after the second step", state)
+			}
+			in, outs := step(c, "SM0000000000000000000000000000078b", "1", "")
+			if err := tx.RecordStepAtCommit(ctx, in, []byte(`{"state":"x"}`), time.Now(), outs); err != nil {
+				return err
+			}
+			return tx.SetContactLang(ctx, c.ID, "vi")
+		})
+		if !errors.Is(err, store.ErrDuplicate) {
+			t.Fatalf("duplicate step then a statement: %v, want ErrDuplicate", err)
+		}
+		if got, _ := s.ContactByID(ctx, id); got.Lang != "fr" {
+			t.Fatalf("lang %q: a failed transaction kept a write", got.Lang)
+		}
+		if n := count(t, s, "messages", "contact_id = $1", id); n != 5 {
+			t.Fatalf("%d messages, want 5", n)
+		}
+		// fn's error rolls the queued step back.
+		boom := errors.New("boom")
+		err = s.InConversation(ctx, "sms", phone, func(tx *store.Tx, c store.Contact, state []byte) error {
+			in, outs := step(c, "SM0000000000000000000000000000078c", "2", "")
+			if err := tx.RecordStepAtCommit(ctx, in, []byte(`{"state":"y"}`), time.Now(), outs); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("fn's error: %v", err)
+		}
+		if _, _, err := s.InboundByExternalID(ctx, "sms", "SM0000000000000000000000000000078c"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a step of a failed transaction was stored: %v", err)
+		}
+	})
+}

@@ -62,13 +62,13 @@ func (s *Store) closeStatements() {
 // transaction, so a query run twice in it is bound once.
 func (tx *Tx) stmt(ctx context.Context, name string) *sql.Stmt {
 	st := tx.store.stmts[name]
-	if st == nil {
+	if st == nil || tx.sqlTx == nil {
 		return nil
 	}
 	if b, ok := tx.bound[name]; ok {
 		return b
 	}
-	b := tx.tx.StmtContext(ctx, st)
+	b := tx.sqlTx.StmtContext(ctx, st)
 	if tx.bound == nil {
 		tx.bound = make(map[string]*sql.Stmt, 8)
 	}

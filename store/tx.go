@@ -18,13 +18,31 @@ const (
 // [Store.InTx]. It is valid only until that function returns and must not
 // be used from more than one goroutine at a time.
 type Tx struct {
-	tx    *sql.Tx
+	// tx runs the transaction's statements: sqlTx, or on the Postgres
+	// connection of [Store.InConversation], a wrapper of conn.
+	tx Querier
+	// sqlTx is the database/sql transaction (nil in InConversation on
+	// Postgres, which begins and ends its transaction itself on conn).
+	sqlTx *sql.Tx
+	conn  *sql.Conn
 	store *Store
 	// committed holds what to tell the observer after COMMIT.
 	committed []func(Observer)
 	// bound holds the prepared statements bound to this transaction's
 	// connection so far (see Tx.stmt).
 	bound map[string]*sql.Stmt
+	// atCommit is the step queued by RecordStepAtCommit, to be sent
+	// with the COMMIT (or before the next statement); err is its failure
+	// when it was sent earlier, which the transaction then ends with.
+	atCommit *stepAtCommit
+	err      error
+}
+
+// Querier runs a transaction's statements ([Tx.SQL]).
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // InTx runs fn in one transaction; it commits if fn returns nil and rolls
@@ -42,8 +60,14 @@ type Tx struct {
 // SQLite database those would wait for fn forever, and elsewhere they run
 // outside the transaction.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.retry(ctx, func() error { return s.inTxOnce(ctx, fn) })
+}
+
+// retry runs once until it succeeds, fails for a reason other than
+// contention, or has run txMaxAttempts times (InTx's policy).
+func (s *Store) retry(ctx context.Context, once func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := s.inTxOnce(ctx, fn)
+		err := once()
 		if err == nil || attempt == txMaxAttempts || !isRetryable(err) {
 			return err
 		}
@@ -82,7 +106,7 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 			_ = sqlTx.Rollback() // fn failed or panicked; its error is the one that matters
 		}
 	}()
-	tx := &Tx{tx: sqlTx, store: s}
+	tx := &Tx{tx: sqlTx, sqlTx: sqlTx, store: s}
 	if err := fn(tx); err != nil {
 		s.observeTx(start, err)
 		return err
@@ -113,10 +137,9 @@ func (tx *Tx) Dialect() Dialect {
 	return tx.store.dialect
 }
 
-// SQL returns the underlying transaction, so other packages can run their
-// own queries atomically with the store's. Do not commit or roll it back;
-// InTx does that.
-func (tx *Tx) SQL() *sql.Tx {
+// SQL returns what runs the transaction's statements, so other packages
+// can run their own queries atomically with the store's.
+func (tx *Tx) SQL() Querier {
 	return tx.tx
 }
 

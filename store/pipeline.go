@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// InConversation runs fn in one transaction, as InTx does (with the same
+// retries on contention), with the contact (channel, address) found or
+// created and locked, and its saved conversation state, nil when it has
+// none: what [Tx.ConversationForUpdate] returns. It is the runtime's
+// per-message transaction.
+//
+// On Postgres it saves two round trips of the usual message's five: the
+// transaction's BEGIN is sent together with the statement that locks and
+// loads the contact and its conversation (a pgx batch on the pool's
+// connection, which the store then begins and ends itself), and a step
+// written with [Tx.RecordStepAtCommit] is sent together with the COMMIT.
+// Elsewhere it is InTx and ConversationForUpdate.
+func (s *Store) InConversation(ctx context.Context, channel, address string, fn func(tx *Tx, c Contact, state []byte) error) error {
+	if channel == "" || address == "" {
+		return errors.New("store: InConversation: channel and address must not be empty")
+	}
+	if s.dialect != Postgres {
+		return s.InTx(ctx, func(tx *Tx) error {
+			c, state, err := tx.ConversationForUpdate(ctx, channel, address)
+			if err != nil {
+				return err
+			}
+			return fn(tx, c, state)
+		})
+	}
+	return s.retry(ctx, func() error {
+		start := time.Now()
+		err := s.inConversationOnce(ctx, channel, address, fn)
+		s.observeTx(start, err)
+		return err
+	})
+}
+
+// inConversationOnce is one attempt of InConversation on Postgres.
+func (s *Store) inConversationOnce(ctx context.Context, channel, address string, fn func(tx *Tx, c Contact, state []byte) error) (err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: begin transaction: %w", err)
+	}
+	tx := &Tx{conn: conn, store: s}
+	tx.tx = connQuerier{tx}
+	// open: a transaction may be open on conn, to be rolled back before
+	// conn goes back to the pool (whose session reset would otherwise
+	// discard it).
+	open := true
+	defer func() {
+		if open {
+			tx.rollbackConn()
+		}
+		_ = conn.Close()
+	}()
+
+	k := s.keys
+	var c Contact
+	var state []byte
+	var lockErr error
+	err = conn.Raw(func(dc any) error {
+		pc, err := pgxConn(dc)
+		if err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		b.Queue("begin")
+		b.Queue(query(Postgres, "ContactConversationForUpdate"), channel, k.addressIndex(channel, address))
+		br := pc.SendBatch(ctx, b)
+		if _, err := br.Exec(); err != nil {
+			_ = br.Close()
+			open = pc.PgConn().TxStatus() != 'I'
+			return fmt.Errorf("store: begin transaction: %w", err)
+		}
+		c, state, lockErr = scanContactState(k, br.QueryRow())
+		err = br.Close()
+		open = pc.PgConn().TxStatus() != 'I'
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("store: lock contact: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case lockErr == nil:
+		if state == nil {
+			state = []byte{}
+		}
+	case errors.Is(lockErr, ErrNotFound):
+		// A new contact, or one without a conversation yet.
+		if c, state, err = tx.conversationSlow(ctx, channel, address); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("store: lock contact: %w", lockErr)
+	}
+
+	err = fn(tx, c, state)
+	if tx.err != nil {
+		return tx.err // a step sent early failed; what followed could only fail
+	}
+	if err != nil {
+		return err
+	}
+	if err := tx.commitConn(ctx, &open); err != nil {
+		return err
+	}
+	for _, fn := range tx.committed {
+		fn(s.observer)
+	}
+	return nil
+}
+
+// commitConn commits InConversation's transaction, sending the step
+// queued by RecordStepAtCommit with the COMMIT. The COMMIT is the
+// batch's last statement: if the step fails, the server skips the COMMIT
+// (it skips everything after an error up to the batch's end) and the
+// transaction stays open and failed, for the caller to roll back.
+func (tx *Tx) commitConn(ctx context.Context, open *bool) error {
+	p := tx.atCommit
+	tx.atCommit = nil
+	var stepErr error
+	err := tx.conn.Raw(func(dc any) error {
+		pc, err := pgxConn(dc)
+		if err != nil {
+			return err
+		}
+		defer func() { *open = pc.PgConn().TxStatus() != 'I' }()
+		if p == nil {
+			tag, err := pc.Exec(ctx, "commit")
+			if err != nil {
+				return fmt.Errorf("store: commit: %w", err)
+			}
+			if tag.String() == "ROLLBACK" {
+				return fmt.Errorf("store: commit: %w", pgx.ErrTxCommitRollback)
+			}
+			return nil
+		}
+		b := &pgx.Batch{}
+		b.Queue(query(Postgres, "RecordStepAtCommitPostgres"), p.args...)
+		b.Queue("commit")
+		br := pc.SendBatch(ctx, b)
+		var id int64
+		if err := br.QueryRow().Scan(&id); err != nil {
+			_ = br.Close()
+			stepErr = p.done(tx, 0, err)
+			return nil
+		}
+		tag, err := br.Exec()
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("store: commit: %w", err)
+		}
+		if tag.String() == "ROLLBACK" {
+			// An earlier statement had failed (and fn went on): the
+			// step and the COMMIT ran in a failed transaction.
+			return fmt.Errorf("store: commit: %w", pgx.ErrTxCommitRollback)
+		}
+		stepErr = p.done(tx, id, nil)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return stepErr
+}
+
+// rollbackConn rolls back InConversation's transaction; a connection
+// that cannot be rolled back is discarded, not returned to the pool.
+func (tx *Tx) rollbackConn() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = tx.conn.Raw(func(dc any) error {
+		pc, err := pgxConn(dc)
+		if err != nil {
+			return driver.ErrBadConn
+		}
+		if pc.IsClosed() {
+			return driver.ErrBadConn
+		}
+		if pc.PgConn().TxStatus() == 'I' {
+			return nil
+		}
+		if _, err := pc.Exec(ctx, "rollback"); err != nil || pc.PgConn().TxStatus() != 'I' {
+			return driver.ErrBadConn
+		}
+		return nil
+	})
+}
+
+// pgxConn is the pgx connection under a database/sql connection of the
+// pgx stdlib driver.
+func pgxConn(dc any) (*pgx.Conn, error) {
+	c, ok := dc.(*stdlib.Conn)
+	if !ok {
+		return nil, fmt.Errorf("store: not a pgx connection: %T", dc)
+	}
+	return c.Conn(), nil
+}
+
+// flush sends the step queued by RecordStepAtCommit now, alone, because
+// another statement follows it; its failure ends the transaction.
+func (tx *Tx) flush(ctx context.Context) {
+	p := tx.atCommit
+	if p == nil {
+		return
+	}
+	tx.atCommit = nil
+	var id int64
+	err := tx.conn.QueryRowContext(ctx, query(Postgres, "RecordStepAtCommitPostgres"), p.args...).Scan(&id)
+	if err = p.done(tx, id, err); err != nil && tx.err == nil {
+		tx.err = err
+	}
+}
+
+// connQuerier runs InConversation's statements on its connection, each
+// after the step RecordStepAtCommit may have queued, so they keep their
+// order.
+type connQuerier struct{ tx *Tx }
+
+func (q connQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	q.tx.flush(ctx)
+	return q.tx.conn.ExecContext(ctx, query, args...)
+}
+
+func (q connQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q.tx.flush(ctx)
+	return q.tx.conn.QueryContext(ctx, query, args...)
+}
+
+func (q connQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	q.tx.flush(ctx)
+	return q.tx.conn.QueryRowContext(ctx, query, args...)
+}
