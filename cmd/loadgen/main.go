@@ -62,6 +62,8 @@ type options struct {
 	startup       int
 	serverCmd     string
 	compareCmd    string
+	compareURL    string
+	comparePID    int
 }
 
 func main() {
@@ -97,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.startup, "startup", 0, "measure start-up instead: start -server-cmd this many times (at most 100), interleaved with a bare Go server and -compare-cmd; time to /healthz and to the first answered message")
 	fs.StringVar(&o.serverCmd, "server-cmd", "", "with -startup: the server command (\"./rightsline serve\"), listening at -url")
 	fs.StringVar(&o.compareCmd, "compare-cmd", "", "with -startup: a second server command to compare (an older build)")
+	fs.StringVar(&o.compareURL, "compare-url", "", "a second running server (an older build, its PUBLIC_BASE_URL the same URL) driven in the same rounds, interleaved, and compared")
+	fs.IntVar(&o.comparePID, "compare-pid", 0, "the -compare-url server's process id, for its CPU per request and peak RSS")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -141,16 +145,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("baseline: %w", err)
 	}
 	defer bl.close()
-	app, base := newResult(), newResult()
-	appPhones, basePhones := newPhones(o.phones, 1), newPhones(o.phones, 2)
+	app, base, cmp := newResult(), newResult(), newResult()
+	appPhones, basePhones, cmpPhones := newPhones(o.phones, 1), newPhones(o.phones, 2), newPhones(o.phones, 3)
+	cmpTarget := strings.TrimRight(o.compareURL, "/") + "/twilio/sms"
 	slice := o.duration / time.Duration(o.rounds)
-	var tput, p99 []float64
-	var serverPer []time.Duration
+	var tput, p99, cmpTput, vsCmp []float64
+	var serverPer, cmpPer []time.Duration
 	var selfApp, selfBase time.Duration // loadgen's own CPU in each kind of round
 	for round := range o.rounds {
 		warm := time.Duration(0)
 		if round == 0 {
 			warm = o.warmup
+		}
+		// The other server, when there is one, goes before this one in
+		// every other round, so neither always follows the baseline.
+		var rc *result
+		driveCompare := func() error {
+			if o.compareURL == "" {
+				return nil
+			}
+			c0, _ := processCPU(o.comparePID)
+			var err error
+			if rc, err = drive(ctx, o, cmpPhones, slice, warm, cmpTarget, cmpTarget); err != nil {
+				return err
+			}
+			c1, _ := processCPU(o.comparePID)
+			cmp.merge(rc)
+			cmpPer = append(cmpPer, perRequest(c1-c0, rc))
+			return nil
+		}
+		if round%2 == 1 {
+			if err := driveCompare(); err != nil {
+				return err
+			}
 		}
 		cpu0, _ := o.serverCPU()
 		self0 := selfCPU()
@@ -161,6 +188,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		self1 := selfCPU()
 		cpu1, _ := o.serverCPU()
 		app.merge(ra)
+		if round%2 == 0 {
+			if err := driveCompare(); err != nil {
+				return err
+			}
+		}
 		rb, err := drive(ctx, o, basePhones, slice, warm, bl.url+"/twilio/sms", bl.url+"/twilio/sms")
 		if err != nil {
 			return err
@@ -168,12 +200,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		self2 := selfCPU()
 		base.merge(rb)
 		// Warm-up requests are not in ra/rb; their CPU is, in the first
-		// round only, which the median shrugs off.
+		// round only, which the median shrugs off. (With -compare-url,
+		// the estimate below counts the compared rounds' as the
+		// baseline's: use it without.)
 		selfApp += self1 - self0
 		selfBase += self2 - self1
 		serverPer = append(serverPer, perRequest(cpu1-cpu0, ra))
 		tput = append(tput, ra.throughput()/rb.throughput())
 		p99 = append(p99, ratio(ra.pct(99), rb.pct(99)))
+		if rc != nil {
+			cmpTput = append(cmpTput, rc.throughput()/rb.throughput())
+			vsCmp = append(vsCmp, ra.throughput()/rc.throughput())
+		}
 	}
 	app.print(stdout, "rightsline")
 	base.print(stdout, fmt.Sprintf("baseline (%d writes)", o.writes))
@@ -182,6 +220,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "per round (%d), min/median/max: throughput ratio %s, p99 ratio %s\n",
 		o.rounds, spread(tput, "%.2f"), spread(p99, "%.2fx"))
 	o.printServer(stdout, serverPer)
+	if o.compareURL != "" {
+		cmp.print(stdout, "compared ("+o.compareURL+")")
+		fmt.Fprintf(stdout, "per round, min/median/max: compared/baseline throughput ratio %s; rightsline/compared %s\n",
+			spread(cmpTput, "%.2f"), spread(vsCmp, "%.2f"))
+		c := o
+		c.serverPID = o.comparePID
+		fmt.Fprint(stdout, "compared: ")
+		c.printServer(stdout, cmpPer)
+	}
 	// The baseline runs in this process, next to the load it is driven
 	// with; the driver's own cost is what this process spends per request
 	// on the server's rounds, so the difference estimates the baseline's.
@@ -292,6 +339,14 @@ func (o *options) check() error {
 	}
 	if err := loopbackOnly(o.url); err != nil {
 		return err
+	}
+	if o.compareURL != "" {
+		if err := loopbackOnly(o.compareURL); err != nil {
+			return err
+		}
+		if o.skipBaseline {
+			return errors.New("-compare-url needs the baseline")
+		}
 	}
 	if o.publicBaseURL == "" {
 		o.publicBaseURL = o.url
