@@ -60,6 +60,8 @@ func TestOptionsBounds(t *testing.T) {
 		func(o *options) { o.duration = maxDuration + 1 },
 		func(o *options) { o.authToken = "" },
 		func(o *options) { o.url = "http://192.168.1.1" },
+		func(o *options) { o.compareURL = "http://192.168.1.1:8081" },
+		func(o *options) { o.compareURL = "http://127.0.0.1:8081"; o.skipBaseline = true },
 	} {
 		o := base
 		o.concurrency = 0
