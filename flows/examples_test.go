@@ -87,6 +87,11 @@ func TestExamplePhrases(t *testing.T) {
 	var table strings.Builder
 	fmt.Fprintf(&table, "\n%-8s %-21s %9s %9s %9s %9s\n", "lang", "answer", "tuned", "tuned-mid", "held", "held-mid")
 	var summary strings.Builder
+	// How the matcher ranks the held-apart phrases, whatever its
+	// confidence (first; first or second), how often it asks "Did you
+	// mean" and how often it is unsure: counts only, never the phrases.
+	var ranking strings.Builder
+	fmt.Fprintf(&ranking, "\nheld apart: %-8s %9s %9s %9s %9s\n", "lang", "ranked-1", "ranked-2", "asked", "low")
 	fmt.Fprintf(&summary, "\n%-8s %9s %9s %9s %9s %7s %7s %9s %9s\n", "lang", "tuned", "tuned-mid", "held", "held-mid", "held%", "tuned%", "added", "added-mid")
 	for _, l := range locales.All {
 		ex := u.Examples[l]
@@ -98,6 +103,7 @@ func TestExamplePhrases(t *testing.T) {
 			byState[tp.State] = tp
 		}
 		var lt, ltm, lh, lhm, la, lam tally
+		var hr1, hr2, hAsked, hLow tally // held apart, in aggregate only
 		for _, st := range u.Rules.Order {
 			tp := byState[st]
 			if n := len(tp.Tuned) + len(tp.HeldApart); n < minPhrases || len(tp.HeldApart) < minHeldApart {
@@ -114,6 +120,13 @@ func TestExamplePhrases(t *testing.T) {
 					set.first.add(landsOn(first, st))
 					mid := step(flows.Conversation{Lang: l, State: midState(st), LastActive: now, Vars: map[string]string{}}, p)
 					set.mid.add(landsOn(mid, st))
+					if set.name == "held" {
+						m := e.ClassifyTopic(l, p)
+						hr1.add(m.Best == st)
+						hr2.add(m.Best == st || m.Second == st)
+						hAsked.add(len(first.Conv.Suggest) > 0)
+						hLow.add(m.Confidence == "low")
+					}
 					// Only tuned misses are shown: looking at held-apart
 					// misses would be tuning against them.
 					if showMisses && set.name == "tuned" && !landsOn(first, st) {
@@ -130,6 +143,7 @@ func TestExamplePhrases(t *testing.T) {
 			lam.hit, lam.n = lam.hit+tam.hit, lam.n+tam.n
 		}
 		fmt.Fprintf(&summary, "%-8s %9s %9s %9s %9s %6.1f%% %6.1f%% %9s %9s\n", l, lt, ltm, lh, lhm, lh.pct(), lt.pct(), la, lam)
+		fmt.Fprintf(&ranking, "%-8s %9s %9s %9s %9s\n", l, hr1, hr2, hAsked, hLow)
 		if lh.pct() < targetHeld {
 			t.Logf("%s: held-apart %.1f%% is below the %d%% target", l, lh.pct(), targetHeld)
 		}
@@ -142,6 +156,7 @@ func TestExamplePhrases(t *testing.T) {
 	}
 	t.Log(table.String())
 	t.Log(summary.String())
+	t.Log(ranking.String())
 }
 
 // TestUnderstandingNamesAnswers checks the matcher's data against the real
@@ -204,8 +219,13 @@ func TestExamplePhrasesCrossValidated(t *testing.T) {
 	now := time.Date(2026, 11, 22, exampleAtHour, 0, 0, 0, time.UTC)
 	hits := map[locales.Lang]*tally{}
 	top1 := map[locales.Lang]*tally{}
+	asked := map[locales.Lang]*tally{} // answered "Did you mean"
+	// The matcher's ranking, whatever its confidence: the answer first,
+	// or one of the first two.
+	var rank1, rank2 tally
+	var direct tally // answered at once: how often rightly
 	for _, l := range locales.All {
-		hits[l], top1[l] = &tally{}, &tally{}
+		hits[l], top1[l], asked[l] = &tally{}, &tally{}, &tally{}
 	}
 	showMisses := os.Getenv("RIGHTSLINE_MISSES") != ""
 	for k := 0; k < folds; k++ {
@@ -241,15 +261,28 @@ func TestExamplePhrasesCrossValidated(t *testing.T) {
 			}
 			hits[p.l].add(landsOn(res, p.state))
 			top1[p.l].add(res.Conv.State == p.state)
+			asked[p.l].add(len(res.Conv.Suggest) > 0)
+			if m := e.ClassifyTopic(p.l, p.txt); m.Confidence == "high" {
+				direct.add(m.Best == p.state)
+			}
+			m := e.ClassifyTopic(p.l, p.txt)
+			rank1.add(m.Best == p.state)
+			rank2.add(m.Best == p.state || m.Second == p.state)
 			if showMisses && !landsOn(res, p.state) {
 				t.Logf("cv miss %s %s %q -> %s %v", p.l, p.state, p.txt, res.Conv.State, res.Conv.Suggest)
 			}
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-8s %9s %6s %9s\n", "lang", "cv", "cv%", "cv-top1")
+	fmt.Fprintf(&b, "\n%-8s %9s %6s %9s %9s\n", "lang", "cv", "cv%", "cv-top1", "did-you-mean")
+	var all, allTop, allAsked tally
 	for _, l := range locales.All {
-		fmt.Fprintf(&b, "%-8s %9s %5.1f%% %9s\n", l, hits[l], hits[l].pct(), top1[l])
+		fmt.Fprintf(&b, "%-8s %9s %5.1f%% %9s %9s\n", l, hits[l], hits[l].pct(), top1[l], asked[l])
+		all.hit, all.n = all.hit+hits[l].hit, all.n+hits[l].n
+		allTop.hit, allTop.n = allTop.hit+top1[l].hit, allTop.n+top1[l].n
+		allAsked.hit, allAsked.n = allAsked.hit+asked[l].hit, allAsked.n+asked[l].n
 	}
+	fmt.Fprintf(&b, "%-8s %9s %5.1f%% %9s %9s\n", "all", all, all.pct(), allTop, allAsked)
+	fmt.Fprintf(&b, "ranked first %s (%.1f%%), first or second %s (%.1f%%); answered at once %s rightly (%.1f%%)\n", rank1, rank1.pct(), rank2, rank2.pct(), direct, direct.pct())
 	t.Log(b.String())
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -70,9 +71,14 @@ const (
 	prefixWeight  = 1.0 // the first four letters of a long word
 	bigramWeight  = 0.4 // a pair of words mostly repeats its two words
 	ngramWeight   = 0.6 // runs of characters overlap each other
+	contentWeight = 0.5 // a line of what an answer says, as example phrases go
 )
 
 const maxFeats = 512 // features read per message (about 1500 characters)
+
+// stemCacheMax is how many words met in messages keep their stems, per
+// language (about 1 MB at most).
+const stemCacheMax = 10000
 
 type topicMatcher struct {
 	states []string // answers in tie order
@@ -142,6 +148,11 @@ type langModel struct {
 	w        []float32 // feature row * n + answer
 	spelling map[string]string
 	stems    map[string]string // stems of the words seen when building
+	// stemCache holds the stems of words met in messages since (string →
+	// string), at most stemCacheMax of them (stemCacheLen counts the
+	// words stored or refused).
+	stemCache    sync.Map
+	stemCacheLen atomic.Int64
 	// stemStarts holds the first three letters of every known stem.
 	stemStarts map[[3]byte]bool
 	rules      []langRule
@@ -250,8 +261,16 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 			kw[l][s] = cat.Keywords(l, topicOf[s])
 		}
 	}
+	// What each answer says (its messages, MORE's too): the answer's own
+	// words, written in every language, are examples of what it is about.
+	says := map[string][]string{}
+	for _, name := range c.names {
+		if st := c.states[name]; st.Topic != "" {
+			says[name] = append(slices.Clone(st.Say), st.More...)
+		}
+	}
 	for _, l := range cat.Langs() {
-		b := &modelBuilder{cat: cat, u: u, tm: tm, index: index, lang: l, kw: kw}
+		b := &modelBuilder{cat: cat, u: u, tm: tm, index: index, lang: l, kw: kw, says: says}
 		tm.models[l] = &lazyModel{build: b.build}
 	}
 	return tm, nil
@@ -265,6 +284,8 @@ type modelBuilder struct {
 	index map[string]int
 	lang  locales.Lang
 	kw    map[locales.Lang]map[string][]string // language → answer → keywords
+	// says are the message IDs of what each answer says.
+	says map[string][]string
 }
 
 // build builds the model of one language from the tuned example phrases,
@@ -343,6 +364,16 @@ func (b *modelBuilder) build() *langModel {
 		if l != locales.English {
 			for _, w := range b.kw[locales.English][s] {
 				docs = append(docs, doc{w, index[s], 1})
+			}
+		}
+		// Each line of what the answer says is a phrase; the lines every
+		// answer has ("1 File a report", "0 Back") weigh nothing, being
+		// in every answer alike.
+		for _, id := range b.says[s] {
+			if msg, ok := cat.Lookup(l, id); ok {
+				for _, line := range strings.Split(msg.Text, "\n") {
+					docs = append(docs, doc{line, index[s], contentWeight})
+				}
 			}
 		}
 	}
@@ -833,9 +864,20 @@ func (m *langModel) stem(w string, learn bool) string {
 	if m.stemmer == nil {
 		return w
 	}
-	s := m.stemmer(w, false)
 	if learn {
+		s := m.stemmer(w, false)
 		m.stems[w] = s
+		return s
+	}
+	// Words the model was not built with are stemmed once and kept, up
+	// to stemCacheMax of them: Snowball allocates for every word, and
+	// residents' words repeat.
+	if s, ok := m.stemCache.Load(w); ok {
+		return s.(string)
+	}
+	s := m.stemmer(w, false)
+	if m.stemCacheLen.Add(1) <= stemCacheMax {
+		m.stemCache.Store(strings.Clone(w), s)
 	}
 	return s
 }
