@@ -224,6 +224,12 @@ func TestExamplePhrasesCrossValidated(t *testing.T) {
 	// or one of the first two.
 	var rank1, rank2 tally
 	var direct tally // answered at once: how often rightly
+	// The same, each probe misspelt (see misspell): how the matcher
+	// stands typing it was not built with.
+	typos := map[locales.Lang]*tally{}
+	for _, l := range locales.All {
+		typos[l] = &tally{}
+	}
 	for _, l := range locales.All {
 		hits[l], top1[l], asked[l] = &tally{}, &tally{}, &tally{}
 	}
@@ -262,6 +268,15 @@ func TestExamplePhrasesCrossValidated(t *testing.T) {
 			hits[p.l].add(landsOn(res, p.state))
 			top1[p.l].add(res.Conv.State == p.state)
 			asked[p.l].add(len(res.Conv.Suggest) > 0)
+			if typo := misspell(p.txt); typo != p.txt {
+				res, err := e.Step(flows.Conversation{Lang: p.l}, flows.Input{Text: typo, At: now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				typos[p.l].add(landsOn(res, p.state))
+			} else {
+				typos[p.l].add(landsOn(res, p.state))
+			}
 			if m := e.ClassifyTopic(p.l, p.txt); m.Confidence == "high" {
 				direct.add(m.Best == p.state)
 			}
@@ -274,15 +289,48 @@ func TestExamplePhrasesCrossValidated(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-8s %9s %6s %9s %9s\n", "lang", "cv", "cv%", "cv-top1", "did-you-mean")
-	var all, allTop, allAsked tally
+	fmt.Fprintf(&b, "\n%-8s %9s %6s %9s %9s %9s %7s\n", "lang", "cv", "cv%", "cv-top1", "did-you-mean", "cv-typos", "typos%")
+	var all, allTop, allAsked, allTypos tally
 	for _, l := range locales.All {
-		fmt.Fprintf(&b, "%-8s %9s %5.1f%% %9s %9s\n", l, hits[l], hits[l].pct(), top1[l], asked[l])
+		fmt.Fprintf(&b, "%-8s %9s %5.1f%% %9s %9s %9s %6.1f%%\n", l, hits[l], hits[l].pct(), top1[l], asked[l], typos[l], typos[l].pct())
 		all.hit, all.n = all.hit+hits[l].hit, all.n+hits[l].n
 		allTop.hit, allTop.n = allTop.hit+top1[l].hit, allTop.n+top1[l].n
 		allAsked.hit, allAsked.n = allAsked.hit+asked[l].hit, allAsked.n+asked[l].n
+		allTypos.hit, allTypos.n = allTypos.hit+typos[l].hit, allTypos.n+typos[l].n
 	}
-	fmt.Fprintf(&b, "%-8s %9s %5.1f%% %9s %9s\n", "all", all, all.pct(), allTop, allAsked)
+	fmt.Fprintf(&b, "%-8s %9s %5.1f%% %9s %9s %9s %6.1f%%\n", "all", all, all.pct(), allTop, allAsked, allTypos, allTypos.pct())
 	fmt.Fprintf(&b, "ranked first %s (%.1f%%), first or second %s (%.1f%%); answered at once %s rightly (%.1f%%)\n", rank1, rank1.pct(), rank2, rank2.pct(), direct, direct.pct())
 	t.Log(b.String())
+}
+
+// misspell misspells every other long word (five letters or more, ASCII)
+// of s the way people do: a letter left out, two letters swapped, a letter
+// doubled, in turn. Text without such words comes back as it was.
+func misspell(s string) string {
+	words := strings.Split(s, " ")
+	n := 0
+	for i, w := range words {
+		ascii := len(w) >= 5
+		for j := 0; j < len(w) && ascii; j++ {
+			c := w[j] | 0x20
+			ascii = c >= 'a' && c <= 'z'
+		}
+		if !ascii {
+			continue
+		}
+		n++
+		if n%2 == 1 {
+			continue
+		}
+		m := len(w) / 2
+		switch n / 2 % 3 {
+		case 0:
+			words[i] = w[:m] + w[m+1:]
+		case 1:
+			words[i] = w[:m] + string(w[m+1]) + string(w[m]) + w[m+2:]
+		default:
+			words[i] = w[:m] + string(w[m]) + w[m:]
+		}
+	}
+	return strings.Join(words, " ")
 }

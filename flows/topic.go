@@ -148,6 +148,12 @@ type langModel struct {
 	w        []float32 // feature row * n + answer
 	spelling map[string]string
 	stems    map[string]string // stems of the words seen when building
+	// wordCount counts the words of the phrases while building; vocab and
+	// dels find the known word a misspelt one stands for (see correct).
+	wordCount  map[string]int
+	vocab      featTable // hash of a known word → its index in vocabWords
+	dels       featTable // hash of a known word less one letter → the commonest such word
+	vocabWords []string  // commonest first
 	// stemCache holds the stems of words met in messages since (string →
 	// string), at most stemCacheMax of them (stemCacheLen counts the
 	// words stored or refused).
@@ -295,7 +301,7 @@ type modelBuilder struct {
 // run at once.
 func (b *modelBuilder) build() *langModel {
 	tm, u, cat, index, l := b.tm, b.u, b.cat, b.index, b.lang
-	m := &langModel{lang: l, n: len(tm.states), spelling: map[string]string{}, stems: map[string]string{}, conceptStarts: map[uint64]bool{}, conceptFirsts: map[uint64]bool{}, prefixes: true}
+	m := &langModel{lang: l, n: len(tm.states), spelling: map[string]string{}, stems: map[string]string{}, wordCount: map[string]int{}, conceptStarts: map[uint64]bool{}, conceptFirsts: map[uint64]bool{}, prefixes: true}
 	if info, ok := cat.Language(l); ok {
 		m.stemmer, m.prefixes = snowballStemmers[info.Stemmer], !info.Syllabic
 	}
@@ -447,7 +453,114 @@ func (b *modelBuilder) build() *langModel {
 		}
 	}
 	m.feat = newFeatTable(feat)
+	m.buildVocab()
 	return m
+}
+
+// buildVocab makes the tables correct reads: the words of the phrases
+// (ASCII, four letters or more) whose stem is a feature, and every such
+// word less one letter, each deletion naming the commonest word it comes
+// from (ties: the first in byte order).
+func (m *langModel) buildVocab() {
+	defer func() { m.wordCount = nil }()
+	if !m.prefixes {
+		return // syllables (Vietnamese) are too short to correct
+	}
+	var words []string
+	for w := range m.wordCount {
+		if len(w) >= 4 && isASCIIWord(w) {
+			if _, ok := m.feat.get(hashFeat('w', m.stem(w, true), "")); ok {
+				words = append(words, w)
+			}
+		}
+	}
+	slices.SortFunc(words, func(a, b string) int {
+		if d := m.wordCount[b] - m.wordCount[a]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	vocab := make(map[uint64]int32, len(words))
+	dels := make(map[uint64]int32, len(words)*6)
+	for i, w := range words {
+		vocab[hashFeat('v', w, "")] = int32(i)
+		for j := range len(w) {
+			h := hashSkip('d', w, j)
+			if _, taken := dels[h]; !taken { // words come commonest first
+				dels[h] = int32(i)
+			}
+		}
+	}
+	m.vocabWords = words
+	m.vocab = newFeatTable(vocab)
+	m.dels = newFeatTable(dels)
+}
+
+// correct returns the known word that w, a word of a message, is a
+// misspelling of: when w is unknown (not a word of the phrases, nor of
+// what Rightsline writes, nor a known stem once stemmed) and one letter
+// away (a letter left out, added or changed, or two swapped) from words of
+// the phrases that start with the same letter, the commonest of them.
+// Otherwise it returns w. Only ASCII words of five letters or more are
+// corrected: shorter ones have too many neighbours.
+func (m *langModel) correct(w string) string {
+	if len(m.vocabWords) == 0 || len(w) < 5 || !isASCIIWord(w) || m.vocab.has(hashFeat('v', w, "")) {
+		return w
+	}
+	if _, known := m.stems[w]; known {
+		return w // a word Rightsline itself writes
+	}
+	if m.feat.has(hashFeat('w', m.stem(w, false), "")) {
+		return w // unknown as written, but its stem is known
+	}
+	best := int32(-1)
+	take := func(i int32) {
+		// People seldom misspell a word's first letter; words one letter
+		// apart that start differently are mostly other words.
+		if m.vocabWords[i][0] == w[0] && (best < 0 || i < best) { // lower index: commoner
+			best = i
+		}
+	}
+	if i, ok := m.dels.get(hashFeat('d', w, "")); ok {
+		take(i) // a letter left out
+	}
+	for j := range len(w) {
+		if i, ok := m.vocab.get(hashSkip('v', w, j)); ok {
+			take(i) // a letter added
+		}
+		if i, ok := m.dels.get(hashSkip('d', w, j)); ok {
+			take(i) // a letter changed, or two swapped
+		}
+	}
+	if best < 0 {
+		return w
+	}
+	return m.vocabWords[best]
+}
+
+func isASCIIWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// hashSkip is hashFeat(kind, w without its byte j, "").
+func hashSkip(kind byte, w string, j int) uint64 {
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	h = (h ^ uint64(kind)) * prime
+	for i := 0; i < len(w); i++ {
+		if i != j {
+			h = (h ^ uint64(w[i])) * prime
+		}
+	}
+	return h&^7 | kindCode(kind)
 }
 
 // freezeConcepts makes the tables messages are read with from the
@@ -602,6 +715,11 @@ func (m *langModel) features(folded string, fs *featSet, learn bool) {
 		}
 	}
 	word := func(part string) {
+		if learn {
+			m.wordCount[part]++
+		} else {
+			part = m.correct(part)
+		}
 		st := m.stem(part, learn)
 		h := hashFeat('w', st, "")
 		fs.add(h)
