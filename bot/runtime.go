@@ -189,6 +189,11 @@ type Channel struct {
 	// Stale is the message ID answered to a click on an old message; ""
 	// means flows.MsgNotUnderstood.
 	Stale string
+	// RateLimits are the limits the interceptors count against the
+	// message's address with Tx.Allow; on Postgres the store reads them
+	// with the contact's lock and counts the hit with the COMMIT, a
+	// round trip fewer (store.InConversation).
+	RateLimits []store.Limit
 }
 
 // DefaultMaxMediaPerReport is how many attachments one report keeps by
@@ -454,7 +459,7 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 		}
 		out.Replies, out.Prompt, out.Lang, out.Events = res.Replies, res.Prompt, res.Conv.Lang, res.Events
 		return r.keepMedia(ctx, tx, c.ID, inMsg.ID, in, md)
-	})
+	}, ch.RateLimits...)
 	if errors.Is(err, errDuplicate) || (atCommit && errors.Is(err, store.ErrDuplicate)) {
 		return r.stored(ctx, in, out.Contact)
 	}

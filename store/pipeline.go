@@ -23,8 +23,13 @@ import (
 // loads the contact and its conversation (a pgx batch on the pool's
 // connection, which the store then begins and ends itself), and a step
 // written with [Tx.RecordStepAtCommit] is sent together with the COMMIT.
-// Elsewhere it is InTx and ConversationForUpdate.
-func (s *Store) InConversation(ctx context.Context, channel, address string, fn func(tx *Tx, c Contact, state []byte) error) error {
+// limits are the rate limits fn may count against address with
+// [Tx.Allow]: their buckets are read in the same batch, after the lock (so
+// no other message of the contact can count meanwhile), Allow decides
+// from that count and the hit goes with the COMMIT too: a usual message
+// then costs two round trips. Elsewhere it is InTx and
+// ConversationForUpdate.
+func (s *Store) InConversation(ctx context.Context, channel, address string, fn func(tx *Tx, c Contact, state []byte) error, limits ...Limit) error {
 	if channel == "" || address == "" {
 		return errors.New("store: InConversation: channel and address must not be empty")
 	}
@@ -39,14 +44,14 @@ func (s *Store) InConversation(ctx context.Context, channel, address string, fn 
 	}
 	return s.retry(ctx, func() error {
 		start := time.Now()
-		err := s.inConversationOnce(ctx, channel, address, fn)
+		err := s.inConversationOnce(ctx, channel, address, fn, limits)
 		s.observeTx(start, err)
 		return err
 	})
 }
 
 // inConversationOnce is one attempt of InConversation on Postgres.
-func (s *Store) inConversationOnce(ctx context.Context, channel, address string, fn func(tx *Tx, c Contact, state []byte) error) (err error) {
+func (s *Store) inConversationOnce(ctx context.Context, channel, address string, fn func(tx *Tx, c Contact, state []byte) error, limits []Limit) (err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin transaction: %w", err)
@@ -76,6 +81,7 @@ func (s *Store) inConversationOnce(ctx context.Context, channel, address string,
 		b := &pgx.Batch{}
 		b.Queue("begin")
 		b.Queue(query(Postgres, "ContactConversationForUpdate"), channel, k.addressIndex(channel, address))
+		peeks := tx.peekBuckets(b, address, limits)
 		br := pc.SendBatch(ctx, b)
 		if _, err := br.Exec(); err != nil {
 			_ = br.Close()
@@ -83,6 +89,18 @@ func (s *Store) inConversationOnce(ctx context.Context, channel, address string,
 			return fmt.Errorf("store: begin transaction: %w", err)
 		}
 		c, state, lockErr = scanContactState(k, br.QueryRow())
+		if lockErr == nil {
+			for _, p := range peeks {
+				if err := p.read(br.QueryRow()); err != nil {
+					_ = br.Close()
+					open = pc.PgConn().TxStatus() != 'I'
+					return fmt.Errorf("store: rate limit %s: %w", p.lim.Name, err)
+				}
+			}
+			// Read under the lock only: for a new contact the lock
+			// is taken later, and Allow counts as usual.
+			tx.peeked = peeks
+		}
 		err = br.Close()
 		open = pc.PgConn().TxStatus() != 'I'
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
@@ -123,22 +141,40 @@ func (s *Store) inConversationOnce(ctx context.Context, channel, address string,
 	return nil
 }
 
-// commitConn commits InConversation's transaction, sending the step
-// queued by RecordStepAtCommit with the COMMIT. The COMMIT is the
-// batch's last statement: if the step fails, the server skips the COMMIT
-// (it skips everything after an error up to the batch's end) and the
-// transaction stays open and failed, for the caller to roll back.
+// commitConn commits InConversation's transaction, sending the
+// statements queued for it (RecordStepAtCommit's, Allow's) with the
+// COMMIT, in one batch.
 func (tx *Tx) commitConn(ctx context.Context, open *bool) error {
-	p := tx.atCommit
-	tx.atCommit = nil
-	var stepErr error
+	return tx.send(ctx, true, open)
+}
+
+// queued is a statement held back to go with the COMMIT. done takes its
+// row and returns the error that fails the transaction, nil to go on.
+type queued struct {
+	name string
+	args []any
+	done func(row scanner) error
+}
+
+// send sends the queued statements, and COMMIT after them when commit is
+// set, in one batch. The COMMIT is the batch's last statement: if one
+// before it fails, the server skips the rest (it skips everything after
+// an error up to the batch's end) and the transaction stays open and
+// failed, for the caller to roll back.
+func (tx *Tx) send(ctx context.Context, commit bool, open *bool) error {
+	q := tx.queue
+	tx.queue = nil
+	if len(q) == 0 && !commit {
+		return nil
+	}
+	var stmtErr error
 	err := tx.conn.Raw(func(dc any) error {
 		pc, err := pgxConn(dc)
 		if err != nil {
 			return err
 		}
 		defer func() { *open = pc.PgConn().TxStatus() != 'I' }()
-		if p == nil {
+		if len(q) == 0 {
 			tag, err := pc.Exec(ctx, "commit")
 			if err != nil {
 				return fmt.Errorf("store: commit: %w", err)
@@ -149,14 +185,21 @@ func (tx *Tx) commitConn(ctx context.Context, open *bool) error {
 			return nil
 		}
 		b := &pgx.Batch{}
-		b.Queue(query(Postgres, "RecordStepAtCommitPostgres"), p.args...)
-		b.Queue("commit")
+		for _, st := range q {
+			b.Queue(query(Postgres, st.name), st.args...)
+		}
+		if commit {
+			b.Queue("commit")
+		}
 		br := pc.SendBatch(ctx, b)
-		var id int64
-		if err := br.QueryRow().Scan(&id); err != nil {
-			_ = br.Close()
-			stepErr = p.done(tx, 0, err)
-			return nil
+		for _, st := range q {
+			if stmtErr = st.done(br.QueryRow()); stmtErr != nil {
+				_ = br.Close()
+				return nil
+			}
+		}
+		if !commit {
+			return br.Close()
 		}
 		tag, err := br.Exec()
 		if cerr := br.Close(); err == nil {
@@ -167,16 +210,15 @@ func (tx *Tx) commitConn(ctx context.Context, open *bool) error {
 		}
 		if tag.String() == "ROLLBACK" {
 			// An earlier statement had failed (and fn went on): the
-			// step and the COMMIT ran in a failed transaction.
+			// queued ones and the COMMIT ran in a failed transaction.
 			return fmt.Errorf("store: commit: %w", pgx.ErrTxCommitRollback)
 		}
-		stepErr = p.done(tx, id, nil)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return stepErr
+	return stmtErr
 }
 
 // rollbackConn rolls back InConversation's transaction; a connection
@@ -212,24 +254,20 @@ func pgxConn(dc any) (*pgx.Conn, error) {
 	return c.Conn(), nil
 }
 
-// flush sends the step queued by RecordStepAtCommit now, alone, because
-// another statement follows it; its failure ends the transaction.
+// flush sends the queued statements now, because another statement
+// follows them; a failure of one of them ends the transaction.
 func (tx *Tx) flush(ctx context.Context) {
-	p := tx.atCommit
-	if p == nil {
+	if len(tx.queue) == 0 {
 		return
 	}
-	tx.atCommit = nil
-	var id int64
-	err := tx.conn.QueryRowContext(ctx, query(Postgres, "RecordStepAtCommitPostgres"), p.args...).Scan(&id)
-	if err = p.done(tx, id, err); err != nil && tx.err == nil {
+	var open bool
+	if err := tx.send(ctx, false, &open); err != nil && tx.err == nil {
 		tx.err = err
 	}
 }
 
 // connQuerier runs InConversation's statements on its connection, each
-// after the step RecordStepAtCommit may have queued, so they keep their
-// order.
+// after those queued for the COMMIT, so they keep their order.
 type connQuerier struct{ tx *Tx }
 
 func (q connQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Limit is a rate limit: at most Max hits per subject in each fixed Window.
@@ -64,8 +66,16 @@ func (s *Store) Allow(ctx context.Context, lim Limit, subject string) (Verdict, 
 // once), and on Postgres the bucket's row stays locked until then. Use it
 // where the hit belongs with the transaction's work, such as a message
 // stored as rate-limited.
+//
+// In [Store.InConversation] with lim among its limits and subject its
+// address, the count comes from the bucket read with the contact's lock
+// and the hit is sent with the COMMIT (pipeline.go).
 func (tx *Tx) Allow(ctx context.Context, lim Limit, subject string) (Verdict, error) {
-	v, err := allow(ctx, tx.store, func(args ...any) *sql.Row { return tx.queryRow(ctx, "RateLimitHit", args...) }, lim, subject)
+	v, ok := tx.allowPeeked(lim, subject)
+	var err error
+	if !ok {
+		v, err = allow(ctx, tx.store, func(args ...any) *sql.Row { return tx.queryRow(ctx, "RateLimitHit", args...) }, lim, subject)
+	}
 	if err == nil && tx.store.purgeDue(tx.store.now().UTC()) {
 		// Not in this transaction (it would hold every ended bucket's
 		// row) and not now (on SQLite this transaction holds the write
@@ -82,18 +92,102 @@ func allow(ctx context.Context, s *Store, hit func(args ...any) *sql.Row, lim Li
 		return Verdict{}, ErrBadLimit
 	}
 	now := s.now().UTC()
-	secs := int64(lim.Window / time.Second)
-	end := (now.Unix()/secs + 1) * secs
+	end := windowEnd(lim, now)
 	var hits, storedEnd int64
 	err := hit(s.keys.bucketName(lim.Name, subject), end).Scan(&hits, &storedEnd)
 	if err != nil {
 		return Verdict{}, fmt.Errorf("store: rate limit %s: %w", lim.Name, err)
 	}
+	return verdict(lim, now, hits, storedEnd), nil
+}
+
+// windowEnd is the end (unix seconds) of lim's window holding now.
+func windowEnd(lim Limit, now time.Time) int64 {
+	secs := int64(lim.Window / time.Second)
+	return (now.Unix()/secs + 1) * secs
+}
+
+// verdict is a hit's outcome, the bucket holding hits (this one
+// included) until storedEnd.
+func verdict(lim Limit, now time.Time, hits, storedEnd int64) Verdict {
 	v := Verdict{Count: hits, Allowed: hits <= int64(lim.Max), FirstRefusal: hits == int64(lim.Max)+1}
 	if v.RetryAfter = time.Unix(storedEnd, 0).Sub(now); v.RetryAfter < 0 {
 		v.RetryAfter = 0
 	}
-	return v, nil
+	return v
+}
+
+// peekedBucket is a rate-limit bucket InConversation read with the
+// contact's lock: what RateLimitHit would find.
+type peekedBucket struct {
+	lim     Limit
+	subject string
+	bucket  string
+	end     int64 // the window end it was read for
+	found   bool
+	hits    int64
+	stored  int64 // the stored window end
+	used    bool
+}
+
+// peekBuckets queues on b the reads of limits' buckets of subject (the
+// valid limits; an invalid one Allow refuses as usual).
+func (tx *Tx) peekBuckets(b interface {
+	Queue(string, ...any) *pgx.QueuedQuery
+}, subject string, limits []Limit) []*peekedBucket {
+	if len(limits) == 0 {
+		return nil
+	}
+	now := tx.store.now().UTC()
+	var out []*peekedBucket
+	for _, lim := range limits {
+		if lim.Name == "" || lim.Max <= 0 || lim.Window < time.Second {
+			continue
+		}
+		p := &peekedBucket{lim: lim, subject: subject, bucket: tx.store.keys.bucketName(lim.Name, subject), end: windowEnd(lim, now)}
+		b.Queue(query(Postgres, "RateLimitPeekPostgres"), p.bucket)
+		out = append(out, p)
+	}
+	return out
+}
+
+// read takes the bucket's row.
+func (p *peekedBucket) read(row scanner) error {
+	err := row.Scan(&p.hits, &p.stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		p.found, p.hits, p.stored = false, 0, 0
+		return nil
+	}
+	p.found = err == nil
+	return err
+}
+
+// allowPeeked is Allow from a peeked bucket, its hit queued for the
+// COMMIT; false when there is none for (lim, subject) in this window.
+// It predicts what RateLimitHit returns: a row whose window has not ended
+// counts on, else the hit starts a window at 1.
+func (tx *Tx) allowPeeked(lim Limit, subject string) (Verdict, bool) {
+	now := tx.store.now().UTC()
+	for _, p := range tx.peeked {
+		if p.used || p.lim != lim || p.subject != subject || p.end != windowEnd(lim, now) {
+			continue
+		}
+		p.used = true
+		hits, stored := int64(1), p.end
+		if p.found && p.stored >= p.end {
+			hits, stored = p.hits+1, p.stored
+		}
+		name := lim.Name
+		tx.queue = append(tx.queue, queued{name: "RateLimitHit", args: []any{p.bucket, p.end}, done: func(row scanner) error {
+			var h, e int64
+			if err := row.Scan(&h, &e); err != nil {
+				return fmt.Errorf("store: rate limit %s: %w", name, err)
+			}
+			return nil
+		}})
+		return verdict(lim, now, hits, stored), true
+	}
+	return Verdict{}, false
 }
 
 // PurgeRateLimits deletes the rows of windows that ended before now and

@@ -61,8 +61,12 @@ func (tx *Tx) RecordStepAtCommit(ctx context.Context, in *Message, state []byte,
 	if err := checkStep(in, replies); err != nil {
 		return err
 	}
-	tx.flush(ctx) // a second step in one transaction: the first goes now
-	tx.atCommit = tx.newStep(in, state, stateAt, replies)
+	p := tx.newStep(in, state, stateAt, replies)
+	tx.queue = append(tx.queue, queued{name: "RecordStepAtCommitPostgres", args: p.args, done: func(row scanner) error {
+		var id int64
+		err := row.Scan(&id)
+		return p.done(tx, id, err)
+	}})
 	return nil
 }
 
@@ -80,10 +84,10 @@ func checkStep(in *Message, replies []Message) error {
 	return nil
 }
 
-// stepAtCommit is one step's statement on Postgres (RecordStepPostgres
-// or RecordStepAtCommitPostgres, which take the same arguments) and what
-// to set once it has run.
-type stepAtCommit struct {
+// stepArgs is one step's statement on Postgres (RecordStepPostgres or
+// RecordStepAtCommitPostgres, which take the same arguments) and what to
+// set once it has run.
+type stepArgs struct {
 	args    []any
 	in      *Message
 	replies []Message
@@ -92,7 +96,7 @@ type stepAtCommit struct {
 }
 
 // newStep seals and encodes a step's arguments.
-func (tx *Tx) newStep(in *Message, state []byte, stateAt time.Time, replies []Message) *stepAtCommit {
+func (tx *Tx) newStep(in *Message, state []byte, stateAt time.Time, replies []Message) *stepArgs {
 	k := tx.store.keys
 	at, ext := tx.stampAndExternal(in)
 	if state == nil {
@@ -107,13 +111,13 @@ func (tx *Tx) newStep(in *Message, state []byte, stateAt time.Time, replies []Me
 	}
 	args := []any{in.ContactID, in.Channel, k.sealString(aadMessageBody, in.Body), ext, in.Status, tx.time(at), k.CurrentID(),
 		k.seal(aadConversationState, state), tx.time(stateAt), tx.time(replyAt), bodies, status}
-	return &stepAtCommit{args: args, in: in, replies: replies, at: at, replyAt: replyAt}
+	return &stepArgs{args: args, in: in, replies: replies, at: at, replyAt: replyAt}
 }
 
 // done takes the step's outcome: the inbound message's id, or the
 // statement's error (a unique violation: the provider id was stored
 // before).
-func (p *stepAtCommit) done(tx *Tx, id int64, err error) error {
+func (p *stepArgs) done(tx *Tx, id int64, err error) error {
 	switch {
 	case IsUniqueViolation(err):
 		return fmt.Errorf("%w: %w", ErrDuplicate, err)

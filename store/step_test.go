@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -237,6 +238,63 @@ func TestContractStepAtCommit(t *testing.T) {
 		}
 		if _, _, err := s.InboundByExternalID(ctx, "sms", "SM0000000000000000000000000000078c"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("a step of a failed transaction was stored: %v", err)
+		}
+	})
+}
+
+// TestContractAllowInConversation: a rate limit counted in InConversation
+// (on Postgres from the bucket read with the contact's lock, the hit sent
+// with the COMMIT) decides and counts exactly as Allow does; a duplicate
+// step takes its hit back; a second hit in one transaction counts on.
+func TestContractAllowInConversation(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		const phone = "+15550079"
+		lim := store.Limit{Name: "test-peek", Max: 2, Window: time.Hour}
+		msg := func(sid string, hits int) ([]store.Verdict, error) {
+			var vs []store.Verdict
+			err := s.InConversation(ctx, "sms", phone, func(tx *store.Tx, c store.Contact, state []byte) error {
+				vs = nil
+				for range hits {
+					v, err := tx.Allow(ctx, lim, phone)
+					if err != nil {
+						return err
+					}
+					vs = append(vs, v)
+				}
+				in := &store.Message{ContactID: c.ID, Direction: store.DirectionIn, Channel: "sms", Body: "hi", ExternalID: sid, Status: "received"}
+				return tx.RecordStepAtCommit(ctx, in, []byte(`{}`), time.Now(), nil)
+			}, lim)
+			return vs, err
+		}
+		want := []struct {
+			count         int64
+			allowed, once bool
+		}{{1, true, false}, {2, true, false}, {3, false, true}, {4, false, false}}
+		for i, w := range want {
+			vs, err := msg(fmt.Sprintf("SM00000000000000000000000000000%03d", i), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := vs[0]; v.Count != w.count || v.Allowed != w.allowed || v.FirstRefusal != w.once || v.RetryAfter <= 0 || v.RetryAfter > time.Hour {
+				t.Fatalf("message %d: %+v, want count %d allowed %v first refusal %v", i+1, v, w.count, w.allowed, w.once)
+			}
+		}
+		if _, err := msg("SM00000000000000000000000000000001", 1); !errors.Is(err, store.ErrDuplicate) {
+			t.Fatalf("duplicate: %v", err)
+		}
+		vs, err := msg("SM00000000000000000000000000000009", 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if vs[0].Count != 5 || vs[1].Count != 6 {
+			t.Fatalf("after a duplicate, two hits counted %d and %d, want 5 and 6", vs[0].Count, vs[1].Count)
+		}
+		v, err := s.Allow(ctx, lim, phone)
+		if err != nil || v.Count != 7 {
+			t.Fatalf("Allow outside: %+v, %v; want count 7", v, err)
 		}
 	})
 }

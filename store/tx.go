@@ -31,11 +31,15 @@ type Tx struct {
 	// bound holds the prepared statements bound to this transaction's
 	// connection so far (see Tx.stmt).
 	bound map[string]*sql.Stmt
-	// atCommit is the step queued by RecordStepAtCommit, to be sent
-	// with the COMMIT (or before the next statement); err is its failure
-	// when it was sent earlier, which the transaction then ends with.
-	atCommit *stepAtCommit
-	err      error
+	// queue holds the statements to send with the COMMIT (or before the
+	// next statement), in order: RecordStepAtCommit's step, a rate-limit
+	// hit counted from its prefetched bucket (pipeline.go); err is the
+	// failure of one sent early, which the transaction then ends with.
+	queue []queued
+	err   error
+	// peeked are the rate-limit buckets InConversation read with the
+	// contact's lock, for Tx.Allow.
+	peeked []*peekedBucket
 }
 
 // Querier runs a transaction's statements ([Tx.SQL]).

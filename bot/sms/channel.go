@@ -26,5 +26,6 @@ func (h *Handler) channel() bot.Channel {
 		MaxText:      MaxMessage,
 		Count:        locales.UTF16,
 		Interceptors: words.Interceptors(),
+		RateLimits:   words.Limits(),
 	}
 }

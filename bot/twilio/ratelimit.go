@@ -4,10 +4,15 @@ import (
 	"context"
 
 	"github.com/rightsline/rightsline/bot"
+	"github.com/rightsline/rightsline/store"
 )
 
 // StatusRateLimited is stored on a message over the per-sender limit.
 const StatusRateLimited = "rate_limited"
+
+// Limits are the rate limits the interceptors count against the
+// sender's address, for bot.Channel.RateLimits.
+func (h Words) Limits() []store.Limit { return []store.Limit{h.RateLimit} }
 
 // rateLimit answers the first message over the per-sender limit with a
 // notice and later ones with nothing, storing them as rate_limited. The

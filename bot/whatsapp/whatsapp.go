@@ -128,7 +128,7 @@ func (h *Handler) channel() bot.Channel {
 		Channel:   Channel,
 		RateLimit: store.Limit{Name: senderLimit, Max: h.cfg.rateLimit(), Window: time.Minute},
 	}
-	return bot.Channel{Name: Channel, MaxText: MaxText, Count: locales.Runes, Interceptors: words.Interceptors()}
+	return bot.Channel{Name: Channel, MaxText: MaxText, Count: locales.Runes, Interceptors: words.Interceptors(), RateLimits: words.Limits()}
 }
 
 // Register mounts the inbound and status webhooks on mux.
