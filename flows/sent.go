@@ -30,12 +30,15 @@ var BudgetFirst = locales.Budget{Name: "first contact", GSM: 3, UCS2: 5}
 
 // BudgetTopicFirst is the budget of a first message that is itself a
 // topic: the one-line notice (MsgFirstNotice, which lint keeps within one
-// segment alone) and what the message led to, an answer within its own
-// budget (4 segments GSM-7, 6 UCS-2) or a flow's first question: the
-// answer budget and the notice's one segment, 5 and 7. It is what the
-// resident would have paid for the welcome and then the answer, less the
-// welcome and the menu and the round trip of asking again.
-var BudgetTopicFirst = locales.Budget{Name: "topic first", GSM: 5, UCS2: 7}
+// segment alone) and what the message led to, an answer or a flow's first
+// question. It is issue #9's budget for everything that is not a menu or
+// a first contact, the answer's own (locales.BudgetAnswer: 4 segments
+// GSM-7, 6 UCS-2), with no allowance for the notice line: the answers
+// are written short enough to carry it, so a resident who opens with
+// their problem pays no more than any answer costs. It has a name of its
+// own only so that `rightsline lint -segments` shows it in a column of
+// its own.
+var BudgetTopicFirst = locales.Budget{Name: "topic first", GSM: locales.BudgetAnswer.GSM, UCS2: locales.BudgetAnswer.UCS2}
 
 // Sent is one SMS the flows can send: the joined replies of one step, as
 // the runtime sends them.
@@ -88,8 +91,9 @@ type Sample struct {
 // question and its list) are a menu (2 segments GSM-7, 3 UCS-2); a first
 // contact BudgetFirst (3 and 5); anything else (an answer, a confirmation
 // followed by the menu, HELP and the question asked again) the answer
-// budget (4 and 6). A first message that is a topic is a first contact:
-// BudgetFirst too.
+// budget (4 and 6). A first message that is a topic, answered with the
+// notice line, is BudgetTopicFirst (the answer budget again, 4 and 6); one
+// that showed the menu is a first contact (BudgetFirst).
 func (e *Engine) SentMessages(samples []Sample, now time.Time) ([]Sent, []error) {
 	if len(samples) == 0 {
 		samples = []Sample{{}}

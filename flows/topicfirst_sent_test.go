@@ -15,7 +15,11 @@ import (
 // and the answer, without the welcome and the menu; lint lists exactly
 // that SMS (what the engine sends) under the topic-first budget, and it
 // fits; the first contact of a greeting still has the welcome and the
-// menu within the first-contact budget.
+// menu within the first-contact budget. The topic-first budget is the
+// answer's (issue #9: everything but menus and the first contact, 4
+// segments GSM-7 / 6 UCS-2), and every topic-first SMS lint lists, every
+// answer and every topic's example phrase in every language, starts with
+// the notice line and fits it.
 func TestTopicFirstSMSIsBudgeted(t *testing.T) {
 	e, cat := contentEngine(t)
 	u, err := locales.LoadUnderstanding()
@@ -64,6 +68,30 @@ func TestTopicFirstSMSIsBudgeted(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: lint does not budget the topic-first SMS of %q", l, phrase)
+		}
+	}
+	if b := flows.BudgetTopicFirst; b.GSM != locales.BudgetAnswer.GSM || b.UCS2 != locales.BudgetAnswer.UCS2 || b.GSM != 4 || b.UCS2 != 6 {
+		t.Errorf("topic-first budget %d GSM-7 / %d UCS-2, want the answer's 4 / 6", b.GSM, b.UCS2)
+	}
+	topicFirst := map[locales.Lang]int{}
+	for _, s := range sent {
+		if s.Budget != flows.BudgetTopicFirst {
+			continue
+		}
+		topicFirst[s.Lang]++
+		notice, _ := cat.Text(s.Lang, flows.MsgFirstNotice, nil)
+		if !strings.HasPrefix(s.Text, notice+"\n\n") {
+			t.Errorf("%s %s: the topic-first SMS does not start with the notice line: %q", s.Lang, s.What, s.Text)
+		}
+		if s.Over() {
+			t.Errorf("%s %s: %d segments (%s), over %d: %s", s.Lang, s.What, s.Info.Segments, s.Info.Encoding, s.Budget.For(s.Info.Encoding), strings.Join(s.IDs, " + "))
+		}
+	}
+	for _, l := range cat.Langs() {
+		// Every answer state and every topic's example phrase, sent first
+		// and held behind the language menu: dozens in each language.
+		if topicFirst[l] < 20 {
+			t.Errorf("%s: lint budgets %d topic-first SMS, want every answer and example phrase", l, topicFirst[l])
 		}
 	}
 }
