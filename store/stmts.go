@@ -3,70 +3,150 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
+	"strings"
+	"sync"
 )
 
-// prepareStatements prepares every named query once, on SQLite, where a
-// statement executed as text is parsed and planned again every time (a
-// sixth of the webhook's CPU): modernc.org/sqlite keeps a prepared
-// statement's compiled handle and only resets it between runs.
+// Named queries are prepared on SQLite, where a statement executed as text
+// is parsed and planned again every time (a sixth of the webhook's CPU):
+// modernc.org/sqlite keeps a prepared statement's compiled handle and only
+// resets it between runs.
 //
-// They are prepared here, in Open, before any transaction can hold a
-// connection: preparing on the pool later, from inside a transaction, would
-// wait forever for the only connection of an in-memory database. Inside a
-// transaction a statement is bound to the transaction's own connection
-// with [sql.Tx.StmtContext], which reuses the handle already prepared on
-// that connection or prepares one there (never on the pool).
+// They are prepared lazily, each the first time it is used, not all in
+// Open: preparing the ~180 of them took 15 ms of CPU (40 ms on a busy
+// machine) of every start-up, for statements most processes never run.
+// The first use of a query runs it as text and asks for it to be prepared
+// in the background, on the pool; every later use finds the statement. A
+// prepared [sql.Stmt] is then prepared once per connection: database/sql
+// keeps one driver statement per connection it has run on, and inside a
+// transaction [sql.Tx.StmtContext] reuses the one already prepared on the
+// transaction's connection or prepares one there, never on the pool.
+//
+// The preparation runs on its own goroutine, never on the caller's: a
+// caller inside a transaction holds a connection, and preparing on the
+// pool from there would wait forever for the only connection of an
+// in-memory database. The background goroutine simply waits for a free
+// connection like any other query.
 //
 // Postgres needs none of this: pgx's stdlib driver already prepares each
 // statement once per connection and caches it (its default exec mode,
 // QueryExecModeCacheStatement).
 //
 // A query that does not prepare (one written for a table only the other
-// dialect has, say) is simply left out and runs as text, as before; a real
-// mistake in it still fails where it runs.
-func (s *Store) prepareStatements(ctx context.Context) {
-	if s.dialect != SQLite {
-		return
-	}
-	s.stmts = make(map[string]*sql.Stmt, len(queries[s.dialect]))
-	for name, text := range queries[s.dialect] {
-		st, err := s.db.PrepareContext(ctx, text)
-		if err != nil {
-			continue
-		}
-		s.stmts[name] = st
-	}
-	// InsertReplies' statement depends on the number of replies; a step
-	// has one to a few.
-	for n := 1; n <= preparedReplies; n++ {
-		if st, err := s.db.PrepareContext(ctx, insertRepliesSQL(s.dialect, n)); err == nil {
-			s.stmts[insertRepliesName(n)] = st
-		}
-	}
+// dialect has, say) is remembered as such and runs as text, as before; a
+// real mistake in it still fails where it runs.
+type statements struct {
+	mu sync.Mutex
+	// prepared maps a query's name to its statement, or to nil once it
+	// failed to prepare; a name absent has not been asked for yet.
+	prepared map[string]*sql.Stmt
+	// pending names the queries being prepared.
+	pending map[string]bool
+	closed  bool
+	wg      sync.WaitGroup
 }
 
 // preparedReplies is the most replies InsertReplies has a prepared
 // statement for; more run as text.
 const preparedReplies = 4
 
-// closeStatements closes what prepareStatements prepared.
-func (s *Store) closeStatements() {
-	for _, st := range s.stmts {
-		_ = st.Close()
+// stmt returns the named query's prepared statement, or nil when it has
+// none yet (its first use, which asks for it in the background), does not
+// prepare, or the store is not SQLite.
+func (s *Store) stmt(name string) *sql.Stmt {
+	if s.dialect != SQLite {
+		return nil
 	}
+	st := &s.stmts
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if p, ok := st.prepared[name]; ok {
+		return p
+	}
+	if st.closed || st.pending[name] {
+		return nil
+	}
+	if st.prepared == nil {
+		st.prepared = make(map[string]*sql.Stmt)
+		st.pending = make(map[string]bool)
+	}
+	text, ok := stmtText(s.dialect, name)
+	if !ok {
+		st.prepared[name] = nil
+		return nil
+	}
+	st.pending[name] = true
+	st.wg.Add(1)
+	go func() {
+		defer st.wg.Done()
+		p, err := s.db.PrepareContext(context.Background(), text)
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		delete(st.pending, name)
+		if err != nil {
+			p = nil
+		}
+		if st.closed && p != nil {
+			_ = p.Close()
+			return
+		}
+		st.prepared[name] = p
+	}()
+	return nil
+}
+
+// stmtText is the text of a prepared query's name: a named query, or
+// InsertReplies' statement for up to preparedReplies replies.
+func stmtText(d Dialect, name string) (string, bool) {
+	if q, ok := queries[d][name]; ok {
+		return q, true
+	}
+	if n, ok := strings.CutPrefix(name, "InsertReplies/"); ok {
+		if k, err := strconv.Atoi(n); err == nil && k >= 1 && k <= preparedReplies && insertRepliesName(k) == name {
+			return insertRepliesSQL(d, k), true
+		}
+	}
+	return "", false
+}
+
+// waitStatements waits until the statements asked for so far are
+// prepared (or failed to), for tests.
+func (s *Store) waitStatements() { s.stmts.wg.Wait() }
+
+// closeStatements closes the prepared statements, after waiting for those
+// being prepared; none is prepared after it.
+func (s *Store) closeStatements() {
+	st := &s.stmts
+	st.mu.Lock()
+	st.closed = true
+	st.mu.Unlock()
+	st.wg.Wait()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, p := range st.prepared {
+		if p != nil {
+			_ = p.Close()
+		}
+	}
+	st.prepared = nil
 }
 
 // stmt returns the named query prepared and bound to the transaction's
-// connection, or nil when it has no prepared statement (Postgres, or a
-// query that did not prepare). Bound statements are kept for the
-// transaction, so a query run twice in it is bound once.
+// connection, or nil when it has no prepared statement (Postgres, a query
+// that did not prepare, or its first use: see [Store.stmt]). Bound
+// statements are kept for the transaction, so a query run twice in it is
+// bound once.
 func (tx *Tx) stmt(ctx context.Context, name string) *sql.Stmt {
-	st := tx.store.stmts[name]
-	if st == nil || tx.sqlTx == nil {
-		return nil
-	}
 	if b, ok := tx.bound[name]; ok {
 		return b
+	}
+	if tx.sqlTx == nil {
+		return nil
+	}
+	st := tx.store.stmt(name)
+	if st == nil {
+		return nil
 	}
 	b := tx.sqlTx.StmtContext(ctx, st)
 	if tx.bound == nil {

@@ -6,11 +6,12 @@ import (
 	"time"
 )
 
-// TestSQLitePreparesStatements: on SQLite the store prepares its named
-// queries once (stmts.go), and on the single connection of an in-memory
-// database using them inside a transaction neither deadlocks (preparing on
-// the pool from inside the transaction would wait for that connection
-// forever) nor leaves the statements unusable afterwards.
+// TestSQLitePreparesStatements: on SQLite the store prepares each named
+// query at its first use (stmts.go), in the background; from then on a
+// transaction binds the prepared statement to its own connection. On the
+// single connection of an in-memory database this neither deadlocks
+// (preparing on the pool from inside the transaction would wait for that
+// connection forever) nor leaves the statements unusable afterwards.
 func TestSQLitePreparesStatements(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
@@ -20,24 +21,30 @@ func TestSQLitePreparesStatements(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var missing []string
-	for _, name := range []string{"LoadConversation", "SaveConversation", "ContactConversationForUpdate", "InsertMessage", "InboundByExternalID", "ContactForUpdate", "InsertContactIfAbsent"} {
-		if s.stmts[name] == nil {
-			missing = append(missing, name)
-		}
+	hot := []string{"LoadConversation", "SaveConversation", "ContactConversationForUpdate", "InsertMessage", "InboundByExternalID", "ContactForUpdate", "InsertContactIfAbsent", insertRepliesName(2)}
+	s.stmts.mu.Lock()
+	if n := len(s.stmts.prepared) + len(s.stmts.pending); n > 5 {
+		// Open runs a few queries of its own; it must not prepare them all.
+		t.Errorf("Open asked for %d statements; they are prepared at first use", n)
 	}
-	if len(missing) > 0 {
-		t.Fatalf("hot-path queries not prepared: %v", missing)
-	}
-	for range 3 {
+	s.stmts.mu.Unlock()
+	for round := range 3 {
 		err := s.InTx(ctx, func(tx *Tx) error {
+			for _, name := range hot {
+				// The first round asks for them (and runs them as text);
+				// preparing waits for this transaction's connection.
+				tx.stmt(ctx, name)
+			}
 			for range 2 { // the second run reuses the statement bound to the transaction
 				if _, err := tx.ContactForUpdate(ctx, "sms", "+12025550123"); err != nil {
 					return err
 				}
 			}
-			if len(tx.bound) == 0 {
-				t.Error("the transaction bound no prepared statement")
+			if round == 0 && len(tx.bound) != 0 {
+				t.Error("a statement was prepared before its first use")
+			}
+			if round > 0 && len(tx.bound) != len(hot) {
+				t.Errorf("round %d: the transaction bound %d prepared statements, want %d", round, len(tx.bound), len(hot))
 			}
 			return nil
 		})
@@ -47,5 +54,38 @@ func TestSQLitePreparesStatements(t *testing.T) {
 		if _, err := s.ContactByAddress(ctx, "sms", "+12025550123"); err != nil {
 			t.Fatalf("outside a transaction after it: %v", err)
 		}
+		s.waitStatements()
+	}
+	var missing []string
+	for _, name := range hot {
+		if s.stmt(name) == nil {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		t.Fatalf("hot-path queries not prepared after use: %v", missing)
+	}
+	// A name that is no query is never prepared, and asks for nothing.
+	if s.stmt("NoSuchQuery") != nil || s.stmt(insertRepliesName(preparedReplies+1)) != nil {
+		t.Fatal("a statement for no query")
+	}
+}
+
+// Close waits for statements being prepared and closes them; none is
+// prepared after it.
+func TestSQLiteStatementsClose(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.Context(), "sqlite::memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range queries[SQLite] {
+		s.stmt(name)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s.stmt("LoadConversation") != nil || len(s.stmts.pending) != 0 {
+		t.Fatal("a statement after Close")
 	}
 }

@@ -138,9 +138,9 @@ type Store struct {
 	observer Observer
 	// pool tunes a Postgres pool (WithPool).
 	pool PoolOptions
-	// stmts holds the named queries prepared once, on SQLite (stmts.go);
-	// written only by Open.
-	stmts map[string]*sql.Stmt
+	// stmts holds the named queries prepared on SQLite, each at its
+	// first use (stmts.go).
+	stmts statements
 }
 
 // Option configures Open.
@@ -217,7 +217,6 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		db.Close()
 		return nil, err
 	}
-	s.prepareStatements(ctx)
 	if err := s.sealLegacyContacts(ctx); err != nil {
 		s.Close()
 		return nil, err

@@ -173,7 +173,7 @@ func (tx *Tx) time(t time.Time) any {
 
 // exec runs the named query outside any transaction.
 func (s *Store) exec(ctx context.Context, name string, args ...any) (sql.Result, error) {
-	if st := s.stmts[name]; st != nil {
+	if st := s.stmt(name); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
 	return s.db.ExecContext(ctx, query(s.dialect, name), args...)
@@ -181,7 +181,7 @@ func (s *Store) exec(ctx context.Context, name string, args ...any) (sql.Result,
 
 // queryRow runs the named single-row query outside any transaction.
 func (s *Store) queryRow(ctx context.Context, name string, args ...any) *sql.Row {
-	if st := s.stmts[name]; st != nil {
+	if st := s.stmt(name); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return s.db.QueryRowContext(ctx, query(s.dialect, name), args...)
