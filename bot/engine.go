@@ -30,7 +30,12 @@ type Extension struct {
 // build their engine here, so a transcript test runs exactly what
 // residents get.
 func NewEngine(cat *locales.Catalog, idle time.Duration, exts ...Extension) (*flows.Engine, error) {
+	return newEngine(cat, idle, false, exts)
+}
+
+func newEngine(cat *locales.Catalog, idle time.Duration, warmLater bool, exts []Extension) (*flows.Engine, error) {
 	opts := flows.Options{
+		WarmLater:     warmLater,
 		Idle:          idle,
 		Validators:    map[string]flows.Validator{},
 		ChoiceSources: map[string]flows.ChoiceSource{},
@@ -56,13 +61,16 @@ type Config struct {
 	Extensions []Extension
 	// MaxMediaPerReport: see Runtime.MaxMediaPerReport.
 	MaxMediaPerReport int
+	// WarmLater: see flows.Options.WarmLater (serve warms the engine
+	// once it listens).
+	WarmLater bool
 }
 
 // New builds the runtime: the engine with every extension, their event
 // handlers and their interceptors. cmd/rightsline and the tests both call
 // it; channels then Register themselves.
 func New(st *store.Store, cat *locales.Catalog, cfg Config) (*Runtime, error) {
-	eng, err := NewEngine(cat, cfg.Idle, cfg.Extensions...)
+	eng, err := newEngine(cat, cfg.Idle, cfg.WarmLater, cfg.Extensions)
 	if err != nil {
 		return nil, err
 	}

@@ -204,6 +204,12 @@ type Options struct {
 	// Understanding replaces the embedded matcher data (locales/match,
 	// locales/examples); tests use it.
 	Understanding *locales.Understanding
+	// WarmLater keeps New from building the free-text models in the
+	// background: the caller calls [Engine.Warm] once it is serving, so
+	// that the builders do not compete with the rest of its start-up. A
+	// message in a language whose model is not built yet builds it either
+	// way.
+	WarmLater bool
 }
 
 // Engine steps conversations. It is safe for concurrent use.
@@ -276,9 +282,16 @@ func New(cat *locales.Catalog, opts Options) (*Engine, error) {
 	// background, so that the service answers its health checks at once;
 	// a message in a language whose model is not built yet builds it, or
 	// waits for it (topic.go).
-	e.index.topics.warm(cat.Langs())
+	if !opts.WarmLater {
+		e.Warm()
+	}
 	return e, nil
 }
+
+// Warm starts building the free-text models in the background, the source
+// language first (New does unless Options.WarmLater). Calling it again
+// builds nothing twice.
+func (e *Engine) Warm() { e.index.topics.warm(e.cat.Langs()) }
 
 // Catalog returns the engine's message catalog.
 func (e *Engine) Catalog() *locales.Catalog { return e.cat }

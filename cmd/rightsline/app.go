@@ -105,7 +105,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	a.metrics.watchStore(st, log)
 	a.closers = append(a.closers, st.Close)
 	t2 := time.Now()
-	rt, err := newRuntime(st, cat, bot.Config{Idle: cfg.IdleTimeout, Log: log, MaxMediaPerReport: cfg.MediaMaxPerReport})
+	rt, err := newRuntime(st, cat, bot.Config{Idle: cfg.IdleTimeout, Log: log, MaxMediaPerReport: cfg.MediaMaxPerReport, WarmLater: true})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("flows: %w", err)
