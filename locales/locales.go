@@ -106,9 +106,10 @@ func IsKeywordList(id string) bool { return strings.HasPrefix(id, KeywordPrefix)
 
 // Catalog renders messages. It is safe for concurrent use.
 type Catalog struct {
-	bundle     *i18n.Bundle
-	localizers map[Lang]*i18n.Localizer
-	messages   map[Lang]map[string]*Message
+	// goi18n renders the messages with template actions, one go-i18n
+	// bundle per language, built at its first use (see goi18nLang).
+	goi18n   map[Lang]*goi18nLang
+	messages map[Lang]map[string]*Message
 	// static caches the text of messages without template actions, so the
 	// hot path renders them without allocating.
 	static map[Lang]map[string]string
@@ -144,13 +145,60 @@ type keywordList struct {
 	words []string
 }
 
+// goi18nLang is one language's go-i18n bundle. Load builds it at the
+// language's first message with template actions, not at start-up, where
+// go-i18n's parse of every file was a third of the catalog's CPU: the
+// messages without actions never reach go-i18n (Catalog.static), and most
+// processes render the templates of one or two languages. LoadFS, which
+// lint and the tools use, builds every bundle at once, so a file go-i18n
+// refuses is still reported by them (and by the tests, on the embedded
+// files) as before.
+type goi18nLang struct {
+	once sync.Once
+	// files are the language's decoded files, kept until the bundle is
+	// built.
+	files []decodedTree
+	loc   *i18n.Localizer
+	err   error
+}
+
+// decodedTree is a message file as decoded, for go-i18n.
+type decodedTree struct {
+	name string
+	buf  []byte
+	raw  map[string]any
+}
+
+// localizer returns language l's go-i18n localizer, building its bundle
+// at the first call.
+func (c *Catalog) localizer(l Lang) (*i18n.Localizer, error) {
+	g := c.goi18n[l]
+	if g == nil {
+		return nil, fmt.Errorf("%w: no language %s", ErrMissing, l)
+	}
+	g.once.Do(func() {
+		tag := language.Make(string(l))
+		b := i18n.NewBundle(tag)
+		for _, f := range g.files {
+			decoded := func(_ []byte, v any) error { *v.(*any) = f.raw; return nil }
+			if _, err := b.ParseMessageBytes(tag, f.buf, decoded); err != nil {
+				g.err = fmt.Errorf("locales: %s: %w", f.name, err)
+				return
+			}
+		}
+		g.files = nil
+		g.loc = i18n.NewLocalizer(b, string(l))
+	})
+	return g.loc, g.err
+}
+
 // ErrMissing is returned when a message does not exist in a language.
 var ErrMissing = errors.New("locales: message missing")
 
 // Load reads the embedded catalog and checks that every message exists in
 // every language.
 func Load() (*Catalog, error) {
-	c, problems, err := LoadFS(files, false)
+	c, problems, err := loadFS(files, false, true)
 	if err != nil {
 		return nil, err
 	}
@@ -167,14 +215,18 @@ func Load() (*Catalog, error) {
 // than an error so that lint can report them all; when allowIncomplete is
 // false the caller should treat them as fatal.
 func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
+	return loadFS(fsys, allowIncomplete, false)
+}
+
+// loadFS is LoadFS; lazyGoi18n leaves the go-i18n bundles to their first
+// use (see goi18nLang).
+func loadFS(fsys fs.FS, allowIncomplete, lazyGoi18n bool) (*Catalog, []string, error) {
 	c := &Catalog{
-		bundle:     i18n.NewBundle(language.English),
-		localizers: make(map[Lang]*i18n.Localizer),
-		messages:   make(map[Lang]map[string]*Message),
-		static:     make(map[Lang]map[string]string),
-		reviews:    make(map[Lang]Reviews),
+		goi18n:   make(map[Lang]*goi18nLang),
+		messages: make(map[Lang]map[string]*Message),
+		static:   make(map[Lang]map[string]string),
+		reviews:  make(map[Lang]Reviews),
 	}
-	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	c.langs = embedded
 	switch buf, err := fs.ReadFile(fsys, LanguagesFile); {
 	case err == nil:
@@ -197,6 +249,7 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 	sort.Strings(names)
 	for _, l := range c.langCodes {
 		c.messages[l] = map[string]*Message{}
+		c.goi18n[l] = &goi18nLang{}
 	}
 	// The files are decoded at once, each on its own goroutine (TOML
 	// decoding is most of the catalog's start-up), then added in name
@@ -254,11 +307,9 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 		if f.err != nil {
 			return nil, nil, f.err
 		}
-		name, l, raw := f.name, f.lang, f.raw
-		decoded := func(_ []byte, v any) error { *v.(*any) = raw; return nil }
-		if _, err := c.bundle.ParseMessageBytes(language.Make(string(l)), f.buf, decoded); err != nil {
-			return nil, nil, fmt.Errorf("locales: %s: %w", name, err)
-		}
+		name, l := f.name, f.lang
+		g := c.goi18n[l]
+		g.files = append(g.files, decodedTree{name: name, buf: f.buf, raw: f.raw})
 		for id, m := range f.msgs {
 			if _, dup := c.messages[l][id]; dup {
 				return nil, nil, fmt.Errorf("locales: %s: message %q is defined twice for %s", name, id, l)
@@ -285,7 +336,11 @@ func LoadFS(fsys fs.FS, allowIncomplete bool) (*Catalog, []string, error) {
 		}
 	}
 	for _, l := range c.langCodes {
-		c.localizers[l] = i18n.NewLocalizer(c.bundle, string(l))
+		if !lazyGoi18n {
+			if _, err := c.localizer(l); err != nil {
+				return nil, nil, err
+			}
+		}
 		st := make(map[string]string, len(c.messages[l])+len(c.data[l]))
 		for id, m := range c.messages[l] {
 			if !strings.Contains(m.Text, "{{") {
@@ -411,7 +466,10 @@ func (c *Catalog) Text(l Lang, id string, data map[string]string) (string, error
 	if _, ok := c.messages[l][id]; !ok {
 		return "", fmt.Errorf("%w: %s in %s", ErrMissing, id, l)
 	}
-	loc := c.localizers[l]
+	loc, err := c.localizer(l)
+	if err != nil {
+		return "", err
+	}
 	var td any
 	if data != nil {
 		td = data
