@@ -34,12 +34,21 @@ func parsePages() (*pages, error) {
 		return nil, fmt.Errorf("console: templates: %w", err)
 	}
 	p := &pages{sets: map[string]*template.Template{}}
+	// The layout is parsed once and each page into a copy of it (parsing
+	// the layout again for every page was half of the console's start-up).
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("console: template layout.html: %w", err)
+	}
 	for _, e := range entries {
 		name := strings.TrimSuffix(e.Name(), ".html")
 		if name == "layout" || e.IsDir() {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+e.Name())
+		t, err := layout.Clone()
+		if err == nil {
+			t, err = t.ParseFS(templateFiles, "templates/"+e.Name())
+		}
 		if err != nil {
 			return nil, fmt.Errorf("console: template %s: %w", e.Name(), err)
 		}
