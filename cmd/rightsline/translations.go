@@ -47,7 +47,7 @@ func applyTranslations(ctx context.Context, a *app) (int64, error) {
 // other instances take, until ctx ends.
 func runTranslationPoller(ctx context.Context, a *app) error {
 	seen, err := applyTranslations(ctx, a)
-	if err != nil {
+	if err != nil && ctx.Err() == nil {
 		a.log.Error("translation edits", "err", err)
 	}
 	t := time.NewTicker(translationPoll)
