@@ -183,6 +183,16 @@ func (s *Store) RotateKeys(ctx context.Context, batch int, progress func(table s
 // Postgres each batch locks its rows and a row another instance sealed
 // meanwhile no longer matches.
 func (s *Store) sealLegacyContacts(ctx context.Context) error {
+	// One query tells whether there is anything to seal (at every
+	// start-up but the first after an upgrade, nothing): three
+	// transactions, nine round trips on Postgres, otherwise.
+	var found bool
+	if err := s.db.QueryRowContext(ctx, legacyUnsealedSQL, s.keys.CurrentID(), s.keys.IndexID()).Scan(&found); err != nil {
+		return fmt.Errorf("store: unsealed rows: %w", err)
+	}
+	if !found {
+		return nil
+	}
 	for _, l := range []struct{ table, where string }{
 		{"contacts", "address_hash IS NULL AND (key_id <> $1 OR index_key_id <> $3)"},
 		{"staff", "email_hash IS NULL AND (key_id <> $1 OR index_key_id <> $3)"},
@@ -194,6 +204,13 @@ func (s *Store) sealLegacyContacts(ctx context.Context) error {
 	}
 	return nil
 }
+
+// legacyUnsealedSQL is true when a row sealLegacyContacts seals exists
+// ($1 the current key id, $2 the current index key id): its three
+// conditions, in one query.
+const legacyUnsealedSQL = `SELECT EXISTS (SELECT 1 FROM contacts WHERE address_hash IS NULL AND (key_id <> $1 OR index_key_id <> $2))
+	OR EXISTS (SELECT 1 FROM staff WHERE email_hash IS NULL AND (key_id <> $1 OR index_key_id <> $2))
+	OR EXISTS (SELECT 1 FROM translation_edits WHERE key_id = '' AND key_id <> $1)`
 
 // tableOf returns the sealedTables entry of name.
 func tableOf(name string) sealedTable {
