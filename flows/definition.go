@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -161,17 +162,26 @@ func ParseFlows(fsys fs.FS) ([]*Flow, error) {
 		return nil, err
 	}
 	sort.Strings(names)
-	var out []*Flow
-	for _, name := range names {
-		buf, err := fs.ReadFile(fsys, name)
+	// The files are parsed at once, each on its own goroutine (YAML
+	// decoding is most of compiling the flows at start-up); the first
+	// error in name order is returned.
+	out := make([]*Flow, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			buf, err := fs.ReadFile(fsys, name)
+			if err == nil {
+				out[i], err = ParseFlow(path.Join("flows", name), buf)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		f, err := ParseFlow(path.Join("flows", name), buf)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
 	}
 	return out, nil
 }
