@@ -1,6 +1,10 @@
 package flows
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/rightsline/rightsline/locales"
+)
 
 // TestSpacelessFastPath: the shortcuts spaceless takes for Hangul, Han and
 // Ethiopic answer as Unicode's tables do, for every code point.
@@ -8,6 +12,28 @@ func TestSpacelessFastPath(t *testing.T) {
 	for r := rune(0); r <= 0x10FFFF; r++ {
 		if got, want := spaceless(r), spacelessSlow(r); got != want {
 			t.Fatalf("spaceless(%U) = %v, Unicode's tables say %v", r, got, want)
+		}
+	}
+}
+
+// TestLatinConsonants: romanised Amharic words give the consonants of the
+// same words in Ethiopic letters.
+func TestLatinConsonants(t *testing.T) {
+	for _, c := range []struct{ latin, ethiopic string }{
+		{"akerayu", "አከራዩ"}, {"shagata", "ሻጋታ"}, {"zare", "ዛሬ"}, {"mata", "ማታ"},
+		{"dinkuan", "ድንኳን"}, {"tsehay", "ፀሐይ"}, {"polis", "ፖሊስ"}, {"tekeyere", "ተቀየረ"},
+		{"yelegnm", "የለኝም"}, {"chigir", "ችግር"}, {"selam", "ሰላም"}, {"bet", "ቤት"},
+	} {
+		var cs [64]byte
+		got := string(latinConsonants(c.latin, &cs))
+		var want []byte
+		for _, r := range []rune(locales.MatchFold(c.ethiopic)) {
+			if k := ethiopicConsonant(r); k != 0 && (len(want) == 0 || want[len(want)-1] != k) {
+				want = append(want, k)
+			}
+		}
+		if got != string(want) {
+			t.Errorf("latinConsonants(%q) = %q; %s gives %q", c.latin, got, c.ethiopic, want)
 		}
 	}
 }

@@ -72,6 +72,7 @@ const (
 	bigramWeight  = 0.4 // a pair of words mostly repeats its two words
 	ngramWeight   = 0.6 // runs of characters overlap each other
 	contentWeight = 0.5 // a line of what an answer says, as example phrases go
+	skelWeight    = 0.6 // runs of consonants (Ethiopic languages)
 )
 
 const maxFeats = 512 // features read per message (about 1500 characters)
@@ -138,6 +139,11 @@ func HasStemmer(name string) bool { return snowballStemmers[name] != nil }
 
 type langModel struct {
 	lang locales.Lang
+	// consonants is set for a language written in Ethiopic letters: the
+	// words of its phrases, and words written in Latin letters (romanised
+	// Amharic) in its messages, also give runs of their consonants (see
+	// consonantRuns), so that the two spellings of a word meet.
+	consonants bool
 	// stemmer is the language's Snowball stemmer (nil: none) and
 	// prefixes whether word prefixes are features (not for a syllabic
 	// language), both from locales/languages.toml.
@@ -147,6 +153,7 @@ type langModel struct {
 	feat     featTable // feature → its row in w
 	w        []float32 // feature row * n + answer
 	spelling map[string]string
+	elided   map[string]bool   // words written elided before an apostrophe (match/<lang>.toml)
 	stems    map[string]string // stems of the words seen when building
 	// wordCount counts the words of the phrases while building; vocab and
 	// dels find the known word a misspelt one stands for (see correct).
@@ -304,6 +311,7 @@ func (b *modelBuilder) build() *langModel {
 	m := &langModel{lang: l, n: len(tm.states), spelling: map[string]string{}, stems: map[string]string{}, wordCount: map[string]int{}, conceptStarts: map[uint64]bool{}, conceptFirsts: map[uint64]bool{}, prefixes: true}
 	if info, ok := cat.Language(l); ok {
 		m.stemmer, m.prefixes = snowballStemmers[info.Stemmer], !info.Syllabic
+		m.consonants = info.Script == "Ethiopic"
 	}
 	d := u.Data[l]
 	if d == nil {
@@ -311,6 +319,12 @@ func (b *modelBuilder) build() *langModel {
 	}
 	for k, v := range d.Spelling {
 		m.spelling[locales.MatchFold(k)] = locales.MatchFold(v)
+	}
+	if len(d.Elided) > 0 {
+		m.elided = map[string]bool{}
+		for _, w := range d.Elided {
+			m.elided[locales.MatchFold(w)] = true
+		}
 	}
 	m.buildConcepts(d, u.Data[locales.English])
 	for st, ws := range d.Negative {
@@ -360,7 +374,7 @@ func (b *modelBuilder) build() *langModel {
 	for _, s := range tm.states {
 		for _, w := range b.kw[l][s] {
 			docs = append(docs, doc{w, index[s], kwWeight})
-			f := locales.MatchFold(w)
+			f := m.fold(w)
 			if i, taken := m.exact[f]; taken && i != index[s] {
 				m.exact[f] = -1
 			} else {
@@ -401,7 +415,7 @@ func (b *modelBuilder) build() *langModel {
 	fs := new(featSet)
 	for _, d := range docs {
 		*fs = featSet{}
-		m.features(locales.MatchFold(d.text), fs, true)
+		m.features(m.fold(d.text), fs, true)
 		for _, f := range fs.list[:fs.n] {
 			row := counts[f]
 			if row == nil {
@@ -422,7 +436,7 @@ func (b *modelBuilder) build() *langModel {
 	if m.stemmer != nil {
 		for _, id := range cat.IDs() {
 			if msg, ok := cat.Lookup(l, id); ok {
-				for _, w := range strings.Fields(locales.MatchFold(msg.Text)) {
+				for _, w := range strings.Fields(m.fold(msg.Text)) {
 					m.stem(w, true)
 				}
 			}
@@ -599,7 +613,7 @@ func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
 	if m == nil || m.n == 0 {
 		return topicResult{}
 	}
-	folded := locales.MatchFold(text)
+	folded := m.fold(text)
 	var fs featSet
 	m.features(folded, &fs, false)
 	var scoreBuf [64]float32
@@ -724,6 +738,12 @@ func (m *langModel) features(folded string, fs *featSet, learn bool) {
 		h := hashFeat('w', st, "")
 		fs.add(h)
 		concept(h)
+		if m.consonants {
+			// Romanised Amharic ("akerayu"): its consonants are those of
+			// the word in Ethiopic letters (አከራዩ).
+			var cs [64]byte
+			consonantRuns(latinConsonants(part, &cs), fs)
+		}
 		if len(part) >= 6 && m.prefixes {
 			// The first letters: misspelt endings still meet.
 			fs.add(hashFeat('p', part[:4], ""))
@@ -770,7 +790,7 @@ func (m *langModel) features(folded string, fs *featSet, learn bool) {
 			run := tok[:end]
 			tok = tok[end:]
 			if sl {
-				m.ngrams(run, fs)
+				m.ngrams(run, fs, learn)
 				if jn+len(run) <= len(join) {
 					jn += copy(join[jn:], run)
 				}
@@ -788,7 +808,7 @@ func (m *langModel) features(folded string, fs *featSet, learn bool) {
 					exp = ""
 				}
 				if r, _ := utf8.DecodeRuneInString(part); spaceless(r) {
-					m.ngrams(part, fs)
+					m.ngrams(part, fs, learn)
 					m.runConcepts([]byte(part), fs)
 					prev, prev2 = "", ""
 					continue
@@ -856,7 +876,7 @@ func (m *langModel) expand(w string) string {
 }
 
 // ngrams adds character n-grams of a run of Han, Hangul or Ethiopic text.
-func (m *langModel) ngrams(run string, fs *featSet) {
+func (m *langModel) ngrams(run string, fs *featSet, learn bool) {
 	var rs [65]int // byte offsets of rune starts
 	n := 0
 	for i := range run {
@@ -875,6 +895,21 @@ func (m *langModel) ngrams(run string, fs *featSet) {
 	lo, hi := 1, 2
 	if r, _ := utf8.DecodeRuneInString(run); unicode.Is(unicode.Ethiopic, r) {
 		lo, hi = 2, 3
+		if m.consonants && learn {
+			// The consonants of the phrases' words, for words written in
+			// Latin letters to meet (see consonantRuns); a message in
+			// Ethiopic letters is read by its letters as before.
+			var cs [64]byte
+			k := 0
+			for i := 0; i < n && k < len(cs); i++ {
+				r, _ := utf8.DecodeRuneInString(run[rs[i]:])
+				if c := ethiopicConsonant(r); c != 0 && (k == 0 || cs[k-1] != c) {
+					cs[k] = c
+					k++
+				}
+			}
+			consonantRuns(cs[:k], fs)
+		}
 		fs.add(hashFeat('e', run[:rs[min(n, 3)]], "")) // the word's first letters: a rough stem
 		if n < 2 {
 			fs.add(hashFeat('c', run, ""))
@@ -893,6 +928,86 @@ func (m *langModel) ngrams(run string, fs *featSet) {
 			}
 		}
 	}
+}
+
+// consonantRuns adds the runs of two and three consonants of a word, given
+// as its consonant classes (ethiopicConsonant, latinConsonants).
+func consonantRuns(cs []byte, fs *featSet) {
+	if len(cs) == 1 {
+		fs.add(hashBytes('s', cs))
+	}
+	for i := 0; i+1 < len(cs); i++ {
+		fs.add(hashBytes('s', cs[i:i+2]))
+		if i+2 < len(cs) {
+			fs.add(hashBytes('s', cs[i:i+3]))
+		}
+	}
+}
+
+// ethiopicSeries is the consonant class of each series of eight Ethiopic
+// letters from U+1200 (0: no consonant, or none Amharic uses). The letters
+// romanised Amharic writes alike share a class: the ejectives with their
+// plain sounds (ጠ ተ: t, ቀ ከ ኸ: k, ጨ ቸ: c, ጰ ፐ: p), ሀ ሐ ኀ (h), ሰ ሠ (s),
+// ጸ ፀ (T); አ and ዐ, a vowel in Latin letters, have none.
+var ethiopicSeries = [...]byte{
+	'h', 'l', 'h', 'm', 's', 'r', 's', 'S', // ሀ ለ ሐ መ ሠ ረ ሰ ሸ
+	'k', 'k', 'k', 'k', 'b', 'b', 't', 'c', // ቀ ቈ ቐ ቘ በ ቨ ተ ቸ
+	'h', 'h', 'n', 'N', 0, 'k', 'k', 'k', // ኀ ኈ ነ ኘ አ ከ ኰ ኸ
+	'k', 'w', 0, 'z', 'Z', 'y', 'd', 'd', // ዀ ወ ዐ ዘ ዠ የ ደ ዸ
+	'j', 'g', 'g', 'g', 't', 'c', 'p', 'T', // ጀ ገ ጐ ጘ ጠ ጨ ጰ ጸ
+	'T', 'f', 'p', // ፀ ፈ ፐ
+}
+
+// ethiopicConsonant is the consonant class of Ethiopic letter r (0: none).
+func ethiopicConsonant(r rune) byte {
+	if r < 0x1200 || r >= 0x1200+8*rune(len(ethiopicSeries)) {
+		return 0
+	}
+	return ethiopicSeries[(r-0x1200)/8]
+}
+
+// latinConsonants writes the consonant classes of w, a word of romanised
+// Amharic, to cs, as ethiopicConsonant gives them for the same word in
+// Ethiopic letters: vowels dropped, sh ch ts zh ny gn kh as one consonant
+// each, q as k, v as b, a doubled consonant (gemination) once.
+func latinConsonants(w string, cs *[64]byte) []byte {
+	k := 0
+	for i := 0; i < len(w) && k < len(cs); i++ {
+		c := w[i]
+		var next byte
+		if i+1 < len(w) {
+			next = w[i+1]
+		}
+		var cl byte
+		switch {
+		case c == 's' && next == 'h':
+			cl, i = 'S', i+1
+		case c == 'c' && next == 'h':
+			cl, i = 'c', i+1
+		case c == 't' && (next == 's' || next == 'z'):
+			cl, i = 'T', i+1
+		case c == 'z' && next == 'h':
+			cl, i = 'Z', i+1
+		case (c == 'n' && next == 'y') || (c == 'g' && next == 'n'):
+			cl, i = 'N', i+1
+		case c == 'k' && next == 'h', c == 'q', c == 'k', c == 'c', c == 'x':
+			if next == 'h' {
+				i++
+			}
+			cl = 'k'
+		case c == 'v', c == 'b':
+			cl = 'b'
+		case c == 'p' && next == 'h':
+			cl, i = 'f', i+1
+		case strings.IndexByte("dfghjlmnprstwyz", c) >= 0:
+			cl = c
+		}
+		if cl != 0 && (k == 0 || cs[k-1] != cl) {
+			cs[k] = cl
+			k++
+		}
+	}
+	return cs[:k]
 }
 
 // buildConcepts reads the concepts of d, and of en for words residents
@@ -935,7 +1050,7 @@ func (m *langModel) mark(w string, marks uint64) bool {
 // a text is: a run of characters in scripts without spaces (anywhere in a
 // word), else the stem of one word, a pair of stems or the last three.
 func (m *langModel) lookupKey(w string) (uint64, bool) {
-	f := locales.MatchFold(w)
+	f := m.fold(w)
 	if f == "" {
 		return 0, false
 	}
@@ -965,6 +1080,9 @@ func (m *langModel) lookupKey(w string) (uint64, bool) {
 	}
 	return hashFeat3('t', st[len(st)-3], st[len(st)-2], st[len(st)-1]), true
 }
+
+// fold is locales.MatchFold with the language's elided words.
+func (m *langModel) fold(s string) string { return locales.MatchFoldElided(s, m.elided) }
 
 func (m *langModel) stem(w string, learn bool) string {
 	if s, ok := m.stems[w]; ok {
@@ -1041,8 +1159,10 @@ func kindCode(kind byte) uint64 {
 		return 5
 	case 'k':
 		return 6
+	case 's':
+		return 7
 	}
-	return 7
+	return 0
 }
 
 // kindWeight scales the weights of a feature of each kind.
@@ -1056,6 +1176,8 @@ func kindWeight(h uint64) float64 {
 		return ngramWeight
 	case 6:
 		return conceptWeight
+	case 7:
+		return skelWeight
 	}
 	return 1
 }

@@ -17,12 +17,27 @@ import (
 // characters to Simplified (so both scripts share one set of features),
 // and punctuation and symbols to spaces. Runs of space become one; the
 // result is trimmed. Hangul syllables are kept whole.
-func MatchFold(s string) string {
+func MatchFold(s string) string { return MatchFoldElided(s, nil) }
+
+// MatchFoldElided is MatchFold, except that an apostrophe after a word
+// elided (folded) holds is read as a space: French "l'hôtel", "j'ai",
+// "qu'il" give "l hotel", "j ai", "qu il", so that the word after the
+// apostrophe is the word written alone, while "don't" stays "dont".
+func MatchFoldElided(s string, elided map[string]bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true
+	word := 0 // where the word being written starts in b
 	for _, r := range s {
+		if len(elided) > 0 && (r == '\'' || r == '’' || r == 'ʼ') && !space && elided[b.String()[word:]] {
+			b.WriteByte(' ')
+			space = true
+			continue
+		}
 		r = foldRune(r)
+		if space && r != ' ' && r != 0 {
+			word = b.Len()
+		}
 		switch {
 		case r == 0:
 			continue
@@ -97,12 +112,12 @@ func ethiopicFold(r rune) rune {
 	order := (r - 0x1200) % 8
 	base := r - order
 	switch base {
-	case 0x1210, 0x1280: // ሐ ኀ → ሀ
-		return 0x1200 + order
+	case 0x1200, 0x1210, 0x1280: // ሐ ኀ → ሀ
+		return 0x1200 + laryngealOrder(order)
 	case 0x1220: // ሠ → ሰ
 		return 0x1230 + order
-	case 0x12D0: // ዐ → አ
-		return 0x12A0 + order
+	case 0x12A0, 0x12D0: // ዐ → አ
+		return 0x12A0 + laryngealOrder(order)
 	case 0x1340: // ፀ → ጸ
 		return 0x1338 + order
 	}
@@ -110,6 +125,17 @@ func ethiopicFold(r rune) rune {
 		return ' '
 	}
 	return r
+}
+
+// laryngealOrder folds the vowel orders of ሀ and አ (and the letters
+// folded to them) that Amharic pronounces alike: the first and the fourth
+// (ሀ ሃ, አ ኣ: ሀይማኖት and ሃይማኖት are one word), and አ's eighth, ኧ, to the
+// first.
+func laryngealOrder(order rune) rune {
+	if order == 3 || order == 7 {
+		return 0
+	}
+	return order
 }
 
 var (

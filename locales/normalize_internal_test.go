@@ -67,3 +67,45 @@ func TestFoldRuneShortcuts(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchFoldEthiopic: the letters Amharic writes alike fold to one,
+// the vowel orders of ሀ and አ it pronounces alike included.
+func TestMatchFoldEthiopic(t *testing.T) {
+	for _, c := range []struct{ a, b string }{
+		{"ሀይማኖት", "ሃይማኖት"}, {"ሐይማኖት", "ሃይማኖት"}, {"ኀይል", "ሀይል"}, {"ዐመት", "ዓመት"},
+		{"አመት", "ኣመት"}, {"ሠራ", "ሰራ"}, {"ፀሎት", "ጸሎት"}, {"ሥራ", "ስራ"},
+	} {
+		if a, b := MatchFold(c.a), MatchFold(c.b); a != b {
+			t.Errorf("MatchFold(%q) = %q, MatchFold(%q) = %q: want the same", c.a, a, c.b, b)
+		}
+	}
+	// The orders Amharic does tell apart stay apart.
+	for _, c := range []struct{ a, b string }{{"ሁ", "ሀ"}, {"ኡ", "አ"}, {"ሰ", "ሳ"}} {
+		if MatchFold(c.a) == MatchFold(c.b) {
+			t.Errorf("MatchFold(%q) = MatchFold(%q); want them apart", c.a, c.b)
+		}
+	}
+}
+
+// TestMatchFoldElided: an apostrophe after an elided word separates two
+// words; after any other word it joins them, as in MatchFold.
+func TestMatchFoldElided(t *testing.T) {
+	elided := map[string]bool{"l": true, "j": true, "qu": true, "d": true}
+	for in, want := range map[string]string{
+		"L'hôtel m'a refusé":      "l hotel ma refuse",
+		"j’ai pas d'eau":          "j ai pas d eau",
+		"qu'il parte":             "qu il parte",
+		"don't":                   "dont",
+		"aujourd'hui":             "aujourdhui",
+		"'l'":                     "l",
+		"  l'  appartement ":      "l appartement",
+		"PARCE QU'IL M'A VIRÉ !!": "parce qu il ma vire",
+	} {
+		if got := MatchFoldElided(in, elided); got != want {
+			t.Errorf("MatchFoldElided(%q) = %q, want %q", in, got, want)
+		}
+		if got, plain := MatchFoldElided(in, nil), MatchFold(in); got != plain {
+			t.Errorf("MatchFoldElided(%q, nil) = %q, MatchFold %q", in, got, plain)
+		}
+	}
+}

@@ -62,7 +62,11 @@ type MatchData struct {
 	// uses still counts for what its concept means. English concepts
 	// also apply in every other language (words mixed in from English).
 	Concepts map[string][]string `toml:"concepts"`
-	Dates    DateWords           `toml:"dates"`
+	// Elided are the words written elided before an apostrophe (French
+	// l', d', j', qu'): the apostrophe after one of them separates two
+	// words (locales.MatchFoldElided).
+	Elided []string  `toml:"elided"`
+	Dates  DateWords `toml:"dates"`
 }
 
 // DateWords are the words of free-text dates in one language.
