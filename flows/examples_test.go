@@ -20,7 +20,7 @@ const (
 	// The issue asks for 90 % of held-apart phrases; the matcher is not
 	// there yet (the table shows where), so the test holds the floor it
 	// has reached and the target is reported, not claimed.
-	minHeldRate   = 70 // % of held-apart phrases on the answer or offered, first message
+	minHeldRate   = 80 // % of held-apart phrases on the answer or offered, first message (all at 85 % or more on 2026-12-01)
 	targetHeld    = 90
 	minTunedRate  = 95 // % of tuned phrases, first message
 	exampleAtHour = 12
