@@ -23,7 +23,7 @@ import (
 // transaction [sql.Tx.StmtContext] reuses the one already prepared on the
 // transaction's connection or prepares one there, never on the pool.
 //
-// The preparation runs on its own goroutine, never on the caller's: a
+// The preparation runs on a goroutine of its own, never the caller's: a
 // caller inside a transaction holds a connection, and preparing on the
 // pool from there would wait forever for the only connection of an
 // in-memory database. The background goroutine simply waits for a free
@@ -41,11 +41,17 @@ type statements struct {
 	// prepared maps a query's name to its statement, or to nil once it
 	// failed to prepare; a name absent has not been asked for yet.
 	prepared map[string]*sql.Stmt
-	// pending names the queries being prepared.
+	// pending names the queries queued or being prepared; queue holds
+	// those waiting, for the one goroutine (running) that prepares them.
 	pending map[string]bool
+	queue   []queuedStmt
+	running bool
 	closed  bool
 	wg      sync.WaitGroup
 }
+
+// queuedStmt is a statement waiting to be prepared.
+type queuedStmt struct{ name, text string }
 
 // preparedReplies is the most replies InsertReplies has a prepared
 // statement for; more run as text.
@@ -77,23 +83,48 @@ func (s *Store) stmt(name string) *sql.Stmt {
 		return nil
 	}
 	st.pending[name] = true
-	st.wg.Add(1)
-	go func() {
-		defer st.wg.Done()
-		p, err := s.db.PrepareContext(context.Background(), text)
+	st.queue = append(st.queue, queuedStmt{name, text})
+	if !st.running {
+		st.running = true
+		st.wg.Add(1)
+		go s.prepareQueued()
+	}
+	return nil
+}
+
+// prepareQueued prepares the queued statements one after the other, on
+// the pool, until the queue is empty or the store closes: one goroutine,
+// so that the statements asked for at once (a first message uses a dozen)
+// take one connection of the pool, not one each (a new SQLite connection
+// parses the whole schema).
+func (s *Store) prepareQueued() {
+	st := &s.stmts
+	defer st.wg.Done()
+	for {
 		st.mu.Lock()
-		defer st.mu.Unlock()
-		delete(st.pending, name)
+		if st.closed || len(st.queue) == 0 {
+			st.running = false
+			st.mu.Unlock()
+			return
+		}
+		q := st.queue[0]
+		st.queue = st.queue[1:]
+		st.mu.Unlock()
+		p, err := s.db.PrepareContext(context.Background(), q.text)
 		if err != nil {
 			p = nil
 		}
-		if st.closed && p != nil {
-			_ = p.Close()
-			return
+		st.mu.Lock()
+		delete(st.pending, q.name)
+		if st.closed {
+			if p != nil {
+				_ = p.Close()
+			}
+		} else {
+			st.prepared[q.name] = p
 		}
-		st.prepared[name] = p
-	}()
-	return nil
+		st.mu.Unlock()
+	}
 }
 
 // stmtText is the text of a prepared query's name: a named query, or
@@ -129,7 +160,7 @@ func (s *Store) closeStatements() {
 			_ = p.Close()
 		}
 	}
-	st.prepared = nil
+	st.prepared, st.pending, st.queue = nil, nil, nil
 }
 
 // stmt returns the named query prepared and bound to the transaction's
