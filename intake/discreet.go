@@ -44,8 +44,8 @@ func (d discreetSwitch) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict
 	}
 	on, msg := true, MsgDiscreetOn
 	switch {
-	case wordInAnyLang(d.cat, t.Lang, kwDiscreet, t.In.Text):
-	case wordInAnyLang(d.cat, t.Lang, kwNormal, t.In.Text):
+	case wordInAnyLang(d.cat, kwDiscreet, t.In.Text):
+	case wordInAnyLang(d.cat, kwNormal, t.In.Text):
 		// Only a contact in discreet mode has it to turn off; for anyone
 		// else the word goes on to the conversation.
 		discreet, err := t.Tx.ContactDiscreet(ctx, t.Contact.ID)

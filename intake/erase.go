@@ -2,8 +2,6 @@ package intake
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/rightsline/rightsline/bot"
 	"github.com/rightsline/rightsline/flows"
@@ -35,13 +33,13 @@ func (e eraser) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict, error)
 		return bot.Verdict{}, nil
 	}
 	text := t.In.Text
-	if wordInAnyLang(e.cat, t.Lang, kwErase, text) {
+	if wordInAnyLang(e.cat, kwErase, text) {
 		if err := t.Tx.RequestErasure(ctx, t.Contact.ID); err != nil {
 			return bot.Verdict{}, err
 		}
 		return e.reply(t, MsgEraseConfirm)
 	}
-	if !wordInAnyLang(e.cat, t.Lang, kwYes, text) {
+	if !wordInAnyLang(e.cat, kwYes, text) {
 		return bot.Verdict{}, nil
 	}
 	pending, err := t.Tx.ErasurePending(ctx, t.Contact.ID)
@@ -77,19 +75,11 @@ func (e eraser) reply(t *bot.Turn, id string) (bot.Verdict, error) {
 }
 
 // wordInAnyLang reports whether text is one of the keyword list's words
-// in any language (the conversation's first), ignoring case, inner runs of
-// space and closing punctuation: a resident may ask in their own language
-// whatever the conversation's. Accents are not folded (locales.Fold): a
+// in any language, ignoring case, inner runs of space and closing
+// punctuation: a resident may ask in their own language whatever the
+// conversation's (locales.Catalog.AnyLangKeyword, one lookup in an index
+// of every language's words). Accents are not folded (locales.Fold): a
 // list carries each spelling it accepts, with and without accents.
-func wordInAnyLang(cat *locales.Catalog, lang locales.Lang, list, text string) bool {
-	f := strings.TrimRight(locales.Fold(strings.TrimSpace(text)), ".!?。！？ ")
-	if f == "" || len(f) > 40 {
-		return false
-	}
-	for _, l := range append([]locales.Lang{lang}, cat.Langs()...) {
-		if slices.Contains(cat.Keywords(l, list), f) {
-			return true
-		}
-	}
-	return false
+func wordInAnyLang(cat *locales.Catalog, list, text string) bool {
+	return cat.AnyLangKeyword(list, text)
 }

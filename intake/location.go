@@ -38,9 +38,9 @@ func (l locationSwitch) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict
 	}
 	var status, msg string
 	switch {
-	case wordInAnyLang(l.cat, t.Lang, kwKeepLocation, t.In.Text):
+	case wordInAnyLang(l.cat, kwKeepLocation, t.In.Text):
 		status, msg = store.StatusLocationKeep, MsgLocationKept
-	case wordInAnyLang(l.cat, t.Lang, kwRemoveLocation, t.In.Text):
+	case wordInAnyLang(l.cat, kwRemoveLocation, t.In.Text):
 		status, msg = store.StatusLocationRemove, MsgLocationRemoved
 	default:
 		return bot.Verdict{}, nil

@@ -131,6 +131,9 @@ type Catalog struct {
 	// later is noticed: interceptors read every language's lists on every
 	// message.
 	keywords sync.Map
+	// anyLang caches AnyLangKeyword's indexes, one per list (id to
+	// *anyLangIndex), each with the overlay it was built under.
+	anyLang sync.Map
 }
 
 // keywordKey names one keyword list in one language.
