@@ -11,7 +11,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -370,7 +369,7 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 				res.Replies = append(note, res.Replies...)
 			}
 			if stepErr == nil && len(res.Events) == 0 {
-				saved, err := json.Marshal(res.Conv)
+				saved, err := flows.EncodeState(res.Conv)
 				if err != nil {
 					return err
 				}
@@ -447,7 +446,7 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 				}
 			}
 		}
-		saved, err := json.Marshal(res.Conv)
+		saved, err := flows.EncodeState(res.Conv)
 		if err != nil {
 			return err
 		}
@@ -559,7 +558,7 @@ func (r *Runtime) decode(c store.Contact, state []byte, in Inbound) flows.Conver
 		}
 		return conv
 	}
-	if err := json.Unmarshal(state, &conv); err != nil {
+	if err := flows.DecodeState(state, &conv); err != nil {
 		// A state we cannot read must not lock the person out: start again.
 		r.log().Warn("unreadable conversation state; starting again", "contact", c.ID, "err", err)
 		conv = flows.Conversation{Lang: locales.Lang(c.Lang)}
@@ -598,7 +597,7 @@ func (r *Runtime) View(ctx context.Context, channel, address string, fallback lo
 		return v, err
 	}
 	var conv flows.Conversation
-	if json.Unmarshal(buf, &conv) != nil {
+	if flows.DecodeState(buf, &conv) != nil {
 		return v, nil // Handle starts such a conversation again
 	}
 	if conv.Lang != "" {

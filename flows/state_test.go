@@ -1,0 +1,176 @@
+package flows
+
+import (
+	"encoding/json"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+)
+
+// stateStrings are strings with everything encoding/json escapes.
+var stateStrings = []string{
+	"", "a", "rights.housing_menu", "20001", "Ça va? 是 ለ 네", "\"quoted\" \\ back", "<b>&amp;</b>", "line\nbreak\ttab\r",
+	"\b\f\x00\x01\x1f\x7f", "\u2028\u2029", "bad \xff utf8 \xe2\x82", "😀 emoji", strings.Repeat("long ", 80),
+}
+
+func randomConversation(r *rand.Rand) Conversation {
+	pick := func() string { return stateStrings[r.Intn(len(stateStrings))] }
+	list := func() []string {
+		switch r.Intn(4) {
+		case 0:
+			return nil
+		case 1:
+			return []string{}
+		}
+		var vs []string
+		for range 1 + r.Intn(4) {
+			vs = append(vs, pick())
+		}
+		return vs
+	}
+	vars := func() map[string]string {
+		switch r.Intn(4) {
+		case 0:
+			return nil
+		case 1:
+			return map[string]string{}
+		}
+		m := map[string]string{}
+		for range 1 + r.Intn(20) {
+			m[pick()+string(rune('a'+r.Intn(26)))] = pick()
+		}
+		return m
+	}
+	at := func() time.Time {
+		switch r.Intn(4) {
+		case 0:
+			return time.Time{}
+		case 1:
+			return time.Unix(r.Int63n(4e9), r.Int63n(1e9)).UTC()
+		case 2:
+			return time.Unix(r.Int63n(4e9), 0).In(time.FixedZone("x", -5*3600))
+		}
+		return time.Unix(r.Int63n(4e9), int64(r.Intn(1000))*1e6).Local()
+	}
+	c := Conversation{
+		Lang: "es", State: pick(), Vars: vars(), Back: list(), LastAnswer: pick(), LastActive: at(),
+		Pending: list(), DisclaimerShown: r.Intn(2) == 0, Suggest: list(), Welcomed: r.Intn(2) == 0,
+		Turns: r.Intn(100) - 3, Return: pick(), Held: pick(),
+	}
+	if r.Intn(3) == 0 {
+		c.Lang = ""
+	}
+	if r.Intn(2) == 0 {
+		c.Draft = &Draft{State: pick(), Vars: vars(), Back: list(), At: at(), Pending: pick()}
+	}
+	return c
+}
+
+// TestEncodeStateIsMarshal: EncodeState writes what json.Marshal writes,
+// byte for byte, for every field empty or set and every string escape.
+func TestEncodeStateIsMarshal(t *testing.T) {
+	r := rand.New(rand.NewSource(16))
+	convs := []Conversation{{}, {Turns: 1}, {Draft: &Draft{}}}
+	for range 3000 {
+		convs = append(convs, randomConversation(r))
+	}
+	for _, c := range convs {
+		want, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := EncodeState(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("EncodeState:\n%s\njson.Marshal:\n%s", got, want)
+		}
+		var back Conversation
+		if err := DecodeState(got, &back); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := json.Marshal(back)
+		var std Conversation
+		if err := json.Unmarshal(want, &std); err != nil {
+			t.Fatal(err)
+		}
+		if stdAgain, _ := json.Marshal(std); string(again) != string(stdAgain) {
+			t.Fatalf("round trip:\n%s\nencoding/json's:\n%s", again, stdAgain)
+		}
+	}
+	if _, err := EncodeState(Conversation{LastActive: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}); err == nil {
+		t.Error("a year past 9999 must fail, as json.Marshal does")
+	}
+}
+
+// TestDecodeStateIsUnmarshal: states as older versions stored them, and
+// odd ones, read as json.Unmarshal reads them: the same conversation, and
+// an error exactly when it errs.
+func TestDecodeStateIsUnmarshal(t *testing.T) {
+	states := []string{
+		`{}`, `{"turns":0}`, `null`,
+		// What the service has stored: fields added over time, every
+		// older state lacking the later ones.
+		`{"lang":"en","state":"main.menu","last_active":"2026-03-01T10:00:00Z","turns":3}`,
+		`{"lang":"es","state":"rights.menu","vars":{"zip":"20001"},"back":["main.menu"],"last_answer":"rights.a","last_active":"2026-03-01T10:00:00.123456789-05:00","pending":["more"],"disclaimer_shown":true,"suggest":["a","b"],"welcomed":true,"turns":7,"draft":{"state":"intake.q","vars":{"x":"y"},"back":["intake.start"],"at":"2026-02-01T00:00:00Z","pending":"hi"},"return":"intake.q","held":"hello"}`,
+		`{"lang":"zh-Hant","state":"main.menu","last_active":"0001-01-01T00:00:00Z","turns":1,"draft":{"state":"intake.q","at":"0001-01-01T00:00:00Z"}}`,
+		// A state no version wrote but encoding/json reads.
+		`{"LANG":"fr","State":"main.menu","unknown":{"deep":[1,2,3]},"turns":2}`,
+		`{"lang":"en","lang":"es"}`,
+		`{"vars":null,"back":null,"draft":null,"turns":null}`,
+		`{"held":"bad \xff utf8","state":"\u00e9\ud800"}`,
+		` {"turns": 5 } `,
+		// Broken: both refuse (and Runtime starts again).
+		`{"turns":"seven"}`, `{"turns":1.5}`, `{"last_active":"yesterday"}`, `{"back":"x"}`, `{`, `[]`, ``, `{"turns":1}x`,
+	}
+	for _, s := range states {
+		var want, got Conversation
+		wantErr := json.Unmarshal([]byte(s), &want)
+		gotErr := DecodeState([]byte(s), &got)
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Errorf("%s: DecodeState error %v, json.Unmarshal error %v", s, gotErr, wantErr)
+			continue
+		}
+		if wantErr != nil {
+			continue
+		}
+		w, _ := json.Marshal(want)
+		g, _ := json.Marshal(got)
+		if string(g) != string(w) {
+			t.Errorf("%s:\nDecodeState  %s\njson.Unmarshal %s", s, g, w)
+		}
+	}
+}
+
+func BenchmarkState(b *testing.B) {
+	c := Conversation{Lang: "es", State: "rights.housing_menu", Vars: map[string]string{"zip": "20001", "jurisdiction": "dc"}, Back: []string{"main.menu", "rights.menu"}, LastAnswer: "rights.evict_notice", LastActive: time.Now(), DisclaimerShown: true, Welcomed: true, Turns: 7}
+	buf, _ := json.Marshal(c)
+	b.Run("encode", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			EncodeState(c)
+		}
+	})
+	b.Run("json.Marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			json.Marshal(c)
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			var c Conversation
+			DecodeState(buf, &c)
+		}
+	})
+	b.Run("json.Unmarshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			var c Conversation
+			json.Unmarshal(buf, &c)
+		}
+	})
+}
