@@ -442,6 +442,20 @@ func (b *modelBuilder) build() *langModel {
 			}
 		}
 	}
+	// The setting groups (rules.toml [[setting]]): answer → its group.
+	groupOf := make([]int, m.n)
+	for t := range groupOf {
+		groupOf[t] = -1
+	}
+	var groups []locales.SettingGroup
+	for _, g := range u.Rules.Settings {
+		for _, a := range g.Answers {
+			if i, ok := index[a]; ok && groupOf[i] < 0 {
+				groupOf[i] = len(groups)
+			}
+		}
+		groups = append(groups, g)
+	}
 	vocab := float64(len(counts))
 	m.w = make([]float32, 0, len(counts)*m.n)
 	feat := make(map[uint64]int32, len(counts))
@@ -465,10 +479,52 @@ func (b *modelBuilder) build() *langModel {
 			// so few phrases: negative weights are clipped.
 			m.w = append(m.w, float32(kindWeight(f)*max(math.Log(p[t]/rest), -negClip)))
 		}
+		for gi, g := range groups {
+			m.spreadInGroup(m.w[len(m.w)-m.n:], p, groupOf, gi, g)
+		}
+
 	}
 	m.feat = newFeatTable(feat)
 	m.buildVocab()
 	return m
+}
+
+// spreadInGroup evens out, among the answers of setting group gi, the
+// weights w (one feature's row) of a feature spread over them alike (p, its
+// smoothed share in each answer's phrases): the normalised entropy of its
+// shares over the group at least g.Spread. Such a feature (race, religion,
+// "because I am") says the text is about the group, not which answer of
+// it: each member's weight moves g.Shrink of the way to the members' mean,
+// so the setting words (boss, store, permit, landlord) decide.
+func (m *langModel) spreadInGroup(w []float32, p []float64, groupOf []int, gi int, g locales.SettingGroup) {
+	sum, k := 0.0, 0
+	for t := range w {
+		if groupOf[t] == gi {
+			sum += p[t]
+			k++
+		}
+	}
+	if k < 2 || sum == 0 {
+		return
+	}
+	h := 0.0
+	var mean float32
+	for t := range w {
+		if groupOf[t] == gi {
+			q := p[t] / sum
+			h -= q * math.Log(q)
+			mean += w[t]
+		}
+	}
+	if h/math.Log(float64(k)) < g.Spread {
+		return
+	}
+	mean /= float32(k)
+	for t := range w {
+		if groupOf[t] == gi {
+			w[t] = mean + float32(1-g.Shrink)*(w[t]-mean)
+		}
+	}
 }
 
 // buildVocab makes the tables correct reads: the words of the phrases

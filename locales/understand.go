@@ -32,6 +32,23 @@ type MatchRules struct {
 	// first wins. Every answer with a topic must be listed.
 	Order []string `toml:"order"`
 	Rules []Rule   `toml:"rule"`
+	// Settings are groups of answers that share what a text is about and
+	// differ by where it happened (the four discrimination answers: a
+	// basis, "because of my race", and a setting, work, a shop, the city,
+	// housing). See SettingGroup.
+	Settings []SettingGroup `toml:"setting"`
+}
+
+// SettingGroup is a group of answers told apart by their setting words.
+// A feature spread over the group's answers alike (the normalised entropy
+// of its shares in their phrases at least Spread: the basis, race,
+// religion) weighs the same for all of them, Shrink of the way: it says the
+// text is about the group, the setting words (boss, store, permit,
+// landlord) say which answer of it.
+type SettingGroup struct {
+	Answers []string `toml:"answers"`
+	Spread  float64  `toml:"spread"`
+	Shrink  float64  `toml:"shrink"`
 }
 
 // Rule adds Bonus to Topic's score when the text has a word of every group
