@@ -3,6 +3,7 @@ package flows
 import (
 	"encoding/json"
 	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -173,4 +174,70 @@ func BenchmarkState(b *testing.B) {
 			json.Unmarshal(buf, &c)
 		}
 	})
+}
+
+// fillEveryField sets every field of the struct v points to (and of the
+// structs its pointer fields point to) to a value that is not its zero
+// value, by reflection, so a field added to Conversation or Draft later
+// is set here without this test being edited. A field of a kind it does
+// not know fails the test: EncodeState must be taught the new field too.
+func fillEveryField(t *testing.T, v reflect.Value, path string) {
+	t.Helper()
+	for i := range v.NumField() {
+		f, sf := v.Field(i), v.Type().Field(i)
+		name := path + "." + sf.Name
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString("x-" + sf.Name)
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Int, reflect.Int64, reflect.Int32:
+			f.SetInt(int64(7 + i))
+		case reflect.Slice:
+			if f.Type().Elem().Kind() != reflect.String {
+				t.Fatalf("%s: a slice of %s; teach EncodeState and this test", name, f.Type().Elem())
+			}
+			f.Set(reflect.ValueOf([]string{"a-" + sf.Name, "b"}).Convert(f.Type()))
+		case reflect.Map:
+			if f.Type().Key().Kind() != reflect.String || f.Type().Elem().Kind() != reflect.String {
+				t.Fatalf("%s: a map of %s; teach EncodeState and this test", name, f.Type())
+			}
+			f.Set(reflect.ValueOf(map[string]string{"k-" + sf.Name: "v"}).Convert(f.Type()))
+		case reflect.Pointer:
+			p := reflect.New(f.Type().Elem())
+			if p.Elem().Kind() != reflect.Struct {
+				t.Fatalf("%s: a pointer to %s; teach EncodeState and this test", name, f.Type().Elem())
+			}
+			fillEveryField(t, p.Elem(), name)
+			f.Set(p)
+		case reflect.Struct:
+			if f.Type() != reflect.TypeFor[time.Time]() {
+				t.Fatalf("%s: a struct %s; teach EncodeState and this test", name, f.Type())
+			}
+			f.Set(reflect.ValueOf(time.Date(2026, 3, 1, 10, 0, i, 0, time.UTC)))
+		default:
+			t.Fatalf("%s: a %s; teach EncodeState and this test", name, f.Kind())
+		}
+	}
+}
+
+// TestEncodeStateWritesEveryField: with every field of Conversation and
+// Draft set (found by reflection, so a field added later is included),
+// EncodeState still writes what json.Marshal writes. The random states of
+// TestEncodeStateIsMarshal name their fields, so only this test notices a
+// new field EncodeState would silently not save.
+func TestEncodeStateWritesEveryField(t *testing.T) {
+	var c Conversation
+	fillEveryField(t, reflect.ValueOf(&c).Elem(), "Conversation")
+	want, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := EncodeState(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("EncodeState misses a field:\n%s\njson.Marshal:\n%s", got, want)
+	}
 }
