@@ -215,6 +215,9 @@ type topicResult struct {
 	best, second  string
 	level         int
 	score, score2 float32
+	// exact: the text is exactly one answer's keyword; sure: and the
+	// scores alone give that answer with a high confidence.
+	exact, sure bool
 }
 
 func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understanding) (*topicMatcher, error) {
@@ -713,10 +716,6 @@ func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
 			scores[r.topic] -= r.penalty
 		}
 	}
-	if i, ok := m.exact[folded]; ok && i >= 0 {
-		// The text is exactly one answer's keyword.
-		return topicResult{best: tm.states[i], score: scores[i], level: levelHigh}
-	}
 	b, s := -1, -1
 	for t := range scores {
 		switch {
@@ -738,7 +737,30 @@ func (tm *topicMatcher) classify(lang locales.Lang, text string) topicResult {
 	default:
 		res.level = levelClose
 	}
+	if i, ok := m.exact[folded]; ok && i >= 0 {
+		// The text is exactly one answer's keyword. sure: the scores
+		// alone answer it too, and no answer of another flow is a
+		// candidate ("work" is also the heat that does not work: the
+		// repairs answer scores for it; "sweep" and "desalojo" have no
+		// candidate but answers of their own flow).
+		sure := res.level == levelHigh && b == i &&
+			(s < 0 || scores[s] < closeScore || sameFlow(tm.states[b], tm.states[s]))
+		res.exact, res.sure = true, sure
+		if b != i {
+			res.second, res.score2 = tm.states[b], scores[b]
+		}
+		res.best, res.score, res.level = tm.states[i], scores[i], levelHigh
+		return res
+	}
 	return res
+}
+
+// sameFlow reports whether two states are of the same flow ("housing.eviction"
+// and "housing.retaliation").
+func sameFlow(a, b string) bool {
+	fa, _, _ := strings.Cut(a, ".")
+	fb, _, _ := strings.Cut(b, ".")
+	return fa == fb
 }
 
 // featSet collects the distinct features of one text in fixed arrays, so

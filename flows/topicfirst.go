@@ -26,8 +26,13 @@ func (ix *matchIndex) topicFirst(st *State, lang locales.Lang, folded string) bo
 			return false
 		}
 	}
+	m := ix.topics.classify(lang, folded)
 	if _, exact := ix.choices[st.name][lang][folded]; exact {
-		return false
+		// A menu keyword that is also exactly one answer's keyword,
+		// which the scores alone give with a high confidence ("sweep",
+		// "清场": the sweeps answer, not the homelessness menu), is
+		// that answer.
+		return m.exact && m.sure
 	}
-	return ix.topics.classify(lang, folded).level >= levelClose
+	return m.level >= levelClose
 }
