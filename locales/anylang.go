@@ -102,7 +102,7 @@ func (c *Catalog) keywordsUnder(o *overlay, l Lang, id string) []string {
 
 // foldWithin appends Fold(s) to dst, as long as that adds at most limit
 // bytes; ok is false (and the rest of s unread) once it would add more.
-// It is Fold's loop with a limit (TestFoldWithin holds the two equal).
+// Fold is foldWithin without a limit, into a buffer of its own.
 func foldWithin(dst []byte, s string, limit int) (out []byte, ok bool) {
 	n0 := len(dst)
 	space := false // white space since the last word
@@ -135,6 +135,8 @@ func foldWithin(dst []byte, s string, limit int) (out []byte, ok bool) {
 			space = true
 			continue
 		} else {
+			// An invalid byte decodes as utf8.RuneError, which ToLower
+			// keeps and writes as U+FFFD, as strings.ToLower does.
 			r = unicode.ToLower(r)
 		}
 		if space && len(dst) > n0 {

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"slices"
 	"sort"
@@ -21,8 +22,8 @@ import (
 	"sync"
 	"text/template/parse"
 	"time"
-	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -528,46 +529,10 @@ func Fold(s string) string {
 	if isFolded(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false // white space since the last word
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case c == ' ' || c >= '\t' && c <= '\r':
-				space = true
-				continue
-			case 'A' <= c && c <= 'Z':
-				c += 'a' - 'A'
-			}
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteByte(c)
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if caseless(r) {
-			// No case and no white space: as it is.
-		} else if unicode.IsSpace(r) {
-			space = true
-			continue
-		} else {
-			// An invalid byte decodes as utf8.RuneError, which ToLower
-			// keeps and writes as U+FFFD, as strings.ToLower does.
-			r = unicode.ToLower(r)
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
+	b, _ := foldWithin(make([]byte, 0, len(s)), s, math.MaxInt)
+	// b is this call's own buffer, never written again: the string can
+	// share it, as strings.Builder's String does.
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // caseless reports whether r is in a block of letters without case
