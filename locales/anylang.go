@@ -81,23 +81,11 @@ func (c *Catalog) anyLangIndex(id string) *anyLangIndex {
 // an index records the overlay its words come from even if ApplyEdits
 // runs while it is built.
 func (c *Catalog) keywordsUnder(o *overlay, l Lang, id string) []string {
-	m, ok := c.Lookup(l, id)
+	text, ok := c.keywordText(o, l, id)
 	if !ok {
 		return nil
 	}
-	text := m.Text
-	if o != nil {
-		if s, ok := o.text[l][id]; ok {
-			text = s
-		}
-	}
-	var out []string
-	for _, w := range strings.Split(text, ",") {
-		if w = strings.TrimSpace(Fold(w)); w != "" {
-			out = append(out, w)
-		}
-	}
-	return out
+	return splitKeywords(text)
 }
 
 // foldWithin appends Fold(s) to dst, as long as that adds at most limit

@@ -494,13 +494,9 @@ func (c *Catalog) Text(l Lang, id string, data map[string]string) (string, error
 // on commas. It returns nil if the list does not exist. The list is cached
 // and shared: read it, never modify it.
 func (c *Catalog) Keywords(l Lang, id string) []string {
-	m, ok := c.Lookup(l, id)
+	text, ok := c.keywordText(c.over.Load(), l, id)
 	if !ok {
 		return nil
-	}
-	text := m.Text
-	if s, _, ok := c.edited(l, id); ok {
-		text = s
 	}
 	key := keywordKey{l, id}
 	if v, ok := c.keywords.Load(key); ok {
@@ -508,16 +504,37 @@ func (c *Catalog) Keywords(l Lang, id string) []string {
 			return kl.words
 		}
 	}
+	// Clipped: a caller appending to the list gets a copy, never writes
+	// into the cached one.
+	out := slices.Clip(splitKeywords(text))
+	c.keywords.Store(key, &keywordList{text: text, words: out})
+	return out
+}
+
+// keywordText is keyword list id's text in l under the translators'
+// edits of overlay o (nil: none); false when l has no such message.
+func (c *Catalog) keywordText(o *overlay, l Lang, id string) (string, bool) {
+	m, ok := c.Lookup(l, id)
+	if !ok {
+		return "", false
+	}
+	if o != nil {
+		if s, ok := o.text[l][id]; ok {
+			return s, true
+		}
+	}
+	return m.Text, true
+}
+
+// splitKeywords is a keyword list's words: comma-separated, folded, the
+// empty ones dropped.
+func splitKeywords(text string) []string {
 	var out []string
 	for _, w := range strings.Split(text, ",") {
 		if w = strings.TrimSpace(Fold(w)); w != "" {
 			out = append(out, w)
 		}
 	}
-	// Clipped: a caller appending to the list gets a copy, never writes
-	// into the cached one.
-	out = slices.Clip(out)
-	c.keywords.Store(key, &keywordList{text: text, words: out})
 	return out
 }
 
