@@ -39,13 +39,13 @@ type discreetSwitch struct{ cat *locales.Catalog }
 // Intercept implements bot.Interceptor. A message that is not a discreet
 // word costs no query.
 func (d discreetSwitch) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict, error) {
-	if d.cat == nil || t.In.Command != "" || t.Contact.Channel == store.ErasedChannel {
+	if d.cat == nil || !residentWords(t) {
 		return bot.Verdict{}, nil
 	}
 	on, msg := true, MsgDiscreetOn
 	switch {
-	case wordInAnyLang(d.cat, kwDiscreet, t.In.Text):
-	case wordInAnyLang(d.cat, kwNormal, t.In.Text):
+	case d.cat.AnyLangKeyword(kwDiscreet, t.In.Text):
+	case d.cat.AnyLangKeyword(kwNormal, t.In.Text):
 		// Only a contact in discreet mode has it to turn off; for anyone
 		// else the word goes on to the conversation.
 		discreet, err := t.Tx.ContactDiscreet(ctx, t.Contact.ID)

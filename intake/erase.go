@@ -29,17 +29,17 @@ type eraser struct{ cat *locales.Catalog }
 // Intercept implements bot.Interceptor. A message that is neither an
 // erasure word nor a yes costs no query.
 func (e eraser) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict, error) {
-	if e.cat == nil || t.In.Command != "" || t.Contact.Channel == store.ErasedChannel {
+	if e.cat == nil || !residentWords(t) {
 		return bot.Verdict{}, nil
 	}
 	text := t.In.Text
-	if wordInAnyLang(e.cat, kwErase, text) {
+	if e.cat.AnyLangKeyword(kwErase, text) {
 		if err := t.Tx.RequestErasure(ctx, t.Contact.ID); err != nil {
 			return bot.Verdict{}, err
 		}
 		return e.reply(t, MsgEraseConfirm)
 	}
-	if !wordInAnyLang(e.cat, kwYes, text) {
+	if !e.cat.AnyLangKeyword(kwYes, text) {
 		return bot.Verdict{}, nil
 	}
 	pending, err := t.Tx.ErasurePending(ctx, t.Contact.ID)
@@ -74,12 +74,12 @@ func (e eraser) reply(t *bot.Turn, id string) (bot.Verdict, error) {
 	return bot.Verdict{Handled: true, Replies: []flows.Reply{r}}, nil
 }
 
-// wordInAnyLang reports whether text is one of the keyword list's words
-// in any language, ignoring case, inner runs of space and closing
-// punctuation: a resident may ask in their own language whatever the
-// conversation's (locales.Catalog.AnyLangKeyword, one lookup in an index
-// of every language's words). Accents are not folded (locales.Fold): a
-// list carries each spelling it accepts, with and without accents.
-func wordInAnyLang(cat *locales.Catalog, list, text string) bool {
-	return cat.AnyLangKeyword(list, text)
+// residentWords reports whether t is a message a word interceptor reads:
+// text the person sent (not a command a channel started) on a contact
+// that is not erased. The words themselves are looked up with
+// locales.Catalog.AnyLangKeyword: a resident may use their own language's
+// word whatever the conversation's. Accents are not folded (locales.Fold):
+// a list carries each spelling it accepts, with and without accents.
+func residentWords(t *bot.Turn) bool {
+	return t.In.Command == "" && t.Contact.Channel != store.ErasedChannel
 }

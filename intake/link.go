@@ -86,10 +86,10 @@ func (l linker) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict, error)
 	case t.In.Command != "" || t.In.Choice != "" || t.In.Word != "" || t.In.Flow != "":
 		return bot.Verdict{}, nil
 	}
-	if wordInAnyLang(l.svc.cat, kwUnlink, t.In.Text) {
+	if l.svc.cat.AnyLangKeyword(kwUnlink, t.In.Text) {
 		return l.unlink(ctx, t)
 	}
-	if wordInAnyLang(l.svc.cat, kwLink, t.In.Text) {
+	if l.svc.cat.AnyLangKeyword(kwLink, t.In.Text) {
 		return l.newCode(ctx, t)
 	}
 	rest, ok := l.stripLinkWord(t.Lang, t.In.Text)

@@ -33,14 +33,14 @@ type locationSwitch struct{ cat *locales.Catalog }
 // Intercept implements bot.Interceptor. A message that is not a location
 // word costs no query.
 func (l locationSwitch) Intercept(ctx context.Context, t *bot.Turn) (bot.Verdict, error) {
-	if l.cat == nil || t.In.Command != "" || t.Contact.Channel == store.ErasedChannel {
+	if l.cat == nil || !residentWords(t) {
 		return bot.Verdict{}, nil
 	}
 	var status, msg string
 	switch {
-	case wordInAnyLang(l.cat, kwKeepLocation, t.In.Text):
+	case l.cat.AnyLangKeyword(kwKeepLocation, t.In.Text):
 		status, msg = store.StatusLocationKeep, MsgLocationKept
-	case wordInAnyLang(l.cat, kwRemoveLocation, t.In.Text):
+	case l.cat.AnyLangKeyword(kwRemoveLocation, t.In.Text):
 		status, msg = store.StatusLocationRemove, MsgLocationRemoved
 	default:
 		return bot.Verdict{}, nil
