@@ -57,13 +57,12 @@ func mountSMS(mux *http.ServeMux, a *app) error {
 	if err != nil {
 		return err
 	}
-	if a.cfg.SpoolDir != "off" {
-		sp, err := openSpool(a)
-		if err != nil {
-			return err
-		}
-		h.Spool = sp
-		h.OnSpool = func(stage string) { a.metrics.spooled.WithLabelValues(sms.Channel, stage).Inc() }
+	sp, onSpool, err := channelSpool(a, sms.Channel)
+	if err != nil {
+		return err
+	}
+	if sp != nil {
+		h.Spool, h.OnSpool = sp, onSpool
 		a.smsHandler = h
 		a.log.Info("sms spool on: messages the database cannot take wait there", "dir", sp.Dir(), "waiting", sp.Len())
 	}
@@ -139,6 +138,19 @@ func (d dispatcher) register(channel string, s outbox.Sender) {
 		return
 	}
 	d.Register(channel, cs)
+}
+
+// channelSpool is the instance's spool for a Twilio channel's handler
+// and the metric its OnSpool reports to; nil when SPOOL_DIR is "off".
+func channelSpool(a *app, channel string) (*spool.Spool, func(stage string), error) {
+	if a.cfg.SpoolDir == "off" {
+		return nil, nil, nil
+	}
+	sp, err := openSpool(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sp, func(stage string) { a.metrics.spooled.WithLabelValues(channel, stage).Inc() }, nil
 }
 
 // openSpool opens SPOOL_DIR once for the channels that spool (SMS and

@@ -68,13 +68,12 @@ func mountWhatsApp(mux *http.ServeMux, a *app) error {
 	if err != nil {
 		return err
 	}
-	if a.cfg.SpoolDir != "off" {
-		sp, err := openSpool(a)
-		if err != nil {
-			return err
-		}
-		h.Spool = sp
-		h.OnSpool = func(stage string) { a.metrics.spooled.WithLabelValues(whatsapp.Channel, stage).Inc() }
+	sp, onSpool, err := channelSpool(a, whatsapp.Channel)
+	if err != nil {
+		return err
+	}
+	if sp != nil {
+		h.Spool, h.OnSpool = sp, onSpool
 		a.waHandler = h
 	}
 	h.Register(mux)
