@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -29,18 +28,7 @@ const (
 	testFrom    = "+12025550100" // our WhatsApp sender
 )
 
-// refuseTransport fails every request: nothing in these tests may leave
-// the host. The fake Twilio is reached through twiliotest's client.
-type refuseTransport struct{}
-
-func (refuseTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return nil, fmt.Errorf("test: refusing a request to %s: tests never leave the host", r.URL.Host)
-}
-
-func TestMain(m *testing.M) {
-	http.DefaultTransport = refuseTransport{}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { twiliotest.RunOffline(m) }
 
 var testCatalog = func() *locales.Catalog {
 	cat, err := locales.Load()

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"sync"
 	"testing"
 )
@@ -135,4 +136,20 @@ func (a *API) Messages() []url.Values {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return append([]url.Values(nil), a.sent...)
+}
+
+// refuseTransport fails every request: nothing in a channel's tests may
+// leave the host. The fake Twilio is reached through its own client.
+type refuseTransport struct{}
+
+func (refuseTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return nil, fmt.Errorf("test: refusing a request to %s: tests never leave the host", r.URL.Host)
+}
+
+// RunOffline is a channel test package's TestMain: it runs the tests with
+// http.DefaultTransport refusing every request, so a client that is not
+// pointed at a fake fails instead of reaching the network.
+func RunOffline(m *testing.M) {
+	http.DefaultTransport = refuseTransport{}
+	os.Exit(m.Run())
 }
