@@ -38,16 +38,7 @@ func expandLanguageMenus(defs []*Flow, cat *locales.Catalog) error {
 			if st.Next == "" || len(st.Choices) > 0 {
 				return &DefinitionError{File: st.file, Line: st.line, Msg: fmt.Sprintf("state %s: choices_from: %s needs next (where a choice goes) and no choices of its own", st.name, ChoicesLanguages)}
 			}
-			for i, l := range cat.Langs() {
-				st.Choices = append(st.Choices, Choice{
-					Key:      strconv.Itoa(i + 1),
-					Label:    locales.LangNameID(l),
-					Keywords: locales.LangKeywordsID(l),
-					Go:       st.Next,
-					Action:   &Action{SetLanguage: string(l)},
-					line:     st.line,
-				})
-			}
+			st.Choices = languageChoices(cat.Langs(), st)
 			st.Say = append(st.Say, locales.LangMenuID)
 			st.ChoicesFrom, st.Next = "", ""
 		}
@@ -65,19 +56,28 @@ func expandLanguageMenus(defs []*Flow, cat *locales.Catalog) error {
 					return &DefinitionError{File: st.file, Line: st.line, Msg: fmt.Sprintf("state %s.%s is made from %s and written in the flow too", f.ID, name, st.name)}
 				}
 				v := &State{Kind: st.Kind, Say: []string{locales.LangVariantsID(g)}, name: f.ID + "." + name, file: st.file, line: st.line}
-				for i, l := range cat.Variants(g) {
-					v.Choices = append(v.Choices, Choice{
-						Key:      strconv.Itoa(i + 1),
-						Label:    locales.LangNameID(l),
-						Keywords: locales.LangKeywordsID(l),
-						Go:       st.Next,
-						Action:   &Action{SetLanguage: string(l)},
-						line:     st.line,
-					})
-				}
+				v.Choices = languageChoices(cat.Variants(g), st)
 				f.States[name] = v
 			}
 		}
 	}
 	return nil
+}
+
+// languageChoices is one numbered choice per language of langs, each
+// labelled with the language's name in itself, answering to its words,
+// setting it and going on to st's next state.
+func languageChoices(langs []locales.Lang, st *State) []Choice {
+	cs := make([]Choice, 0, len(langs))
+	for i, l := range langs {
+		cs = append(cs, Choice{
+			Key:      strconv.Itoa(i + 1),
+			Label:    locales.LangNameID(l),
+			Keywords: locales.LangKeywordsID(l),
+			Go:       st.Next,
+			Action:   &Action{SetLanguage: string(l)},
+			line:     st.line,
+		})
+	}
+	return cs
 }
