@@ -1,0 +1,42 @@
+package flows_test
+
+import (
+	"testing"
+
+	"github.com/rightsline/rightsline/locales"
+)
+
+// contextCases are texts whose answer the context rules of
+// locales/match/rules.toml decide: a word of two meanings read by the
+// words around it (kicked out of a home, not a job; a landlord putting
+// belongings out, not a sweep), a right to housing rather than a bed
+// tonight, help asked while sleeping in a car, where to take a complaint.
+var contextCases = []struct {
+	lang       locales.Lang
+	text, want string
+}{
+	{locales.English, "my landlord kicked me out of my apartment", "housing.eviction"},
+	{locales.Spanish, "el casero me corrio del apartamento", "housing.eviction"},
+	{locales.French, "le proprio m'a viré de mon appart", "housing.eviction"},
+	{locales.Vietnamese, "chủ nhà đuổi tôi ra khỏi nhà", "housing.eviction"},
+	{locales.Amharic, "አከራዩ ከቤቴ አባረረኝ", "housing.eviction"},
+	{locales.English, "my landlord threw my things out on the sidewalk", "housing.eviction"},
+	{locales.ChineseSimplified, "房东把我的东西扔到外面了", "housing.eviction"},
+	{locales.English, "do homeless people have a right to housing", "housing.right"},
+	{locales.French, "est-ce que j'ai droit à un logement", "housing.right"},
+	{locales.English, "im sleeping in my car who can help me", "homeless.help"},
+	{locales.Spanish, "duermo en mi carro quien me puede ayudar", "homeless.help"},
+	{locales.English, "which office takes discrimination complaints", "discrim.place"},
+	{locales.Spanish, "a quien le pongo una queja de discriminacion", "discrim.place"},
+}
+
+// TestContextRules checks that the context rules land each case on its
+// answer, first in the matcher's ranking.
+func TestContextRules(t *testing.T) {
+	e, _ := contentEngine(t)
+	for _, c := range contextCases {
+		if m := e.ClassifyTopic(c.lang, c.text); m.Best != c.want {
+			t.Errorf("%s %q: best %s (then %s, %s); want %s", c.lang, c.text, m.Best, m.Second, m.Confidence, c.want)
+		}
+	}
+}
