@@ -40,3 +40,22 @@ func TestContextRules(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleGroupsShared: a word group named by several rules is one mark,
+// so rules may share groups beyond the 32 marks there are (the context
+// rules name the same groups for the answer they raise and the one they
+// lower).
+func TestRuleGroupsShared(t *testing.T) {
+	u, err := locales.LoadUnderstanding()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := u.Rules.Rules[0]
+	for range 40 {
+		u.Rules.Rules = append(u.Rules.Rules, r)
+	}
+	e, _ := contentEngineWith(t, u)
+	if m := e.ClassifyTopic(locales.English, "my landlord kicked me out of my apartment"); m.Best != "housing.eviction" {
+		t.Errorf("with the rules repeated: best %s; want housing.eviction", m.Best)
+	}
+}

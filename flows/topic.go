@@ -254,17 +254,20 @@ func buildTopicMatcher(cat *locales.Catalog, c *compiled, u *locales.Understandi
 	}
 	// Negative words and the rules' word groups are marks: bits set while
 	// the text is cut into features (bit t: a negative word of answer t;
-	// from 32, a rule's groups in turn).
+	// from 32, the rules' groups in turn, each group once).
 	if len(tm.states) > 32 {
 		return nil, fmt.Errorf("flows: %d answers with a topic; negative words are marked for at most 32", len(tm.states))
 	}
-	groups := 0
+	// A group named by several rules is one mark.
+	groups := map[string]bool{}
 	for _, r := range u.Rules.Rules {
 		if _, ok := index[r.Topic]; ok {
-			groups += len(r.AllOf)
+			for _, g := range r.AllOf {
+				groups[g] = true
+			}
 		}
 	}
-	if groups > 32 {
+	if len(groups) > 32 {
 		return nil, fmt.Errorf("flows: locales/match/rules.toml: more than 32 word groups in rules")
 	}
 	// The keyword lists are read now, as the files and the edits in force
@@ -340,6 +343,11 @@ func (b *modelBuilder) build() *langModel {
 		}
 	}
 	bit := 32
+	type groupMark struct {
+		mark   uint64
+		usable bool // this language has words for the group
+	}
+	marks := map[string]groupMark{} // a group named by several rules is marked once
 	for _, r := range u.Rules.Rules {
 		i, ok := index[r.Topic]
 		if !ok {
@@ -348,17 +356,21 @@ func (b *modelBuilder) build() *langModel {
 		lr := langRule{topic: i, bonus: float32(r.Bonus), penalty: float32(r.Penalty)}
 		usable := true
 		for _, g := range r.AllOf {
-			n := 0
-			for _, w := range d.Groups[g] {
-				if m.mark(w, 1<<bit) {
-					n++
+			gm, done := marks[g]
+			if !done {
+				gm.mark = 1 << bit
+				bit++
+				for _, w := range d.Groups[g] {
+					if m.mark(w, gm.mark) {
+						gm.usable = true
+					}
 				}
+				marks[g] = gm
 			}
-			if n == 0 {
+			if !gm.usable {
 				usable = false // this language has no words for the group
 			}
-			lr.groups = append(lr.groups, 1<<bit)
-			bit++
+			lr.groups = append(lr.groups, gm.mark)
 		}
 		if usable {
 			m.rules = append(m.rules, lr)
