@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/rightsline/rightsline/locales"
@@ -57,5 +58,44 @@ func TestRuleGroupsShared(t *testing.T) {
 	e, _ := contentEngineWith(t, u)
 	if m := e.ClassifyTopic(locales.English, "my landlord kicked me out of my apartment"); m.Best != "housing.eviction" {
 		t.Errorf("with the rules repeated: best %s; want housing.eviction", m.Best)
+	}
+}
+
+// unseenCases are tuned example phrases the context rules decide when the
+// matcher has not learnt them: TestContextRulesUnseen builds it without
+// them, as the cross-validated figure does.
+var unseenCases = []struct {
+	lang        locales.Lang
+	state, text string
+}{
+	{locales.Amharic, "housing.eviction", "ከቤቴ አባረሩኝ"},
+	{locales.Vietnamese, "housing.eviction", "chủ nhà vứt đồ của tôi ra ngoài đường"},
+	{locales.French, "housing.fair", "il me loue pas parce que je parle pas bien anglais"},
+	{locales.ChineseSimplified, "housing.fair", "因为我是亚洲人押金要多交"},
+	{locales.English, "housing.fair", "they charge me more deposit because i am hispanic"},
+	{locales.Korean, "housing.right", "정부가 노숙자에게 집을 줘야 하나요"},
+	{locales.French, "homeless.help", "qui peut m'aider je dors dans ma voiture"},
+	{locales.Spanish, "discrim.place", "que oficina recibe quejas aqui"},
+	{locales.French, "housing.retaliation", "j'ai denonce le proprio et il m'a mis dehors"},
+}
+
+// TestContextRulesUnseen checks the context rules on phrases the matcher
+// is built without.
+func TestContextRulesUnseen(t *testing.T) {
+	u, err := locales.LoadUnderstanding()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range unseenCases {
+		for i := range u.Examples[c.lang].Topics {
+			tp := &u.Examples[c.lang].Topics[i]
+			tp.Tuned = slices.DeleteFunc(tp.Tuned, func(p string) bool { return p == c.text })
+		}
+	}
+	e, _ := contentEngineWith(t, u)
+	for _, c := range unseenCases {
+		if m := e.ClassifyTopic(c.lang, c.text); m.Best != c.state {
+			t.Errorf("%s %q: best %s (then %s, %s); want %s", c.lang, c.text, m.Best, m.Second, m.Confidence, c.state)
+		}
 	}
 }
