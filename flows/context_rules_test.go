@@ -77,6 +77,10 @@ var unseenCases = []struct {
 	{locales.French, "homeless.help", "qui peut m'aider je dors dans ma voiture"},
 	{locales.Spanish, "discrim.place", "que oficina recibe quejas aqui"},
 	{locales.French, "housing.retaliation", "j'ai denonce le proprio et il m'a mis dehors"},
+	{locales.Spanish, "discrim.gov", "el empleado de la ciudad atraso mi permiso porque soy musulman"},
+	{locales.Vietnamese, "discrim.public", "khách sạn nói hết phòng rồi lại cho người da trắng sau tôi một phòng"},
+	{locales.Spanish, "housing.eviction", "el dueño me dijo que tengo 30 dias para irme porque vendio el edificio"},
+	{locales.Vietnamese, "discrim.gov", "họ từ chối giấy phép vì tôn giáo của tôi"},
 }
 
 // TestContextRulesUnseen checks the context rules on phrases the matcher
