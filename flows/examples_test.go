@@ -20,9 +20,17 @@ const (
 	// The issue asks for 90 % of held-apart phrases; the matcher is not
 	// there yet (the table shows where), so the test holds the floor it
 	// has reached and the target is reported, not claimed.
-	minHeldRate   = 80 // % of held-apart phrases on the answer or offered, first message (all at 85 % or more on 2026-12-01)
-	targetHeld    = 90
-	minTunedRate  = 95 // % of tuned phrases, first message
+	minHeldRate  = 80 // % of held-apart phrases on the answer or offered, first message (all at 85 % or more on 2026-12-01)
+	targetHeld   = 90
+	minTunedRate = 95 // % of tuned phrases, first message
+	// Cross-validated (TestExamplePhrasesCrossValidated): the floor the
+	// matcher has reached (all 97.6 %, am 95.6 % the lowest on
+	// 2026-12-02), and the share of phrases it may answer with "Did you
+	// mean" rather than at once (6.3 % then): offering two answers counts
+	// as a hit, so asking more must not be how the rate is kept.
+	minCVRate     = 96.5 // % of tuned phrases, all languages
+	minCVLangRate = 94   // % in each language
+	maxAskedRate  = 8    // % of tuned phrases answered "Did you mean"
 	exampleAtHour = 12
 )
 
@@ -299,6 +307,17 @@ func TestExamplePhrasesCrossValidated(t *testing.T) {
 		allTypos.hit, allTypos.n = allTypos.hit+typos[l].hit, allTypos.n+typos[l].n
 	}
 	fmt.Fprintf(&b, "%-8s %9s %5.1f%% %9s %9s %9s %6.1f%%\n", "all", all, all.pct(), allTop, allAsked, allTypos, allTypos.pct())
+	for _, l := range locales.All {
+		if hits[l].pct() < minCVLangRate {
+			t.Errorf("%s: cross-validated %.1f%%; want at least %d%%", l, hits[l].pct(), minCVLangRate)
+		}
+	}
+	if all.pct() < minCVRate {
+		t.Errorf("cross-validated %.1f%% in all; want at least %.1f%%", all.pct(), minCVRate)
+	}
+	if allAsked.pct() > maxAskedRate {
+		t.Errorf("%.1f%% of tuned phrases answered \"Did you mean\"; want at most %d%%", allAsked.pct(), maxAskedRate)
+	}
 	fmt.Fprintf(&b, "ranked first %s (%.1f%%), first or second %s (%.1f%%); answered at once %s rightly (%.1f%%)\n", rank1, rank1.pct(), rank2, rank2.pct(), direct, direct.pct())
 	t.Log(b.String())
 }

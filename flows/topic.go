@@ -61,7 +61,7 @@ const (
 // held-apart phrases.
 const (
 	minScore      = 3.0 // the best answer must stand this far above the average
-	highMargin    = 2.0 // and this far above the second for a direct answer
+	highMargin    = 2.5 // and this far above the second for a direct answer
 	closeScore    = 1.5 // the second must be at least this to be offered
 	smoothing     = 0.2 // additive smoothing of feature counts
 	kwWeight      = 2.0 // a topic keyword counts as this many example phrases
