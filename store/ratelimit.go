@@ -230,17 +230,12 @@ func (k *Keys) bucketName(name, subject string) string {
 	return name + ":" + k.Index("rate-limit", name, subject)[:32]
 }
 
-// withWriteSem runs fn holding the SQLite write semaphore (see Store), so
-// a single-statement write waits its turn like a transaction; on Postgres
+// withWriteSem runs fn, a single-statement write, in the SQLite writer's
+// turn (see writer.exclusive), so it waits like a transaction; on Postgres
 // it just runs fn.
 func (s *Store) withWriteSem(ctx context.Context, fn func() error) error {
-	if s.writeSem != nil {
-		select {
-		case s.writeSem <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		defer func() { <-s.writeSem }()
+	if s.writer != nil {
+		return s.writer.exclusive(ctx, fn)
 	}
 	return fn()
 }

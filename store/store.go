@@ -121,12 +121,9 @@ var ErrUnreachable = errors.New("database unreachable")
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
-	// writeSem serialises write transactions within this process on
-	// SQLite, where only one can run at a time anyway: waiting on a channel
-	// is cheaper and fairer than every waiter polling SQLite's busy
-	// handler. Other processes are still kept out by the busy timeout.
-	// It is nil on Postgres.
-	writeSem chan struct{}
+	// writer runs write transactions one at a time on SQLite, committing
+	// them in groups (group.go). It is nil on Postgres.
+	writer *writer
 	// now is the clock for stored times.
 	now func() time.Time
 	// rateLimitPurged is when this process last purged ended rate-limit
@@ -196,7 +193,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		db.SetConnMaxLifetime(o.ConnMaxLifetime)
 		db.SetConnMaxIdleTime(o.ConnMaxIdleTime)
 	case SQLite:
-		s.writeSem = make(chan struct{}, 1)
+		s.writer = newWriter()
 		if isSQLiteMemory(dsn) {
 			// Each connection to ":memory:" is its own empty database,
 			// so keep exactly one and never let it expire.

@@ -40,6 +40,10 @@ type Tx struct {
 	// peeked are the rate-limit buckets InConversation read with the
 	// contact's lock, for Tx.Allow.
 	peeked []*peekedBucket
+	// detached: the transaction shares its SQLite transaction with
+	// others' committed-to-be work (group.go), so its statements run
+	// without their caller's cancellation.
+	detached bool
 }
 
 // Querier runs a transaction's statements ([Tx.SQL]).
@@ -89,13 +93,8 @@ func (s *Store) retry(ctx context.Context, once func() error) error {
 
 // inTxOnce is one attempt of InTx.
 func (s *Store) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
-	if s.writeSem != nil {
-		select {
-		case s.writeSem <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		defer func() { <-s.writeSem }()
+	if s.writer != nil {
+		return s.writer.inTx(ctx, s, fn)
 	}
 	start := time.Now()
 	sqlTx, err := s.db.BeginTx(ctx, nil)
@@ -149,6 +148,7 @@ func (tx *Tx) SQL() Querier {
 
 // exec runs the named query in the transaction.
 func (tx *Tx) exec(ctx context.Context, name string, args ...any) (sql.Result, error) {
+	ctx = tx.ctx(ctx)
 	if st := tx.stmt(ctx, name); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -160,10 +160,20 @@ func (tx *Tx) exec(ctx context.Context, name string, args ...any) (sql.Result, e
 // its connection while its rows are still being read, which a loop over
 // rows that queries again could do.)
 func (tx *Tx) queryRow(ctx context.Context, name string, args ...any) *sql.Row {
+	ctx = tx.ctx(ctx)
 	if st := tx.stmt(ctx, name); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return tx.tx.QueryRowContext(ctx, query(tx.store.dialect, name), args...)
+}
+
+// ctx is the context the transaction's statements run under: ctx, or
+// ctx without its cancellation when the transaction is detached.
+func (tx *Tx) ctx(ctx context.Context) context.Context {
+	if tx.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // time encodes t for the transaction's dialect.
