@@ -84,7 +84,14 @@ FROM (
 ORDER BY id;
 
 -- name: SetMessageStatus
-UPDATE messages SET status = $3 WHERE channel = $1 AND external_id = $2;
+-- Each direction's provider ids have their own index (partial, so each arm
+-- names its direction).
+UPDATE messages SET status = $3
+WHERE id IN (
+    SELECT id FROM messages WHERE channel = $1 AND external_id = $2 AND direction = 'in'
+    UNION ALL
+    SELECT id FROM messages WHERE channel = $1 AND external_id = $2 AND direction = 'out'
+);
 
 -- name: ContactConversationForUpdate
 -- ContactForUpdate and LoadConversation in one round trip, for a contact
