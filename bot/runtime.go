@@ -368,7 +368,7 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 				}
 				res.Replies = append(note, res.Replies...)
 			}
-			if stepErr == nil && len(res.Events) == 0 {
+			if stepErr == nil && onlyLanguageChanged(res.Events) {
 				saved, err := flows.EncodeState(res.Conv)
 				if err != nil {
 					return err
@@ -384,14 +384,27 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 					return err
 				}
 				out.Replies, out.Prompt, out.Lang = res.Replies, res.Prompt, res.Conv.Lang
+				if len(res.Events) > 0 {
+					// A language chosen or detected (a new contact's
+					// first message, LANGUAGE): the contact's language
+					// goes with the step too.
+					if err := tx.SetContactLangAtCommit(ctx, c.ID, string(res.Conv.Lang)); err != nil {
+						return err
+					}
+					out.Contact.Lang, out.Events = string(res.Conv.Lang), res.Events
+					if err := r.handleEvents(ctx, tx, out.Contact, in.Channel, res.Events); err != nil {
+						return err
+					}
+				}
 				if atCommit {
-					return nil // nothing may follow the step
+					return nil // nothing else may follow the step
 				}
 				return r.keepMedia(ctx, tx, c.ID, inMsg.ID, in, md)
 			}
-			// Events (a report filed, a language chosen) are handled
-			// after the message is stored, as their handlers expect; an
-			// engine error is answered after the duplicate check below.
+			// Other events (a report started, filed or discarded) are
+			// handled after the message is stored and before the state
+			// and the replies, as their handlers expect; an engine error
+			// is answered after the duplicate check below.
 		}
 		if err := tx.InsertMessage(ctx, &inMsg); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
@@ -440,11 +453,9 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 				}
 				out.Contact.Lang = string(res.Conv.Lang)
 			}
-			if r.Events != nil {
-				if err := r.Events.HandleEvent(ctx, tx, out.Contact, in.Channel, ev); err != nil {
-					return fmt.Errorf("bot: handling %s: %w", ev.Type, err)
-				}
-			}
+		}
+		if err := r.handleEvents(ctx, tx, out.Contact, in.Channel, res.Events); err != nil {
+			return err
 		}
 		saved, err := flows.EncodeState(res.Conv)
 		if err != nil {
@@ -466,6 +477,32 @@ func (r *Runtime) handleOnce(ctx context.Context, ch Channel, in Inbound) (Outco
 		return Outcome{}, err
 	}
 	return out, nil
+}
+
+// onlyLanguageChanged reports whether evs holds no event but language
+// changes (none at all, usually), which the usual step writes with its
+// message, state and replies.
+func onlyLanguageChanged(evs []flows.Event) bool {
+	for _, ev := range evs {
+		if ev.Type != flows.EventLanguageChanged {
+			return false
+		}
+	}
+	return true
+}
+
+// handleEvents passes a step's events to the extensions' handlers, in
+// order.
+func (r *Runtime) handleEvents(ctx context.Context, tx *store.Tx, c store.Contact, channel string, evs []flows.Event) error {
+	if r.Events == nil {
+		return nil
+	}
+	for _, ev := range evs {
+		if err := r.Events.HandleEvent(ctx, tx, c, channel, ev); err != nil {
+			return fmt.Errorf("bot: handling %s: %w", ev.Type, err)
+		}
+	}
+	return nil
 }
 
 // intercept runs the channel's interceptors, then the runtime's.

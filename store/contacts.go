@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Contact is a person reachable at one address on one channel.
@@ -129,6 +131,25 @@ func (tx *Tx) SetContactLang(ctx context.Context, contactID int64, lang string) 
 		return fmt.Errorf("store: set contact language: %w", err)
 	}
 	return err
+}
+
+// SetContactLangAtCommit is SetContactLang for InConversation's
+// transaction, after [Tx.RecordStepAtCommit]: on Postgres the update is
+// sent with the COMMIT, in the same round trip (a statement run after it
+// sends it first); elsewhere it is SetContactLang. The contact must be the
+// one InConversation locked.
+func (tx *Tx) SetContactLangAtCommit(ctx context.Context, contactID int64, lang string) error {
+	if tx.conn == nil {
+		return tx.SetContactLang(ctx, contactID, lang)
+	}
+	tx.queue = append(tx.queue, queued{name: "SetPersonLang", args: []any{contactID, lang, tx.time(tx.store.clock())}, done: func(row scanner) error {
+		// An UPDATE returns no row; only a failure is an error.
+		if err := row.Scan(); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("store: set contact language: %w", err)
+		}
+		return nil
+	}})
+	return nil
 }
 
 // SetContactOptedOut records whether the contact opted out of messages. It

@@ -242,6 +242,53 @@ func TestContractStepAtCommit(t *testing.T) {
 	})
 }
 
+// TestContractSetContactLangAtCommit: a language set with the step (sent
+// with the COMMIT on Postgres) is kept with it and is undone with a
+// duplicate step.
+func TestContractSetContactLangAtCommit(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		const phone = "+15550079"
+		run := func(sid, lang string) (int64, error) {
+			var id int64
+			err := s.InConversation(ctx, "sms", phone, func(tx *store.Tx, c store.Contact, state []byte) error {
+				id = c.ID
+				in := &store.Message{ContactID: c.ID, Direction: store.DirectionIn, Channel: "sms", Body: "hola", ExternalID: sid, Status: "received"}
+				outs := []store.Message{{ContactID: c.ID, Direction: store.DirectionOut, Channel: "sms", Body: "Bienvenida", Status: "reply"}}
+				if err := tx.RecordStepAtCommit(ctx, in, []byte(`{"state":"menu"}`), time.Now(), outs); err != nil {
+					return err
+				}
+				return tx.SetContactLangAtCommit(ctx, c.ID, lang)
+			})
+			return id, err
+		}
+		id, err := run("SM0000000000000000000000000000079a", "es")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.ContactByID(ctx, id); got.Lang != "es" {
+			t.Fatalf("lang %q after the step, want es", got.Lang)
+		}
+		if _, err := run("SM0000000000000000000000000000079a", "fr"); !errors.Is(err, store.ErrDuplicate) {
+			t.Fatalf("retried step: %v, want ErrDuplicate", err)
+		}
+		if got, _ := s.ContactByID(ctx, id); got.Lang != "es" {
+			t.Fatalf("lang %q: a duplicate step kept its language", got.Lang)
+		}
+		if n := count(t, s, "messages", "contact_id = $1", id); n != 2 {
+			t.Fatalf("%d messages, want 2", n)
+		}
+		if _, err := run("SM0000000000000000000000000000079b", "vi"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.ContactByID(ctx, id); got.Lang != "vi" {
+			t.Fatalf("lang %q after the second step, want vi", got.Lang)
+		}
+	})
+}
+
 // TestContractAllowInConversation: a rate limit counted in InConversation
 // (on Postgres from the bucket read with the contact's lock, the hit sent
 // with the COMMIT) decides and counts exactly as Allow does; a duplicate
