@@ -118,8 +118,14 @@ func (s *Store) inConversationOnce(ctx context.Context, channel, address string,
 		}
 	case errors.Is(lockErr, ErrNotFound):
 		// A new contact, or one without a conversation yet.
-		if c, state, err = tx.conversationSlow(ctx, channel, address); err != nil {
+		created := false
+		if c, created, err = tx.createContact(ctx, channel, address, limits); err != nil {
 			return err
+		}
+		if !created {
+			if c, state, err = tx.conversationSlow(ctx, channel, address); err != nil {
+				return err
+			}
 		}
 	default:
 		return fmt.Errorf("store: lock contact: %w", lockErr)
@@ -140,6 +146,69 @@ func (s *Store) inConversationOnce(ctx context.Context, channel, address string,
 	}
 	return nil
 }
+
+// createContact creates the contact (channel, address) if no contact has
+// that address, in one round trip on InConversation's connection: the
+// insert (which holds the new row until the transaction ends, as a lock
+// would; nothing else can see it meanwhile), a suppression left by an
+// erased opted-out contact of the address consumed, and the rate-limit
+// buckets of limits read for Tx.Allow, as for a contact found with its
+// conversation. created is false, and nothing was written, when the
+// address has a contact (with no conversation, or made meanwhile by
+// another transaction): the caller then takes the usual path.
+func (tx *Tx) createContact(ctx context.Context, channel, address string, limits []Limit) (c Contact, created bool, err error) {
+	k := tx.store.keys
+	idx := k.addressIndex(channel, address)
+	all := append([]string{idx}, k.olderIndexes("contact", channel, address)...)
+	var suppressed int64
+	err = tx.conn.Raw(func(dc any) error {
+		pc, err := pgxConn(dc)
+		if err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		b.Queue(query(Postgres, "CreateContactPostgres"), channel, k.sealString(aadContactAddress, address), idx, k.CurrentID(),
+			tx.time(tx.store.clock()), k.IndexID(), all)
+		peeks := tx.peekBuckets(b, address, limits)
+		br := pc.SendBatch(ctx, b)
+		c, err = scanContact(k, rowPlus{br.QueryRow(), &suppressed})
+		switch {
+		case errors.Is(err, ErrNotFound):
+			return br.Close()
+		case err != nil:
+			_ = br.Close()
+			return fmt.Errorf("store: create contact: %w", err)
+		}
+		created = true
+		for _, p := range peeks {
+			if err := p.read(br.QueryRow()); err != nil {
+				_ = br.Close()
+				return fmt.Errorf("store: rate limit %s: %w", p.lim.Name, err)
+			}
+		}
+		tx.peeked = peeks
+		return br.Close()
+	})
+	if err != nil || !created {
+		return Contact{}, false, err
+	}
+	if suppressed > 0 {
+		// The erased contact had opted out: the new one starts so.
+		if _, err := tx.exec(ctx, "OptOutContact", c.ID); err != nil {
+			return Contact{}, false, fmt.Errorf("store: create contact: %w", err)
+		}
+		c.OptedOut = true
+	}
+	return c, true, nil
+}
+
+// rowPlus scans a row into the destinations asked for and then extra.
+type rowPlus struct {
+	row   scanner
+	extra any
+}
+
+func (r rowPlus) Scan(dest ...any) error { return r.row.Scan(append(dest, r.extra)...) }
 
 // commitConn commits InConversation's transaction, sending the
 // statements queued for it (RecordStepAtCommit's, Allow's) with the

@@ -106,9 +106,20 @@ func TestContractPurge(t *testing.T) {
 // TestContractPurgeKeepsOptOut: the purge deletes a contact left with
 // nothing, but a person who opted out (STOP) stays opted out: only the
 // keyed index of their address is kept, and a new contact for that address
-// starts opted out. One who opted back in leaves nothing.
+// starts opted out, whether created by ContactForUpdate or by the
+// runtime's InConversation (on Postgres its own one-statement creation).
+// One who opted back in leaves nothing.
 func TestContractPurgeKeepsOptOut(t *testing.T) {
 	t.Parallel()
+	for _, via := range []string{"ContactForUpdate", "InConversation"} {
+		t.Run(via, func(t *testing.T) {
+			t.Parallel()
+			testPurgeKeepsOptOut(t, via == "InConversation")
+		})
+	}
+}
+
+func testPurgeKeepsOptOut(t *testing.T, viaConversation bool) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		t.Parallel()
 		ctx := t.Context()
@@ -159,18 +170,30 @@ func TestContractPurgeKeepsOptOut(t *testing.T) {
 			t.Fatalf("suppression row %q is not a keyed index", hash)
 		}
 		got := map[string]bool{}
-		err = s.InTx(ctx, func(tx *store.Tx) error {
+		if viaConversation {
 			for _, addr := range []string{stopped, restarted, other} {
-				c, err := tx.ContactForUpdate(ctx, "sms", addr)
+				err = s.InConversation(ctx, "sms", addr, func(tx *store.Tx, c store.Contact, state []byte) error {
+					got[addr] = c.OptedOut
+					return nil
+				})
 				if err != nil {
-					return err
+					t.Fatal(err)
 				}
-				got[addr] = c.OptedOut
 			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
+		} else {
+			err = s.InTx(ctx, func(tx *store.Tx) error {
+				for _, addr := range []string{stopped, restarted, other} {
+					c, err := tx.ContactForUpdate(ctx, "sms", addr)
+					if err != nil {
+						return err
+					}
+					got[addr] = c.OptedOut
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 		if !got[stopped] || got[restarted] || got[other] {
 			t.Fatalf("opted out after the purge: %v; want only %s", got, stopped)

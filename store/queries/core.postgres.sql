@@ -19,3 +19,26 @@ FROM contacts c
 JOIN conversations conv ON conv.contact_id = c.id
 WHERE c.channel = $1 AND c.address_hash = $2
 FOR UPDATE OF c, conv;
+
+-- name: CreateContactPostgres
+-- InConversation's new contact in one statement (Tx.createContact): the
+-- contact, unless one exists under any of the address's indexes ($7: the
+-- current key's, $3, and the older keys'), and the suppression an erased
+-- opted-out contact of the address left, consumed. No row when the
+-- contact exists (or another transaction created it first: the insert
+-- waits for it, then does nothing). The last column counts the
+-- suppressions consumed; the caller then opts the contact out (a row
+-- inserted here cannot be updated in the same statement).
+WITH created AS (
+    INSERT INTO contacts (channel, address, address_hash, key_id, created_at, updated_at, index_key_id)
+    SELECT $1, $2, $3, $4, $5, $5, $6
+    WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE channel = $1 AND address_hash = ANY($7::text[]))
+    ON CONFLICT (channel, address_hash) DO NOTHING
+    RETURNING id, channel, address, lang, opted_out, created_at, updated_at
+), suppressed AS (
+    DELETE FROM suppressions
+    WHERE channel = $1 AND address_hash = ANY($7::text[]) AND EXISTS (SELECT 1 FROM created)
+    RETURNING 1
+)
+SELECT id, channel, address, lang, opted_out, created_at, updated_at, (SELECT count(*) FROM suppressed)
+FROM created;
