@@ -46,8 +46,10 @@ type writer struct {
 // group is one database transaction carrying one or more of the store's
 // transactions.
 type group struct {
-	tx      *sql.Tx
-	members int
+	tx *sql.Tx
+	// members counts the transactions whose work the group carries,
+	// turns those that ran in it (failed ones too).
+	members, turns int
 	// done is closed once the group has committed or failed, err its
 	// outcome.
 	done chan struct{}
@@ -66,7 +68,7 @@ func (w *writer) lock() {
 // unlock ends a turn that leaves no work of its own in the open group: the
 // group is committed unless someone is waiting to join it.
 func (w *writer) unlock() {
-	if w.cur != nil && w.waiting.Load() == 0 {
+	if w.cur != nil && (w.waiting.Load() == 0 || w.cur.turns >= maxGroup) {
 		w.commit()
 	}
 	w.mu.Unlock()
@@ -160,9 +162,21 @@ func (w *writer) inTx(ctx context.Context, s *Store, fn func(tx *Tx) error) (err
 	}()
 	err = fn(tx)
 	finished = true
+	g.turns++
 	if err != nil {
 		w.undo(g)
+		others := g.members > 0 && w.cur == g
 		w.unlock()
+		if others {
+			// What fn saw of the others' work (a duplicate's stored
+			// message, say) is not committed yet, and the caller may act
+			// on it once fn has failed (read that message back on
+			// another connection): fail once it is.
+			<-g.done
+			if g.err != nil {
+				err = g.err
+			}
+		}
 		s.observeTx(start, err)
 		return err
 	}
@@ -173,7 +187,7 @@ func (w *writer) inTx(ctx context.Context, s *Store, fn func(tx *Tx) error) (err
 		return g.err
 	}
 	g.members++
-	if w.waiting.Load() > 0 && g.members < maxGroup {
+	if w.waiting.Load() > 0 && g.turns < maxGroup {
 		// Someone will carry the group on; wait for its commit.
 		w.mu.Unlock()
 		<-g.done

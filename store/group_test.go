@@ -197,3 +197,53 @@ func TestGroupCommitExclusive(t *testing.T) {
 		t.Errorf("rows = %d, want 80", rows)
 	}
 }
+
+// TestGroupCommitFailureSeesCommitted: a transaction that fails because
+// of what it found of an earlier one's work in its group (a duplicate)
+// returns only once that work is committed, so its caller can read it
+// back on another connection (the runtime answers a duplicate with the
+// stored replies).
+func TestGroupCommitFailureSeesCommitted(t *testing.T) {
+	s := openGroupStore(t)
+	errSeen := errors.New("already stored")
+	first := make(chan struct{})
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		err := s.InTx(t.Context(), func(tx *Tx) error {
+			_, err := tx.SQL().ExecContext(t.Context(), "INSERT INTO g (k, v) VALUES ('dup', 1)")
+			close(first)
+			<-release // hold the turn until the others wait
+			return err
+		})
+		if err != nil {
+			t.Errorf("first: %v", err)
+		}
+	})
+	<-first
+	for range 2 {
+		wg.Go(func() {
+			err := s.InTx(t.Context(), func(tx *Tx) error {
+				var n int
+				if err := tx.SQL().QueryRowContext(t.Context(), "SELECT count(*) FROM g WHERE k = 'dup'").Scan(&n); err != nil {
+					return err
+				}
+				if n == 1 {
+					return errSeen
+				}
+				return nil
+			})
+			if !errors.Is(err, errSeen) {
+				t.Errorf("duplicate: err = %v, want errSeen", err)
+			}
+			if !committedRow(t, s, "dup") {
+				t.Error("a duplicate returned before the row it saw was committed")
+			}
+		})
+	}
+	for s.writer.waiting.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+}
