@@ -81,6 +81,8 @@ var unseenCases = []struct {
 	{locales.Vietnamese, "discrim.public", "khách sạn nói hết phòng rồi lại cho người da trắng sau tôi một phòng"},
 	{locales.Spanish, "housing.eviction", "el dueño me dijo que tengo 30 dias para irme porque vendio el edificio"},
 	{locales.Vietnamese, "discrim.gov", "họ từ chối giấy phép vì tôn giáo của tôi"},
+	{locales.Amharic, "housing.right", "ቤት አልባ መሆኔ መብቴ እንደተጣሰ ይቆጠራል?"},
+	{locales.Amharic, "discrim.work", "ድርጅቱ በዘሬ ምክንያት ያድለኛል"},
 	{locales.Vietnamese, "housing.eviction", "chủ nhà không cho tôi vào nhà"},
 	{locales.ChineseSimplified, "housing.eviction", "房东不让我进屋"},
 	{locales.English, "housing.eviction", "no water no heat he shut everything off so we leave"},

@@ -37,3 +37,23 @@ func TestLatinConsonants(t *testing.T) {
 		}
 	}
 }
+
+// TestEthiopicWordsLastLetter: an Amharic word of the matcher's data is
+// found with the vowel of a suffix fused into its last letter (ማኔጀር,
+// ማኔጀሩ "the manager"), and a short one only as written.
+func TestEthiopicWordsLastLetter(t *testing.T) {
+	m := &langModel{conceptStarts: map[uint64]bool{}, conceptFirsts: map[uint64]bool{}}
+	key := func(w string) uint64 {
+		k, ok := m.lookupKey(w)
+		if !ok {
+			t.Fatalf("lookupKey(%q): not a key", w)
+		}
+		return k
+	}
+	if key("ማኔጀር") != key("ማኔጀሩ") || key("ሃይማኖት") != key("ሃይማኖቴ") {
+		t.Error("a word and the same word with a suffix's vowel are found apart")
+	}
+	if key("ሆቴል") == key("ሆቴሉ") {
+		t.Error("a three-letter word is found without its last letter")
+	}
+}

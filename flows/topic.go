@@ -75,6 +75,12 @@ const (
 	skelWeight    = 0.6 // runs of consonants (Ethiopic languages)
 )
 
+// ethiopicTrimMin is the length (in letters) from which an Ethiopic
+// concept, negative or group word is looked up without its last letter
+// (see lookupKey). Chosen on the cross-validated figure (3: 96.1 %, 4:
+// 96.2 %, none: 95.8 % in Amharic).
+const ethiopicTrimMin = 4
+
 const maxFeats = 512 // features read per message (about 1500 characters)
 
 // stemCacheMax is how many words met in messages keep their stems, per
@@ -1138,7 +1144,8 @@ func (m *langModel) mark(w string, marks uint64) bool {
 
 // lookupKey is the feature that finds word or phrase w in a text, cut as
 // a text is: a run of characters in scripts without spaces (anywhere in a
-// word), else the stem of one word, a pair of stems or the last three.
+// word; an Ethiopic word of ethiopicTrimMin letters or more without its
+// last), else the stem of one word, a pair of stems or the last three.
 func (m *langModel) lookupKey(w string) (uint64, bool) {
 	f := m.fold(w)
 	if f == "" {
@@ -1146,6 +1153,13 @@ func (m *langModel) lookupKey(w string) (uint64, bool) {
 	}
 	if r, _ := utf8.DecodeRuneInString(f); spaceless(r) {
 		f = strings.ReplaceAll(f, " ", "")
+		if rs := []rune(f); len(rs) >= ethiopicTrimMin && unicode.Is(unicode.Ethiopic, rs[0]) {
+			// The last letter of an Amharic word takes the vowel of the
+			// suffix after it (ማኔጀር, ማኔጀሩ "the manager"; ሃይማኖት,
+			// ሃይማኖቴ "my religion"): a word of ethiopicTrimMin letters
+			// or more is found by the letters before its last.
+			f = string(rs[:len(rs)-1])
+		}
 		m.conceptRun = max(m.conceptRun, min(utf8.RuneCountInString(f), 8))
 		rs := []rune(f)
 		m.conceptFirsts[hashFeat('c', string(rs[:1]), "")] = true
