@@ -10,12 +10,13 @@ import (
 // A conversation is saved after every message and read before the next,
 // as JSON. EncodeState writes exactly what encoding/json's Marshal writes
 // (TestEncodeStateIsMarshal holds it to that, byte for byte) without its
-// reflection: a few appends into one buffer. DecodeState reads with
+// reflection: a few appends into one buffer. DecodeState reads what
+// EncodeState writes by hand too (state_decode.go: its names, strings
+// sliced from one copy of the buffer) and hands anything else to
 // go-json-experiment's implementation of encoding/json's Unmarshal (its
 // v1 package: the same rules, case-insensitive names, unknown fields
-// ignored, invalid UTF-8 replaced), built on a faster decoder with about
-// half the allocations, so every state already in a database reads as
-// before (TestDecodeStateIsUnmarshal).
+// ignored, invalid UTF-8 replaced), so every state already in a database
+// reads as before (TestDecodeStateIsUnmarshal, FuzzDecodeState).
 
 // EncodeState returns conv as JSON, as json.Marshal(conv) would.
 func EncodeState(conv Conversation) ([]byte, error) {
@@ -96,9 +97,24 @@ func EncodeState(conv Conversation) ([]byte, error) {
 	return b, nil
 }
 
-// DecodeState reads a saved conversation, as json.Unmarshal would.
+// DecodeState reads a saved conversation, as json.Unmarshal would: what
+// EncodeState writes by hand (decodeStateFast), anything else (states
+// from older versions with other names, odd input) with encoding/json's
+// rules.
 func DecodeState(buf []byte, conv *Conversation) error {
+	if conv.isZero() && decodeStateFast(buf, conv) {
+		return nil
+	}
 	return jsonv1.Unmarshal(buf, conv)
+}
+
+// isZero reports whether c is the zero Conversation (Unmarshal into
+// another keeps what the JSON does not name, which the fast path does
+// not do).
+func (c *Conversation) isZero() bool {
+	return c.Lang == "" && c.State == "" && c.Vars == nil && c.Back == nil && c.LastAnswer == "" &&
+		c.LastActive == (time.Time{}) && c.Pending == nil && !c.DisclaimerShown && c.Suggest == nil &&
+		!c.Welcomed && c.Turns == 0 && c.Draft == nil && c.Return == "" && c.Held == ""
 }
 
 func appendInt(b []byte, n int) []byte {
