@@ -2,6 +2,7 @@ package flows
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"reflect"
 	"strings"
@@ -127,22 +128,31 @@ func TestDecodeStateIsUnmarshal(t *testing.T) {
 		`{"turns":"seven"}`, `{"turns":1.5}`, `{"last_active":"yesterday"}`, `{"back":"x"}`, `{`, `[]`, ``, `{"turns":1}x`,
 	}
 	for _, s := range states {
-		var want, got Conversation
-		wantErr := json.Unmarshal([]byte(s), &want)
-		gotErr := DecodeState([]byte(s), &got)
-		if (wantErr == nil) != (gotErr == nil) {
-			t.Errorf("%s: DecodeState error %v, json.Unmarshal error %v", s, gotErr, wantErr)
-			continue
-		}
-		if wantErr != nil {
-			continue
-		}
-		w, _ := json.Marshal(want)
-		g, _ := json.Marshal(got)
-		if string(g) != string(w) {
-			t.Errorf("%s:\nDecodeState  %s\njson.Unmarshal %s", s, g, w)
+		if msg := unlikeUnmarshal([]byte(s)); msg != "" {
+			t.Error(msg)
 		}
 	}
+}
+
+// unlikeUnmarshal says how DecodeState read buf otherwise than
+// json.Unmarshal does (one failing and not the other, or another
+// conversation), "" when alike.
+func unlikeUnmarshal(buf []byte) string {
+	var want, got Conversation
+	wantErr := json.Unmarshal(buf, &want)
+	gotErr := DecodeState(buf, &got)
+	if (wantErr == nil) != (gotErr == nil) {
+		return fmt.Sprintf("%q: DecodeState error %v, json.Unmarshal error %v", buf, gotErr, wantErr)
+	}
+	if wantErr != nil {
+		return ""
+	}
+	w, _ := json.Marshal(want)
+	g, _ := json.Marshal(got)
+	if string(g) != string(w) {
+		return fmt.Sprintf("%q:\nDecodeState    %s\njson.Unmarshal %s", buf, g, w)
+	}
+	return ""
 }
 
 func BenchmarkState(b *testing.B) {
