@@ -282,6 +282,9 @@ func TestExamplePhrasesCrossValidated(t *testing.T) {
 					t.Fatal(err)
 				}
 				typos[p.l].add(landsOn(res, p.state))
+				if showMisses && !landsOn(res, p.state) {
+					t.Logf("cv typo miss %s %s %q -> %s %v", p.l, p.state, typo, res.Conv.State, res.Conv.Suggest)
+				}
 			} else {
 				typos[p.l].add(landsOn(res, p.state))
 			}

@@ -57,3 +57,36 @@ func TestEthiopicWordsLastLetter(t *testing.T) {
 		t.Error("a three-letter word is found without its last letter")
 	}
 }
+
+// TestCorrectMisspellings: a misspelt word is corrected to the known word
+// one edit away (a letter left out, added or changed, two swapped), not to
+// one two edits away that a deletion from each side happens to meet
+// ("hoars" is "horas", not "hogar"); a four-letter word only when a letter
+// was left out of a longer one ("ayda", ayuda), and known words stay.
+func TestCorrectMisspellings(t *testing.T) {
+	m := &langModel{prefixes: true, stems: map[string]string{}, wordCount: map[string]int{}}
+	feat := map[uint64]int32{}
+	// hogar is the commoner: an older reading of the deletions took it
+	// for "hoars".
+	for i, w := range []string{"hogar", "horas", "ayuda", "tener", "casa", "poner"} {
+		m.wordCount[w] = 10 - i
+		feat[hashFeat('w', w, "")] = int32(i)
+	}
+	m.feat = newFeatTable(feat)
+	m.buildVocab()
+	for _, c := range []struct{ in, want string }{
+		{"hoars", "horas"}, // two swapped
+		{"horsa", "horas"}, // two swapped, at the end
+		{"hogsr", "hogar"}, // a letter changed
+		{"teenr", "tener"}, // two swapped
+		{"ayda", "ayuda"},  // four letters, one left out
+		{"ayuuda", "ayuda"},
+		{"cosa", "cosa"},   // four letters, one changed: left as it is
+		{"casa", "casa"},   // known
+		{"pxnxr", "pxnxr"}, // two edits from poner
+	} {
+		if got := m.correct(c.in); got != c.want {
+			t.Errorf("correct(%q) = %q; want %q", c.in, got, c.want)
+		}
+	}
+}

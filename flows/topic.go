@@ -575,10 +575,10 @@ func (m *langModel) buildVocab() {
 	dels := make(map[uint64]int32, len(words)*6)
 	for i, w := range words {
 		vocab[hashFeat('v', w, "")] = int32(i)
-		for j := range len(w) {
+		for j := range min(len(w), delPosMax) {
 			h := hashSkip('d', w, j)
 			if _, taken := dels[h]; !taken { // words come commonest first
-				dels[h] = int32(i)
+				dels[h] = int32(i*delPosMax + j)
 			}
 		}
 	}
@@ -593,9 +593,10 @@ func (m *langModel) buildVocab() {
 // away (a letter left out, added or changed, or two swapped) from words of
 // the phrases that start with the same letter, the commonest of them.
 // Otherwise it returns w. Only ASCII words of five letters or more are
-// corrected: shorter ones have too many neighbours.
+// corrected, and four-letter ones for a letter left out ("ayda", ayuda):
+// shorter ones have too many neighbours.
 func (m *langModel) correct(w string) string {
-	if len(m.vocabWords) == 0 || len(w) < 5 || !isASCIIWord(w) || m.vocab.has(hashFeat('v', w, "")) {
+	if len(m.vocabWords) == 0 || len(w) < 4 || !isASCIIWord(w) || m.vocab.has(hashFeat('v', w, "")) {
 		return w
 	}
 	if _, known := m.stems[w]; known {
@@ -612,21 +613,43 @@ func (m *langModel) correct(w string) string {
 			best = i
 		}
 	}
-	if i, ok := m.dels.get(hashFeat('d', w, "")); ok {
-		take(i) // a letter left out
+	if d, ok := m.dels.get(hashFeat('d', w, "")); ok {
+		take(d / delPosMax) // a letter left out
+	}
+	if len(w) < 5 {
+		// Four letters: only a letter left out of a longer word
+		// ("ayda", ayuda); changed or added, too many words are near.
+		if best < 0 {
+			return w
+		}
+		return m.vocabWords[best]
 	}
 	for j := range len(w) {
 		if i, ok := m.vocab.get(hashSkip('v', w, j)); ok {
 			take(i) // a letter added
 		}
-		if i, ok := m.dels.get(hashSkip('d', w, j)); ok {
-			take(i) // a letter changed, or two swapped
+		// The same letter left out of both: a letter changed (at the
+		// same place) or two swapped (next to each other); other places
+		// are two edits ("hoars" is "horas", not "hogar").
+		if d, ok := m.dels.get(hashSkip('d', w, j)); ok && abs(int(d%delPosMax)-j) <= 1 {
+			take(d / delPosMax)
 		}
 	}
 	if best < 0 {
 		return w
 	}
 	return m.vocabWords[best]
+}
+
+// delPosMax bounds the place of the letter a deletion in dels leaves out
+// (its value is the word's index * delPosMax + the place).
+const delPosMax = 64
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 func isASCIIWord(w string) bool {
