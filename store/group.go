@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -39,7 +38,7 @@ type writer struct {
 	// cur is the open group, nil when none; guarded by mu.
 	cur *group
 	// commits and grouped count the groups committed and the
-	// transactions they carried, for tests and the metrics.
+	// transactions they carried, for the tests.
 	commits, grouped atomic.Int64
 }
 
@@ -66,12 +65,18 @@ func (w *writer) lock() {
 }
 
 // unlock ends a turn that leaves no work of its own in the open group: the
-// group is committed unless someone is waiting to join it.
+// group is committed unless it is left to the next turn.
 func (w *writer) unlock() {
-	if w.cur != nil && (w.waiting.Load() == 0 || w.cur.turns >= maxGroup) {
+	if w.cur != nil && !w.leaveOpen() {
 		w.commit()
 	}
 	w.mu.Unlock()
+}
+
+// leaveOpen reports whether the open group may be left to the next turn
+// (mu held): someone is waiting to join it and it has room.
+func (w *writer) leaveOpen() bool {
+	return w.waiting.Load() > 0 && w.cur.turns < maxGroup
 }
 
 // commit ends the open group (mu held) and returns its outcome.
@@ -105,10 +110,7 @@ func (w *writer) exclusive(ctx context.Context, fn func() error) error {
 	w.lock()
 	defer w.mu.Unlock()
 	if w.cur != nil {
-		if err := w.commit(); err != nil {
-			// The group's members have their error; fn may still run.
-			_ = err
-		}
+		w.commit() // a failure is its members' error; fn may still run
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -187,7 +189,7 @@ func (w *writer) inTx(ctx context.Context, s *Store, fn func(tx *Tx) error) (err
 		return g.err
 	}
 	g.members++
-	if w.waiting.Load() > 0 && g.turns < maxGroup {
+	if w.leaveOpen() {
 		// Someone will carry the group on; wait for its commit.
 		w.mu.Unlock()
 		<-g.done
@@ -216,12 +218,9 @@ func (w *writer) undo(g *group) {
 		_, err = g.tx.ExecContext(bg, "RELEASE intx")
 	}
 	if err != nil {
-		w.abort(fmt.Errorf("store: transaction lost: %w", errors.Join(errGroupLost, err)))
+		w.abort(fmt.Errorf("store: the grouped transaction was lost: %w", err))
 	}
 }
-
-// errGroupLost marks a group whose database transaction ended under it.
-var errGroupLost = errors.New("the grouped transaction was rolled back")
 
 // detachedQuerier runs a grouped transaction's statements without their
 // caller's cancellation (see writer.inTx).
