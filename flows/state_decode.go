@@ -30,7 +30,7 @@ func decodeStateFast(buf []byte, conv *Conversation) bool {
 		switch name {
 		case "lang":
 			s, ok := d.str()
-			c.Lang = langOf(s)
+			c.Lang = locales.Lang(s)
 			return ok
 		case "state":
 			return d.strTo(&c.State)
@@ -79,18 +79,6 @@ var convFields = map[string]uint32{
 	"last_active": 1 << 5, "pending": 1 << 6, "disclaimer_shown": 1 << 7, "suggest": 1 << 8,
 	"welcomed": 1 << 9, "turns": 1 << 10, "draft": 1 << 11, "return": 1 << 12, "held": 1 << 13,
 }
-
-// langOf returns a language code without allocating for the usual ones.
-func langOf(s string) locales.Lang {
-	for _, l := range knownLangs {
-		if string(l) == s {
-			return l
-		}
-	}
-	return locales.Lang(s)
-}
-
-var knownLangs = []locales.Lang{"en", "es", "zh-Hans", "zh-Hant", "vi", "ko", "am", "fr"}
 
 type stateDecoder struct {
 	buf []byte
