@@ -78,17 +78,7 @@ func TestEncodeStateIsMarshal(t *testing.T) {
 		convs = append(convs, randomConversation(r))
 	}
 	for _, c := range convs {
-		want, err := json.Marshal(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := EncodeState(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != string(want) {
-			t.Fatalf("EncodeState:\n%s\njson.Marshal:\n%s", got, want)
-		}
+		got, want := encodeLikeMarshal(t, c)
 		var back Conversation
 		if err := DecodeState(got, &back); err != nil {
 			t.Fatal(err)
@@ -239,15 +229,22 @@ func fillEveryField(t *testing.T, v reflect.Value, path string) {
 func TestEncodeStateWritesEveryField(t *testing.T) {
 	var c Conversation
 	fillEveryField(t, reflect.ValueOf(&c).Elem(), "Conversation")
+	encodeLikeMarshal(t, c)
+}
+
+// encodeLikeMarshal returns EncodeState's and json.Marshal's encodings
+// of c, failing t unless they are the same bytes.
+func encodeLikeMarshal(t *testing.T, c Conversation) (got, want []byte) {
+	t.Helper()
 	want, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := EncodeState(c)
-	if err != nil {
+	if got, err = EncodeState(c); err != nil {
 		t.Fatal(err)
 	}
 	if string(got) != string(want) {
-		t.Fatalf("EncodeState misses a field:\n%s\njson.Marshal:\n%s", got, want)
+		t.Fatalf("EncodeState (a field missed or written otherwise):\n%s\njson.Marshal:\n%s", got, want)
 	}
+	return got, want
 }
